@@ -1,0 +1,1 @@
+//! arcsim: a deterministic ARC HS (ARCv2) simulator. See docs/design.md.

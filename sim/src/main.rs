@@ -1,0 +1,4 @@
+fn main() {
+    eprintln!("arcsim: not built yet");
+    std::process::exit(2);
+}

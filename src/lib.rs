@@ -1,0 +1,2 @@
+//! The ARC kernel. See docs/design.md.
+#![cfg_attr(not(test), no_std)]
