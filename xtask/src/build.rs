@@ -1,7 +1,15 @@
-//! The lowering pipeline: cargo (wasm32) → wasm2c → arc-linux-gnu-gcc → link.
+//! The lowering pipeline (docs/design.md, ../shared/design/lowering.md):
+//! user programs → cargo (wasm32) → wasm2c → arc-linux-gnu-gcc → link → disassembly.
+//! Every stage reruns only when its inputs are newer than its outputs.
 
-use crate::{Error, Result};
-use std::path::PathBuf;
+use crate::setup::{self, Tool};
+use crate::user::{Expect, UserProgram};
+use crate::{repo_root, Error, Result};
+use boards::{Board, ExitMethod};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::SystemTime;
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -11,14 +19,358 @@ pub struct BuildOptions {
     pub features: Vec<String>,
 }
 
+impl BuildOptions {
+    pub fn new(board: &str) -> BuildOptions {
+        BuildOptions {
+            board: board.to_string(),
+            release: true,
+            features: Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct BuildOutput {
     pub elf: PathBuf,
     pub map: PathBuf,
     pub disasm: PathBuf,
+    pub programs: Vec<UserProgram>,
+}
+
+/// Where the kernel's Rust statics live: a fixed window after the image (linker.ld
+/// asserts the image stays below it and the statics inside it).
+pub const WASM_WINDOW_OFFSET: u32 = 0x0040_0000;
+pub const WASM_WINDOW_END_OFFSET: u32 = 0x0100_0000;
+
+const KERNEL_ASM: &[&str] = &["vectors.S", "entry.S", "tlb.S", "uaccess.S", "switch.S"];
+
+const GCC_FLAGS: &[&str] = &[
+    "-mcpu=hs38",
+    "-mno-sdata",
+    "-mno-unaligned-access",
+    "-ffreestanding",
+    "-fno-pic",
+    "-fno-delete-null-pointer-checks",
+    "-fno-strict-aliasing",
+    "-Wall",
+];
+
+const WASM2C_DEFINES: &[&str] = &[
+    "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1",
+    "-DWASM_RT_SKIP_SIGNAL_RECOVERY=1",
+    "-DWASM_RT_USE_STACK_DEPTH_COUNT=0",
+    "-DNDEBUG",
+];
+
+/// `target/arc/<board>` for the default kernel; `target/arc/<board>+<feature>…` for
+/// builds with features, so a bug-reproducing kernel never overwrites the real one.
+pub fn output_dir(opts: &BuildOptions) -> PathBuf {
+    let mut name = opts.board.clone();
+    for f in &opts.features {
+        name.push('+');
+        name.push_str(f);
+    }
+    repo_root().join("target").join("arc").join(name)
 }
 
 pub fn build_kernel(opts: &BuildOptions) -> Result<BuildOutput> {
-    let _ = opts;
-    Err(Error::new("build", "not implemented yet"))
+    let board = Board::load(&opts.board).map_err(|e| Error::new("board", e.to_string()))?;
+    setup::require(&[Tool::ArcGcc, Tool::ArcObjdump, Tool::Wasm2c, Tool::RustWasm])?;
+    let out = output_dir(opts);
+    std::fs::create_dir_all(&out).map_err(|e| io_err("build", &out, e))?;
+
+    let programs = crate::user::build_user_programs(&out.join("user"))?;
+    let programs_s = out.join("programs.S");
+    write_if_changed(&programs_s, &program_table_asm(&programs))?;
+
+    let wasm = build_wasm(&board, opts, &out)?;
+    let kern_c = out.join("kern.c");
+    if stale(&kern_c, &[&wasm]) {
+        run(
+            "wasm2c",
+            Command::new("wasm2c")
+                .arg("-n")
+                .arg("kern")
+                .arg(&wasm)
+                .arg("-o")
+                .arg(&kern_c),
+        )?;
+    }
+    let heap_end = wasm_heap_end(&kern_c)?;
+
+    write_if_changed(&out.join("board.ld"), &linker_fragment(&board, heap_end))?;
+    write_if_changed(&out.join("board_uart.h"), &uart_header(&board))?;
+
+    let src = repo_root().join("src/arch/arc");
+    let mut defines = vec![];
+    if board.exit.method == ExitMethod::Semihosting {
+        defines.push("-DBOARD_EXIT_SEMIHOSTING".to_string());
+    }
+    let mut objects = vec![];
+    let kern_h = out.join("kern.h");
+    objects.push(compile(
+        &kern_c,
+        &out.join("kern.o"),
+        &[&kern_h],
+        &out,
+        WASM2C_DEFINES,
+        "-O2",
+    )?);
+    objects.push(compile(
+        &src.join("glue.c"),
+        &out.join("glue.o"),
+        &[&kern_h, &out.join("board_uart.h")],
+        &out,
+        WASM2C_DEFINES,
+        "-O2",
+    )?);
+    let aux_h = src.join("aux.h");
+    for s in KERNEL_ASM {
+        let obj = out.join(s.replace(".S", ".o"));
+        let defs: Vec<&str> = defines.iter().map(|s| s.as_str()).collect();
+        objects.push(compile(&src.join(s), &obj, &[&aux_h], &out, &defs, "-O2")?);
+    }
+    let elf_deps: Vec<&Path> = programs.iter().map(|p| p.elf.as_path()).collect();
+    objects.push(compile(
+        &programs_s,
+        &out.join("programs.o"),
+        &elf_deps,
+        &out,
+        &[],
+        "-O2",
+    )?);
+
+    let elf = out.join("kernel.elf");
+    let map = out.join("kernel.map");
+    let script = repo_root().join("linker.ld");
+    let mut deps: Vec<&Path> = objects.iter().map(|p| p.as_path()).collect();
+    let board_ld = out.join("board.ld");
+    deps.push(&script);
+    deps.push(&board_ld);
+    if stale(&elf, &deps) {
+        let mut cmd = Command::new("arc-linux-gnu-gcc");
+        cmd.args(["-mcpu=hs38", "-nostdlib", "-static", "-Wl,--no-warn-rwx-segments"])
+            .arg("-T")
+            .arg(&script)
+            .arg("-L")
+            .arg(&out)
+            .arg(format!("-Wl,-Map={}", map.display()))
+            .arg("-o")
+            .arg(&elf)
+            .args(&objects)
+            .arg("-lgcc");
+        run("link", &mut cmd)?;
+    }
+    let disasm = out.join("kernel.dis");
+    if stale(&disasm, &[&elf]) {
+        let text = capture(
+            "disassemble",
+            Command::new("arc-linux-gnu-objdump").arg("-d").arg(&elf),
+        )?;
+        std::fs::write(&disasm, text).map_err(|e| io_err("disassemble", &disasm, e))?;
+    }
+    Ok(BuildOutput {
+        elf,
+        map,
+        disasm,
+        programs,
+    })
+}
+
+fn build_wasm(board: &Board, opts: &BuildOptions, out: &Path) -> Result<PathBuf> {
+    let root = repo_root();
+    let target_dir = root.join("target").join("arc-wasm");
+    let base = board.memory.ram_base + WASM_WINDOW_OFFSET;
+    let initial = board.memory.ram_base + WASM_WINDOW_END_OFFSET;
+    let mut cmd = Command::new("cargo");
+    cmd.current_dir(&root)
+        .env("RUSTC_BOOTSTRAP", "1")
+        .env("ARC_BOARD", &board.name)
+        .env("CARGO_TARGET_DIR", &target_dir)
+        // Everything, core included, without the wasm red zone (lowering.md).
+        .env("RUSTFLAGS", "-C no-redzone=yes")
+        .args([
+            "rustc",
+            "--quiet",
+            "-p",
+            "arc-kernel",
+            "--lib",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--crate-type",
+            "cdylib",
+            "-Zbuild-std=core,panic_abort",
+        ]);
+    if opts.release {
+        cmd.arg("--release");
+    } else {
+        // Unoptimised wasm lowers to C too large to be practical; keep the checks.
+        cmd.env("CARGO_PROFILE_DEV_OPT_LEVEL", "1");
+    }
+    if !opts.features.is_empty() {
+        cmd.arg("--features").arg(opts.features.join(","));
+    }
+    cmd.arg("--")
+        .arg("-C")
+        .arg(format!("link-arg=--global-base={base}"))
+        .arg("-C")
+        .arg(format!("link-arg=--initial-memory={initial}"))
+        .arg("-C")
+        .arg("link-arg=--no-entry");
+    run("cargo (wasm32)", &mut cmd)?;
+    let profile = if opts.release { "release" } else { "debug" };
+    let built = target_dir
+        .join("wasm32-unknown-unknown")
+        .join(profile)
+        .join("kernel.wasm");
+    // The cargo output is shared by every board and feature set: keep a copy per build,
+    // touched only when it really changed, so later stages stay incremental.
+    let bytes = std::fs::read(&built).map_err(|e| io_err("cargo (wasm32)", &built, e))?;
+    let wasm = out.join("kernel.wasm");
+    if std::fs::read(&wasm).ok().as_deref() != Some(&bytes[..]) {
+        std::fs::write(&wasm, &bytes).map_err(|e| io_err("cargo (wasm32)", &wasm, e))?;
+    }
+    Ok(wasm)
+}
+
+/// wasm2c initialises `__heap_base` with the end of the Rust statics; the glue zeroes the
+/// window up to there and the linker script checks it fits.
+fn wasm_heap_end(kern_c: &Path) -> Result<u32> {
+    let text = std::fs::read_to_string(kern_c).map_err(|e| io_err("wasm2c", kern_c, e))?;
+    text.lines()
+        .find_map(|l| {
+            let rest = l.trim().strip_prefix("instance->w2c___heap_base = ")?;
+            rest.trim_end_matches(';').trim_end_matches('u').parse().ok()
+        })
+        .ok_or_else(|| {
+            Error::new(
+                "wasm2c",
+                format!(
+                    "{} has no __heap_base initialiser; is the wasm built as a cdylib?",
+                    kern_c.display()
+                ),
+            )
+        })
+}
+
+fn linker_fragment(board: &Board, heap_end: u32) -> String {
+    let m = &board.memory;
+    format!(
+        "{}WASM_BASE = {:#x};\nWASM_END = {:#x};\nWASM_HEAP_END = {:#x};\n",
+        board.to_linker(),
+        m.ram_base + WASM_WINDOW_OFFSET,
+        m.ram_base + WASM_WINDOW_END_OFFSET,
+        heap_end
+    )
+}
+
+fn uart_header(board: &Board) -> String {
+    format!(
+        "/* Generated from boards/{}/board.toml. */\n#define BOARD_UART_BASE {:#x}u\n#define BOARD_UART_REG_SHIFT {}\n",
+        board.name, board.console.base, board.console.reg_shift
+    )
+}
+
+/// Assembly that embeds the user programs and the table `src/programs.rs` reads.
+pub fn program_table_asm(programs: &[UserProgram]) -> String {
+    let mut s = String::from(
+        "/* Generated by xtask: the embedded user programs (format: src/programs.rs). */\n\
+         \t.section .rodata.user_programs, \"a\"\n\t.balign 4\n\
+         \t.global user_program_table\n\t.global user_program_table_end\n\
+         user_program_table:\n\t.word 0x47525055\n",
+    );
+    let _ = writeln!(s, "\t.word {}", programs.len());
+    for (i, p) in programs.iter().enumerate() {
+        let (kind, value) = match p.expect {
+            Expect::Exit(code) => (0, code),
+            Expect::Signal(sig) => (1, sig),
+        };
+        let _ = writeln!(
+            s,
+            "\t.word name{i}, name{i}_end - name{i}, elf{i}, elf{i}_end - elf{i}, {kind}, {value}"
+        );
+    }
+    s.push_str("user_program_table_end:\n");
+    for (i, p) in programs.iter().enumerate() {
+        let _ = writeln!(s, "name{i}:\t.ascii \"{}\"\nname{i}_end:", p.name);
+        let _ = writeln!(
+            s,
+            "\t.balign 4\nelf{i}:\t.incbin \"{}\"\nelf{i}_end:\n\t.balign 4",
+            p.elf.display()
+        );
+    }
+    s
+}
+
+fn compile(
+    src: &Path,
+    obj: &Path,
+    deps: &[&Path],
+    include: &Path,
+    defines: &[&str],
+    opt: &str,
+) -> Result<PathBuf> {
+    let mut all: Vec<&Path> = deps.to_vec();
+    all.push(src);
+    if stale(obj, &all) {
+        let stage = format!(
+            "arc-linux-gnu-gcc ({})",
+            src.file_name().unwrap_or_default().to_string_lossy()
+        );
+        let mut cmd = Command::new("arc-linux-gnu-gcc");
+        cmd.args(GCC_FLAGS)
+            .arg(opt)
+            .args(defines)
+            .arg("-I")
+            .arg(include)
+            .arg("-c")
+            .arg(src)
+            .arg("-o")
+            .arg(obj);
+        run(&stage, &mut cmd)?;
+    }
+    Ok(obj.to_path_buf())
+}
+
+fn mtime(p: &Path) -> Option<SystemTime> {
+    std::fs::metadata(p).and_then(|m| m.modified()).ok()
+}
+
+/// True when `out` is missing or older than any input.
+fn stale(out: &Path, inputs: &[&Path]) -> bool {
+    let Some(t) = mtime(out) else { return true };
+    inputs.iter().any(|i| mtime(i).is_none_or(|ti| ti > t))
+}
+
+fn write_if_changed(path: &Path, text: &str) -> Result<()> {
+    if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
+        return Ok(());
+    }
+    std::fs::write(path, text).map_err(|e| io_err("build", path, e))
+}
+
+fn io_err(stage: &str, path: &Path, e: std::io::Error) -> Error {
+    Error::new(stage, format!("{}: {e}", path.display()))
+}
+
+/// Runs a stage; a failure names the stage, the command and its output.
+pub fn run(stage: &str, cmd: &mut Command) -> Result<()> {
+    capture(stage, cmd).map(|_| ())
+}
+
+pub fn capture(stage: &str, cmd: &mut Command) -> Result<String> {
+    let shown = format!("{cmd:?}");
+    let out = cmd.output().map_err(|e| {
+        Error::new(
+            stage,
+            format!("cannot start {shown}: {e}; run `cargo xtask setup` to install the toolchain"),
+        )
+    })?;
+    if !out.status.success() {
+        let mut msg = format!("`{shown}` failed ({})\n", out.status);
+        msg.push_str(&String::from_utf8_lossy(&out.stderr));
+        msg.push_str(&String::from_utf8_lossy(&out.stdout));
+        return Err(Error::new(stage, msg.trim_end().to_string()));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }

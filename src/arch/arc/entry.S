@@ -1,0 +1,161 @@
+/*
+ * Exception and interrupt entry and the one return path (docs/design.md, "PtRegs").
+ *
+ * Exceptions push nothing and set AE; interrupts push PC and STATUS32 (AUX_IRQ_CTRL = 0)
+ * and set a bit in AUX_IRQ_ACT. Both become the same PtRegs on the current kernel stack
+ * (the hardware already swapped in the kernel sp if the event came from user mode), and
+ * both leave through the exception return of `rtie`: interrupt entry clears AUX_IRQ_ACT
+ * so that a task switched out inside an interrupt can be resumed by any path.
+ */
+#include "aux.h"
+
+/* Everything GCC may clobber across a call, plus the callee-saved registers, which a
+ * syscall (clone) or a signal report needs to see. r0..r27 go in pairs with std. */
+.macro SAVE_REGS
+	std	r0, [sp, PT_R(0)]
+	std	r2, [sp, PT_R(2)]
+	std	r4, [sp, PT_R(4)]
+	std	r6, [sp, PT_R(6)]
+	std	r8, [sp, PT_R(8)]
+	std	r10, [sp, PT_R(10)]
+	std	r12, [sp, PT_R(12)]
+	std	r14, [sp, PT_R(14)]
+	std	r16, [sp, PT_R(16)]
+	std	r18, [sp, PT_R(18)]
+	std	r20, [sp, PT_R(20)]
+	std	r22, [sp, PT_R(22)]
+	std	r24, [sp, PT_R(24)]
+	std	r26, [sp, PT_R(26)]     /* r26 (gp) and r27 (fp) */
+	st	r30, [sp, PT_R30]
+	st	blink, [sp, PT_BLINK]
+	mov	r0, lp_count
+	st	r0, [sp, PT_LP_COUNT]
+	lr	r0, [AUX_LP_START]
+	st	r0, [sp, PT_LP_START]
+	lr	r0, [AUX_LP_END]
+	st	r0, [sp, PT_LP_END]
+	st	r58, [sp, PT_R58]
+	st	r59, [sp, PT_R59]
+.endm
+
+.macro RESTORE_REGS
+	ld	r0, [sp, PT_LP_COUNT]
+	mov	lp_count, r0
+	ld	r0, [sp, PT_LP_START]
+	sr	r0, [AUX_LP_START]
+	ld	r0, [sp, PT_LP_END]
+	sr	r0, [AUX_LP_END]
+	ld	r58, [sp, PT_R58]
+	ld	r59, [sp, PT_R59]
+	ld	r30, [sp, PT_R30]
+	ld	blink, [sp, PT_BLINK]
+	ldd	r26, [sp, PT_R(26)]
+	ldd	r24, [sp, PT_R(24)]
+	ldd	r22, [sp, PT_R(22)]
+	ldd	r20, [sp, PT_R(20)]
+	ldd	r18, [sp, PT_R(18)]
+	ldd	r16, [sp, PT_R(16)]
+	ldd	r14, [sp, PT_R(14)]
+	ldd	r12, [sp, PT_R(12)]
+	ldd	r10, [sp, PT_R(10)]
+	ldd	r8, [sp, PT_R(8)]
+	ldd	r6, [sp, PT_R(6)]
+	ldd	r4, [sp, PT_R(4)]
+	ldd	r2, [sp, PT_R(2)]
+	ldd	r0, [sp, PT_R(0)]
+.endm
+
+/* r1 = the event's STATUS32: store the sp it had (user sp parked in AUX_USER_SP by the
+ * hardware swap, or the kernel sp just above this frame). Clobbers r0. */
+.macro SAVE_EVENT_SP
+	bbit0	r1, STATUS_U_BIT, 1f
+	lr	r0, [AUX_USER_SP]
+	b	2f
+1:	add	r0, sp, PT_SIZE
+2:	st	r0, [sp, PT_SP]
+.endm
+
+	.section .text, "ax"
+
+	.global exception_entry
+	.type exception_entry, @function
+exception_entry:
+	sub	sp, sp, PT_SIZE
+	SAVE_REGS
+	lr	r0, [AUX_ERET]
+	st	r0, [sp, PT_RET]
+	lr	r0, [AUX_ERBTA]
+	st	r0, [sp, PT_BTA]
+	lr	r0, [AUX_ECR]
+	st	r0, [sp, PT_ECR]
+	lr	r0, [AUX_EFA]
+	st	r0, [sp, PT_EFA]
+	lr	r1, [AUX_ERSTATUS]
+	st	r1, [sp, PT_STATUS32]
+	SAVE_EVENT_SP
+	/* Leave exception state (AE) so that Rust may fault on user memory, and take
+	 * interrupts again if the interrupted context did: the kernel is preemptible. */
+	lr	r0, [AUX_STATUS32]
+	bclr	r0, r0, STATUS_AE_BIT
+	bclr	r0, r0, STATUS_IE_BIT
+	bclr	r0, r0, 12              /* L: zero-overhead loops on for kernel code */
+	and	r2, r1, 0x8000001E      /* IE and E[3:0] of the interrupted context */
+	bic	r0, r0, 0x1E
+	or	r0, r0, r2
+	kflag	r0
+	/* Trap with parameter 0 from user mode is a syscall. */
+	ld	r0, [sp, PT_ECR]
+	brne	r0, 0x00090000, 3f
+	bbit0	r1, STATUS_U_BIT, 3f
+	mov	r0, sp
+	bl	arc_trap_syscall
+	b	ret_from_exception
+3:	mov	r0, sp
+	bl	arc_trap_exception
+	b	ret_from_exception
+	.size exception_entry, . - exception_entry
+
+	.global interrupt_entry
+	.type interrupt_entry, @function
+interrupt_entry:
+	clri
+	/* The hardware pushed PC then STATUS32: they are the frame's last two words. */
+	sub	sp, sp, PT_SIZE - 8
+	SAVE_REGS
+	ld	r0, [sp, PT_SIZE - 8]
+	st	r0, [sp, PT_RET]
+	ld	r1, [sp, PT_SIZE - 4]
+	st	r1, [sp, PT_STATUS32]
+	lr	r0, [AUX_BTA]
+	st	r0, [sp, PT_BTA]
+	SAVE_EVENT_SP
+	lr	r2, [AUX_ICAUSE]        /* valid only while AUX_IRQ_ACT is set */
+	or	r0, r2, 0xFFFF0000
+	st	r0, [sp, PT_ECR]
+	st	0, [sp, PT_EFA]
+	sr	0, [AUX_IRQ_ACT]
+	mov	r0, sp
+	mov	r1, r2
+	bl	arc_trap_irq
+	/* fall through */
+	.size interrupt_entry, . - interrupt_entry
+
+	.global ret_from_exception
+	.type ret_from_exception, @function
+ret_from_exception:
+	clri
+	ld	r0, [sp, PT_RET]
+	sr	r0, [AUX_ERET]
+	ld	r0, [sp, PT_BTA]
+	sr	r0, [AUX_ERBTA]
+	ld	r1, [sp, PT_STATUS32]
+	sr	r1, [AUX_ERSTATUS]
+	bbit0	r1, STATUS_U_BIT, 1f
+	/* rtie swaps: the user sp comes out of AUX_USER_SP, this task's empty kernel
+	 * stack (sp after the frame is popped) goes in for the next entry. */
+	ld	r0, [sp, PT_SP]
+	sr	r0, [AUX_USER_SP]
+1:	RESTORE_REGS
+	add	sp, sp, PT_SIZE
+	rtie
+	.size ret_from_exception, . - ret_from_exception
