@@ -78,6 +78,11 @@ pub fn build_kernel(opts: &BuildOptions) -> Result<BuildOutput> {
     setup::require(&[Tool::ArcGcc, Tool::ArcObjdump, Tool::Wasm2c, Tool::RustWasm])?;
     let out = output_dir(opts);
     std::fs::create_dir_all(&out).map_err(|e| io_err("build", &out, e))?;
+    // Tests build images concurrently; one build at a time keeps the shared cargo
+    // output and each board's directory consistent.
+    let lock_path = repo_root().join("target/arc/.build.lock");
+    let lock = std::fs::File::create(&lock_path).map_err(|e| io_err("build", &lock_path, e))?;
+    lock.lock().map_err(|e| io_err("build", &lock_path, e))?;
 
     let programs = crate::user::build_user_programs(&out.join("user"))?;
     let programs_s = out.join("programs.S");

@@ -1,6 +1,7 @@
 use clap::{Parser, Subcommand};
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 use xtask::build::{build_kernel, BuildOptions};
+use xtask::run::{run_image, RunOptions, Runner};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Build, run and validate the ARC kernel")]
@@ -9,19 +10,55 @@ struct Cli {
     cmd: Cmd,
 }
 
+#[derive(clap::Args, Clone)]
+struct BuildArgs {
+    /// Board directory under boards/ (sim, qemu-virt, nsim, hsdk).
+    #[arg(long, default_value = "sim")]
+    board: String,
+    /// Optimised kernel (the default).
+    #[arg(long, conflicts_with = "debug")]
+    release: bool,
+    /// Less optimised kernel with Rust overflow and debug assertions on.
+    #[arg(long)]
+    debug: bool,
+    /// Kernel cargo features, e.g. bug-pre2018 or bug-no-preempt.
+    #[arg(long, value_delimiter = ',')]
+    features: Vec<String>,
+}
+
+impl BuildArgs {
+    fn options(&self) -> BuildOptions {
+        BuildOptions {
+            board: self.board.clone(),
+            release: !self.debug,
+            features: self.features.clone(),
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Cmd {
-    /// Install the toolchain pieces that are missing (Debian packages, rustup target).
+    /// Install what is missing: Debian packages (ARC GCC and binutils, wabt, gcc-12-source)
+    /// and the rustup wasm32 target with rust-src. Idempotent.
     Setup,
-    /// Build target/arc/<board>/kernel.elf (+ kernel.map, kernel.dis).
-    Build {
-        #[arg(long, default_value = "sim")]
-        board: String,
+    /// Build target/arc/<board>/kernel.elf, with kernel.map and kernel.dis beside it.
+    Build(BuildArgs),
+    /// Build, then boot on a runner; the console goes to stdout.
+    Run {
+        #[command(flatten)]
+        build: BuildArgs,
+        /// sim (embedded simulator), qemu (qemu-system-arc) or nsim (nsimdrv).
         #[arg(long)]
-        release: bool,
-        /// Kernel cargo features (e.g. bug-pre2018).
-        #[arg(long, value_delimiter = ',')]
-        features: Vec<String>,
+        runner: Option<String>,
+        /// Simulator instruction budget.
+        #[arg(long, default_value_t = 0)]
+        max_insns: u64,
+    },
+    /// Set up, then run every test of the workspace (`cargo test --workspace --release`).
+    Test {
+        /// Extra arguments for cargo test (after --).
+        #[arg(last = true)]
+        args: Vec<String>,
     },
 }
 
@@ -29,22 +66,84 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.cmd {
         Cmd::Setup => xtask::setup::setup(false),
-        Cmd::Build {
-            board,
-            release,
-            features,
-        } => build_kernel(&BuildOptions {
-            board,
-            release,
-            features,
-        })
-        .map(|out| println!("{}", out.elf.display())),
+        Cmd::Build(b) => build_kernel(&b.options()).map(|out| println!("{}", out.elf.display())),
+        Cmd::Run {
+            build,
+            runner,
+            max_insns,
+        } => run(&build, runner.as_deref(), max_insns),
+        Cmd::Test { args } => test(&args),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code_of(code),
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }
+}
+
+trait IntoCode {
+    fn code(self) -> ExitCode;
+}
+impl IntoCode for () {
+    fn code(self) -> ExitCode {
+        ExitCode::SUCCESS
+    }
+}
+impl IntoCode for ExitCode {
+    fn code(self) -> ExitCode {
+        self
+    }
+}
+fn code_of<T: IntoCode>(t: T) -> ExitCode {
+    t.code()
+}
+
+fn run(build: &BuildArgs, runner: Option<&str>, max_insns: u64) -> xtask::Result<ExitCode> {
+    let board = boards::Board::load(&build.board)
+        .map_err(|e| xtask::Error::new("board", e.to_string()))?;
+    let runner = match runner {
+        Some(r) => Runner::parse(r)?,
+        None => Runner::for_board(&board)?,
+    };
+    let out = build_kernel(&build.options())?;
+    let outcome = run_image(
+        &build.board,
+        runner,
+        &out.elf,
+        &RunOptions {
+            max_insns,
+            echo: true,
+            ..RunOptions::default()
+        },
+    )?;
+    eprintln!(
+        "run ended: {}{}",
+        outcome.ended,
+        outcome
+            .insns
+            .map(|n| format!(" after {n} instructions"))
+            .unwrap_or_default()
+    );
+    Ok(match outcome.status {
+        Some(0) => ExitCode::SUCCESS,
+        Some(s) => ExitCode::from(s.clamp(1, 255) as u8),
+        None => ExitCode::FAILURE,
+    })
+}
+
+fn test(args: &[String]) -> xtask::Result<ExitCode> {
+    xtask::setup::setup(true)?;
+    let status = Command::new(env!("CARGO"))
+        .current_dir(xtask::repo_root())
+        .args(["test", "--workspace", "--release"])
+        .args(args)
+        .status()
+        .map_err(|e| xtask::Error::new("test", e.to_string()))?;
+    Ok(if status.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
