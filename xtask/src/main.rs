@@ -65,8 +65,11 @@ enum Cmd {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.cmd {
-        Cmd::Setup => xtask::setup::setup(false),
-        Cmd::Build(b) => build_kernel(&b.options()).map(|out| println!("{}", out.elf.display())),
+        Cmd::Setup => xtask::setup::setup(false).map(|()| ExitCode::SUCCESS),
+        Cmd::Build(b) => build_kernel(&b.options()).map(|out| {
+            println!("{}", out.elf.display());
+            ExitCode::SUCCESS
+        }),
         Cmd::Run {
             build,
             runner,
@@ -75,29 +78,12 @@ fn main() -> ExitCode {
         Cmd::Test { args } => test(&args),
     };
     match result {
-        Ok(code) => code_of(code),
+        Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }
-}
-
-trait IntoCode {
-    fn code(self) -> ExitCode;
-}
-impl IntoCode for () {
-    fn code(self) -> ExitCode {
-        ExitCode::SUCCESS
-    }
-}
-impl IntoCode for ExitCode {
-    fn code(self) -> ExitCode {
-        self
-    }
-}
-fn code_of<T: IntoCode>(t: T) -> ExitCode {
-    t.code()
 }
 
 fn run(build: &BuildArgs, runner: Option<&str>, max_insns: u64) -> xtask::Result<ExitCode> {

@@ -10,6 +10,20 @@ pub enum Runner {
     Nsim,
 }
 
+impl Runner {
+    pub fn parse(name: &str) -> Result<Runner> {
+        match name {
+            "sim" => Ok(Runner::Sim),
+            "qemu" => Ok(Runner::Qemu),
+            "nsim" => Ok(Runner::Nsim),
+            other => Err(Error::new("run", format!("unknown runner `{other}`; choose sim, qemu or nsim"))),
+        }
+    }
+    pub fn for_board(board: &boards::Board) -> Result<Runner> {
+        Runner::parse(&board.default_runner)
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {
     /// Instruction budget for the simulator (0 = its default).
