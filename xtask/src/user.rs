@@ -1,1 +1,359 @@
-//! (in progress)
+//! The validation programs in `user/`: read the manifest, compile them with
+//! `arc-linux-gnu-gcc -mcpu=hs38 -mno-atomic`, and check that the built code
+//! contains no LLOCK/SCOND (the point of the whole suite: user space on an
+//! LL/SC-less core must reach atomics only through `arc_usr_cmpxchg`).
+//!
+//! `build_user_programs` is what the kernel build embeds (in the returned
+//! order); `manifest` says which cases each program reports.
+
+use crate::{repo_root, Error, Result};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// How a program must end. The signal is its number (SIGSEGV = 11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    Exit(u32),
+    Signal(u32),
+}
+
+impl Expect {
+    /// The form the kernel prints in `PROGRAM ... expect=` and `VERDICT ... expect=`.
+    pub fn to_report(&self) -> String {
+        match *self {
+            Expect::Exit(n) => format!("exit:{n}"),
+            Expect::Signal(s) => format!("signal:{}", signal_name(s)),
+        }
+    }
+
+    /// Parses `exit:N` or `signal:SIGxxx` (or `signal:N`).
+    pub fn parse(s: &str) -> Option<Expect> {
+        if let Some(n) = s.strip_prefix("exit:") {
+            return n.parse().ok().map(Expect::Exit);
+        }
+        if let Some(sig) = s.strip_prefix("signal:") {
+            return signal_number(sig).map(Expect::Signal);
+        }
+        None
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserProgram {
+    pub name: String,
+    pub elf: PathBuf,
+    pub expect: Expect,
+}
+
+/// One line of `user/manifest.txt`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestEntry {
+    pub name: String,
+    /// File under `user/programs/`.
+    pub source: String,
+    /// `-D` definitions (`NAME=VALUE` or `NAME`).
+    pub defines: Vec<String>,
+    pub expect: Expect,
+    /// Case ids the program reports in its CASE lines.
+    pub cases: Vec<String>,
+}
+
+const SIGNALS: &[(&str, u32)] = &[
+    ("SIGHUP", 1),
+    ("SIGINT", 2),
+    ("SIGQUIT", 3),
+    ("SIGILL", 4),
+    ("SIGTRAP", 5),
+    ("SIGABRT", 6),
+    ("SIGBUS", 7),
+    ("SIGFPE", 8),
+    ("SIGKILL", 9),
+    ("SIGUSR1", 10),
+    ("SIGSEGV", 11),
+    ("SIGUSR2", 12),
+    ("SIGPIPE", 13),
+    ("SIGALRM", 14),
+    ("SIGTERM", 15),
+];
+
+pub fn signal_name(n: u32) -> String {
+    SIGNALS
+        .iter()
+        .find(|(_, v)| *v == n)
+        .map(|(s, _)| s.to_string())
+        .unwrap_or_else(|| format!("SIG{n}"))
+}
+
+pub fn signal_number(s: &str) -> Option<u32> {
+    if let Some((_, v)) = SIGNALS.iter().find(|(name, _)| *name == s) {
+        return Some(*v);
+    }
+    s.strip_prefix("SIG").unwrap_or(s).parse().ok()
+}
+
+pub fn user_dir() -> PathBuf {
+    repo_root().join("user")
+}
+
+/// Parses a manifest text (`user/manifest.txt`).
+pub fn parse_manifest(text: &str) -> Result<Vec<ManifestEntry>> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = line.split_whitespace().collect();
+        let bad = |m: &str| Error::new("user", format!("user/manifest.txt:{}: {m}", i + 1));
+        if f.len() != 5 {
+            return Err(bad("want 5 columns: name source defines expect cases"));
+        }
+        let expect = Expect::parse(f[3]).ok_or_else(|| bad("expect must be exit:N or signal:SIGxxx"))?;
+        let defines = if f[2] == "-" {
+            Vec::new()
+        } else {
+            f[2].split(',').map(str::to_string).collect()
+        };
+        if out.iter().any(|e: &ManifestEntry| e.name == f[0]) {
+            return Err(bad("duplicate program name"));
+        }
+        out.push(ManifestEntry {
+            name: f[0].to_string(),
+            source: f[1].to_string(),
+            defines,
+            expect,
+            cases: f[4].split(',').map(str::to_string).collect(),
+        });
+    }
+    if out.is_empty() {
+        return Err(Error::new("user", "user/manifest.txt lists no program"));
+    }
+    Ok(out)
+}
+
+pub fn manifest() -> Result<Vec<ManifestEntry>> {
+    let path = user_dir().join("manifest.txt");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| Error::new("user", format!("cannot read {}: {e}", path.display())))?;
+    parse_manifest(&text)
+}
+
+/// The cross compiler (`ARC_CC` overrides it).
+pub fn cc() -> String {
+    std::env::var("ARC_CC").unwrap_or_else(|_| "arc-linux-gnu-gcc".to_string())
+}
+
+/// The disassembler (`ARC_OBJDUMP` overrides it).
+pub fn objdump() -> String {
+    std::env::var("ARC_OBJDUMP").unwrap_or_else(|_| "arc-linux-gnu-objdump".to_string())
+}
+
+/// The compile flags of every user program. The first five are the contract
+/// of docs/design.md; the rest keep the code free-standing and aligned (the
+/// `sim` board has no unaligned access) and keep GCC from using gp-relative
+/// small data, which our crt0 does not set up.
+pub const CFLAGS: &[&str] = &[
+    "-mcpu=hs38",
+    "-mno-atomic",
+    "-O2",
+    "-nostdlib",
+    "-static",
+    "-ffreestanding",
+    "-fno-builtin",
+    "-fno-pic",
+    "-fno-stack-protector",
+    "-mno-unaligned-access",
+    "-mno-sdata",
+    "-Wall",
+    "-Wextra",
+];
+
+fn run_tool(cmd: &mut Command, what: &str) -> Result<String> {
+    let out = cmd.output().map_err(|e| {
+        Error::new(
+            "user",
+            format!(
+                "cannot run {what} ({e}); install it with `apt-get install -y gcc-arc-linux-gnu binutils-arc-linux-gnu` (or `cargo xtask setup`)"
+            ),
+        )
+    })?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // GCC 12 says `-mno-atomic` is ignored for HS cores; that is known (see
+    // shared/arc/facts.md) and is why we check the disassembly instead.
+    let noise = |l: &str| l.contains("unset option") && l.contains("atomic");
+    let stderr: String = stderr.lines().filter(|l| !noise(l)).collect::<Vec<_>>().join("\n");
+    if !out.status.success() {
+        return Err(Error::new("user", format!("{what} failed ({}):\n{stderr}", out.status)));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Lines of an `objdump -d` listing whose mnemonic is LLOCK/SCOND (or their
+/// 64-bit forms).
+pub fn llsc_lines(disasm: &str) -> Vec<String> {
+    disasm
+        .lines()
+        .filter(|l| {
+            // "   10020:\t1904 0011           \tst.ab\t0,[r1,4]": the mnemonic is the third tab field.
+            let mut f = l.split('\t');
+            let (_, _, m) = (f.next(), f.next(), f.next());
+            let m = m.unwrap_or("").trim();
+            let base = m.split('.').next().unwrap_or("");
+            matches!(base, "llock" | "scond" | "llockd" | "scondd")
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// Disassembles `elf` with `objdump -d` into `disasm_out` and fails if any
+/// LLOCK/SCOND instruction is present.
+pub fn check_no_llsc(elf: &Path, disasm_out: &Path) -> Result<()> {
+    let dis = run_tool(Command::new(objdump()).arg("-d").arg(elf), "arc-linux-gnu-objdump -d")?;
+    std::fs::write(disasm_out, &dis)
+        .map_err(|e| Error::new("user", format!("cannot write {}: {e}", disasm_out.display())))?;
+    let bad = llsc_lines(&dis);
+    if !bad.is_empty() {
+        return Err(Error::new(
+            "user",
+            format!(
+                "{} contains LLOCK/SCOND, which an LL/SC-less core traps on:\n{}",
+                elf.display(),
+                bad.join("\n")
+            ),
+        ));
+    }
+    if !dis.contains("trap_s") {
+        return Err(Error::new(
+            "user",
+            format!("{}: objdump shows no trap_s at all; is this a user program?", elf.display()),
+        ));
+    }
+    Ok(())
+}
+
+fn compile_obj(src: &Path, obj: &Path, defines: &[String]) -> Result<()> {
+    let mut c = Command::new(cc());
+    c.args(CFLAGS);
+    for d in defines {
+        c.arg(format!("-D{d}"));
+    }
+    c.arg("-c").arg(src).arg("-o").arg(obj);
+    run_tool(&mut c, &format!("{} -c {}", cc(), src.display())).map(|_| ())
+}
+
+/// Builds every program of `user/manifest.txt` into `out_dir`, in manifest
+/// order (the order the kernel runs them), and checks each for LLOCK/SCOND.
+/// Writes `<name>.elf` and `<name>.dis` (the objdump listing).
+pub fn build_user_programs(out_dir: &Path) -> Result<Vec<UserProgram>> {
+    let entries = manifest()?;
+    let udir = user_dir();
+    std::fs::create_dir_all(out_dir)
+        .map_err(|e| Error::new("user", format!("cannot create {}: {e}", out_dir.display())))?;
+    let rt = ["crt0.S", "sys.S", "rt.c"];
+    let mut rt_objs = Vec::new();
+    for r in rt {
+        let obj = out_dir.join(format!("rt-{}.o", r.replace('.', "_")));
+        compile_obj(&udir.join("rt").join(r), &obj, &[])?;
+        rt_objs.push(obj);
+    }
+    let link = udir.join("link.ld");
+    // Link in parallel: two cores are typical, GCC start-up dominates.
+    let results: Vec<Result<UserProgram>> = std::thread::scope(|s| {
+        let handles: Vec<_> = entries
+            .chunks(entries.len().div_ceil(4).max(1))
+            .map(|chunk| {
+                let rt_objs = &rt_objs;
+                let link = &link;
+                let udir = &udir;
+                s.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|e| {
+                            let elf = out_dir.join(format!("{}.elf", e.name));
+                            let mut c = Command::new(cc());
+                            c.args(CFLAGS);
+                            for d in &e.defines {
+                                c.arg(format!("-D{d}"));
+                            }
+                            c.arg("-Wl,--build-id=none").arg("-T").arg(link).args(rt_objs).arg(udir.join("programs").join(&e.source));
+                            c.arg("-lgcc").arg("-o").arg(&elf);
+                            run_tool(&mut c, &format!("{} (program {})", cc(), e.name))?;
+                            check_no_llsc(&elf, &out_dir.join(format!("{}.dis", e.name)))?;
+                            Ok(UserProgram {
+                                name: e.name.clone(),
+                                elf,
+                                expect: e.expect,
+                            })
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("user build thread")).collect()
+    });
+    results.into_iter().collect()
+}
+
+/// Builds the hardware lower bound: a bare-metal (kernel-mode, no MMU) loop of
+/// LLOCK/SCOND compare-and-swap increments, `user/baseline/llsc_loop.S`, for a
+/// core that HAS LL/SC (the simulator with `llsc: true`). It is not a user
+/// program and is never embedded in the kernel. Linked at `ram_base`.
+pub fn build_llsc_baseline(out_dir: &Path, ram_base: u32) -> Result<PathBuf> {
+    std::fs::create_dir_all(out_dir)
+        .map_err(|e| Error::new("user", format!("cannot create {}: {e}", out_dir.display())))?;
+    let elf = out_dir.join("llsc_loop.elf");
+    let mut c = Command::new(cc());
+    c.args(["-mcpu=hs38", "-nostdlib", "-static", "-fno-pic"]);
+    c.args(["-Wl,-N", "-Wl,--build-id=none", "-Wl,--no-warn-rwx-segments"]);
+    c.arg(format!("-Wl,-Ttext={ram_base:#x}"))
+        .arg("-Wl,-e,_start")
+        .arg(user_dir().join("baseline").join("llsc_loop.S"))
+        .arg("-o")
+        .arg(&elf);
+    run_tool(&mut c, "arc-linux-gnu-gcc (llsc baseline)")?;
+    Ok(elf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_parses_and_names_cases() {
+        let m = manifest().unwrap();
+        assert!(m.len() >= 10);
+        let all: Vec<&str> = m.iter().flat_map(|e| e.cases.iter().map(String::as_str)).collect();
+        for id in ["1", "2", "3", "4", "5", "6", "7a", "7b", "7c", "7d", "8a", "8b", "9a", "9b", "10a"] {
+            assert!(all.contains(&id), "case {id} is in no program");
+        }
+    }
+
+    #[test]
+    fn manifest_rejects_bad_lines() {
+        assert!(parse_manifest("a b.c - exit:0\n").is_err());
+        assert!(parse_manifest("a b.c - exit:zero 1\n").is_err());
+        assert!(parse_manifest("a b.c - exit:0 1\na c.c - exit:0 2\n").is_err());
+        let m = parse_manifest("a b.c X=1,Y exit:0 1,2 # c\n").unwrap();
+        assert_eq!(m[0].defines, vec!["X=1", "Y"]);
+        assert_eq!(m[0].cases, vec!["1", "2"]);
+    }
+
+    #[test]
+    fn expect_round_trip() {
+        for e in [Expect::Exit(0), Expect::Exit(3), Expect::Signal(11), Expect::Signal(7)] {
+            assert_eq!(Expect::parse(&e.to_report()), Some(e));
+        }
+        assert_eq!(Expect::parse("signal:SIGSEGV"), Some(Expect::Signal(11)));
+    }
+
+    #[test]
+    fn llsc_detector_finds_them() {
+        let dis = "   10000:\t222f 00d0           \tllock\tr2,[r3]\n\
+                   10004:\t6a01                \tadd_s\tr0,r2,0x1\n\
+                   10008:\t202f 00d1           \tscond\tr0,[r3]\n\
+                   1000c:\t1234 5678           \tld\tr0,[scond_label]\n";
+        let l = llsc_lines(dis);
+        assert_eq!(l.len(), 2, "{l:?}");
+        assert!(llsc_lines("   10000:\t7fe0\tj_s\t[blink]\n").is_empty());
+    }
+}
