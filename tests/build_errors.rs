@@ -1,0 +1,52 @@
+//! Bad input to the build gets a clear error naming what was wrong and what to do.
+
+use std::process::Command;
+
+fn xtask(args: &[&str], path: Option<&str>) -> (bool, String) {
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["run", "--quiet", "--release", "-p", "xtask", "--"])
+        .args(args);
+    if let Some(p) = path {
+        // Keep cargo and rustc reachable; hide the ARC toolchain.
+        cmd.env("PATH", p);
+    }
+    let out = cmd.output().expect("run xtask");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn unknown_board_is_named_with_the_known_ones() {
+    let (ok, err) = xtask(&["build", "--board", "hsdk-4xd"], None);
+    assert!(!ok);
+    assert!(err.contains("unknown board `hsdk-4xd`"), "{err}");
+    assert!(err.contains("sim") && err.contains("qemu-virt") && err.contains("hsdk"), "{err}");
+}
+
+#[test]
+fn missing_toolchain_names_the_tool_and_the_fix() {
+    // Build xtask with the full PATH first, so the restricted run below needs no linker.
+    let built = Command::new(env!("CARGO"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["build", "--quiet", "--release", "-p", "xtask"])
+        .status()
+        .expect("build xtask");
+    assert!(built.success());
+    let cargo_bin = std::path::Path::new(env!("CARGO")).parent().unwrap();
+    let path = format!("{}:/nonexistent", cargo_bin.display());
+    let (ok, err) = xtask(&["build", "--board", "sim"], Some(&path));
+    assert!(!ok);
+    assert!(err.contains("arc-linux-gnu-gcc"), "{err}");
+    assert!(err.contains("cargo xtask setup"), "{err}");
+}
+
+#[test]
+fn a_failing_stage_is_named() {
+    let (ok, err) = xtask(&["build", "--board", "sim", "--features", "no-such-feature"], None);
+    assert!(!ok);
+    assert!(err.contains("error: cargo (wasm32)"), "{err}");
+    assert!(err.contains("no-such-feature"), "{err}");
+}
