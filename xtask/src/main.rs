@@ -54,6 +54,8 @@ enum Cmd {
         #[arg(long, default_value_t = 0)]
         max_insns: u64,
     },
+    /// Print build times and image sizes (benchmark numbers, not a test).
+    Bench,
     /// Set up, then run every test of the workspace (`cargo test --workspace --release`).
     Test {
         /// Extra arguments for cargo test (after --).
@@ -76,6 +78,7 @@ fn main() -> ExitCode {
             max_insns,
         } => run(&build, runner.as_deref(), max_insns),
         Cmd::Test { args } => test(&args),
+        Cmd::Bench => xtask::bench::build_numbers().map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,
