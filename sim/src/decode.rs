@@ -29,6 +29,18 @@
 //! PCL = (address of the current instruction) & !3. Every PC-relative target is
 //! `pcl.wrapping_add(disp as u32)`; `disp` is already sign-extended and scaled to bytes.
 
+mod alu;
+mod aux_names;
+mod cx;
+mod major0_3;
+mod names;
+mod short;
+pub(crate) mod sink;
+
+pub(crate) use aux_names::aux_name;
+use cx::Cx;
+use sink::{Quiet, Sink};
+
 /// How the operation reads a register, an immediate (short immediates and resolved LIMMs alike),
 /// or nothing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -315,7 +327,7 @@ pub enum Op {
     Vpack2hl,
     Vpack2hm,
     /// Any other DSP/extension operation objdump knows (fixed-point DSP, saturating vector
-    /// ops, …): the mnemonic is in `Insn::ext`. The executor treats it as unimplemented.
+    /// ops, …); the disassembler shows which. The executor treats it as unimplemented.
     Ext,
     // --- FPU (major 0x06) ---
     Fsmul,
@@ -355,16 +367,15 @@ pub struct Insn {
     pub flags: u8,
     pub size: MemSize,
     pub mode: AddrMode,
-    /// Index into the disassembler's table of extension mnemonics (`Op::Ext` only).
-    pub ext: u16,
     pub a: Operand,
     pub b: Operand,
     pub c: Operand,
     /// PC-relative displacement in bytes, from PCL.
     pub disp: i32,
-    /// The instruction word as fetched (a 16-bit instruction in bits 15:0), for the
-    /// disassembler's spelling choices.
+    /// The instruction word as fetched (a 16-bit instruction in bits 15:0) and the 32 bits
+    /// after it: what the disassembler re-reads for its spelling.
     pub word: u32,
+    pub next: u32,
 }
 
 impl Insn {
@@ -393,9 +404,39 @@ pub fn decode(bytes: &[u8; 8]) -> Insn {
 
 /// Decodes from the (up to) four halfwords at PC, in fetch order.
 pub fn decode_halfwords(hw: [u16; 4]) -> Insn {
-    let _ = hw;
-    Insn {
-        len: 2,
-        ..Insn::default()
+    decode_with(hw, &mut Quiet)
+}
+
+/// Decodes while reporting the spelling to `sink` (the disassembler's entry).
+pub(crate) fn decode_with<S: Sink>(hw: [u16; 4], sink: &mut S) -> Insn {
+    let [h0, h1, h2, h3] = hw.map(u32::from);
+    let short = h0 >> 11 >= 0x08;
+    let (w, len, next) = if short {
+        (h0, 2, (h1 << 16) | h2)
+    } else {
+        ((h0 << 16) | h1, 4, (h2 << 16) | h3)
+    };
+    let mut cx = Cx {
+        w,
+        limm_value: next,
+        insn: Insn { len, word: w, next, ..Insn::default() },
+        s: sink,
+    };
+    match w >> 27 {
+        _ if short => short::decode(&mut cx),
+        0 => major0_3::branch(&mut cx),
+        1 => major0_3::branch_link_or_compare(&mut cx),
+        2 => major0_3::load(&mut cx),
+        3 => major0_3::store(&mut cx),
+        4 => alu::major4(&mut cx),
+        5 => alu::major5(&mut cx),
+        6 => alu::major6(&mut cx),
+        _ => {}
     }
+    let mut insn = cx.insn;
+    if insn.op == Op::Invalid {
+        // Whatever was collected belongs to a form that turned out invalid.
+        insn = Insn { len, word: w, next, ..Insn::default() };
+    }
+    insn
 }

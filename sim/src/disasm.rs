@@ -1,10 +1,168 @@
 //! Disassembler: prints an [`Insn`] exactly as `arc-linux-gnu-objdump -d` does after the hex
-//! bytes (mnemonic with suffixes, a tab, operands), without objdump's `<symbol>` annotations.
+//! bytes (mnemonic with suffixes, a tab, operands, and objdump's `;0x…` target comment), without
+//! objdump's `<symbol>` annotations.
 
-use crate::decode::Insn;
+use std::fmt::Write;
+
+use crate::decode::sink::{Shown, Sink};
+use crate::decode::{aux_name, decode_with, Insn, Op};
+
+const CORE_NAMES: [&str; 64] = [
+    "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "r13", "r14",
+    "r15", "r16", "r17", "r18", "r19", "r20", "r21", "r22", "r23", "r24", "r25", "gp", "fp", "sp",
+    "ilink", "r30", "blink", "r32", "r33", "r34", "r35", "r36", "r37", "r38", "r39", "r40", "r41",
+    "r42", "r43", "r44", "r45", "r46", "r47", "r48", "r49", "r50", "r51", "r52", "r53", "r54",
+    "r55", "r56", "r57", "accl", "acch", "lp_count", "rezerved", "limm", "pcl",
+];
+
+const PCL: u8 = 63;
 
 /// Text of `insn` located at address `pc`.
 pub fn disasm(insn: &Insn, pc: u32) -> String {
-    let _ = (insn, pc);
-    String::new()
+    let short = matches!(insn.len, 2 | 6);
+    let hw = if short {
+        [insn.word as u16, (insn.next >> 16) as u16, insn.next as u16, 0]
+    } else {
+        [(insn.word >> 16) as u16, insn.word as u16, (insn.next >> 16) as u16, insn.next as u16]
+    };
+    let mut text = Text::new(pc);
+    let decoded = decode_with(hw, &mut text);
+    if decoded.op == Op::Invalid {
+        return if short {
+            format!(".short\t0x{:04x}", decoded.word)
+        } else {
+            format!(".word\t0x{:08x}", decoded.word)
+        };
+    }
+    text.finish()
+}
+
+/// Collects objdump's spelling: mnemonic, suffixes, then comma-separated operands where a `[`
+/// suppresses the following comma; an immediate right after `pcl` (or a PC-relative operand)
+/// adds a `;0x…` comment with the address it designates.
+struct Text {
+    pc: u32,
+    head: String,
+    operands: String,
+    any_operand: bool,
+    need_comma: bool,
+    in_brackets: bool,
+    aux: bool,
+    after_pcl: bool,
+    target: Option<u32>,
+}
+
+impl Text {
+    fn new(pc: u32) -> Text {
+        Text {
+            pc,
+            head: String::new(),
+            operands: String::new(),
+            any_operand: false,
+            need_comma: false,
+            in_brackets: false,
+            aux: false,
+            after_pcl: false,
+            target: None,
+        }
+    }
+
+    fn finish(self) -> String {
+        let mut out = self.head;
+        if self.any_operand {
+            out.push('\t');
+            out.push_str(&self.operands);
+        }
+        if let Some(target) = self.target {
+            let _ = write!(out, "\t;0x{target:x}");
+        }
+        out
+    }
+
+    fn comma(&mut self) {
+        if self.need_comma {
+            self.operands.push(',');
+        }
+        self.need_comma = true;
+        self.any_operand = true;
+    }
+
+    fn immediate(&mut self, value: i64, text: String) {
+        self.comma();
+        let name = if self.aux && self.in_brackets { aux_name(value as u32) } else { None };
+        match name {
+            Some(name) => self.operands.push_str(name),
+            None => self.operands.push_str(&text),
+        }
+        if self.after_pcl {
+            self.target = Some((self.pc & !3).wrapping_add(value as u32));
+        }
+    }
+}
+
+impl Sink for Text {
+    fn mnemonic(&mut self, name: &'static str) {
+        self.head.push_str(name);
+    }
+    fn suffix(&mut self, text: &'static str) {
+        self.head.push_str(text);
+    }
+    fn aux_names(&mut self) {
+        self.aux = true;
+    }
+    fn bad_pair(&mut self) {
+        self.operands.push_str("\nWarning: illegal use of double register pair.\n");
+    }
+    fn operand(&mut self, operand: Shown) {
+        match operand {
+            Shown::Open => {
+                self.comma();
+                self.operands.push('[');
+                self.in_brackets = true;
+                self.need_comma = false;
+            }
+            Shown::Close => {
+                self.operands.push(']');
+                self.in_brackets = false;
+            }
+            Shown::Reg(r) => {
+                self.comma();
+                self.operands.push_str(CORE_NAMES[r as usize & 63]);
+                self.after_pcl = r == PCL;
+            }
+            Shown::Pair(r) => {
+                self.comma();
+                self.operands.push_str(CORE_NAMES[r as usize & 63]);
+                if r & 1 == 0 {
+                    self.operands.push_str(CORE_NAMES[(r as usize + 1) & 63]);
+                }
+                self.after_pcl = false;
+            }
+            Shown::Uimm(v) => self.immediate(v as i64, hex(v)),
+            Shown::Limm(v) => self.immediate(v as i64, hex(v)),
+            Shown::Simm(v) => self.immediate(v as i64, v.to_string()),
+            Shown::Zero => {
+                self.comma();
+                self.operands.push('0');
+            }
+            Shown::Pcrel(disp) => {
+                self.comma();
+                let _ = write!(self.operands, "{disp}");
+                self.target = Some((self.pc & !3).wrapping_add(disp as u32));
+            }
+            Shown::Text(text) => {
+                self.comma();
+                self.operands.push_str(text);
+            }
+        }
+    }
+}
+
+/// C's `%#x`: `0` for zero, else `0x…`.
+fn hex(v: u32) -> String {
+    if v == 0 {
+        "0".to_string()
+    } else {
+        format!("{v:#x}")
+    }
 }

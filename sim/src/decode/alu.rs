@@ -1,0 +1,498 @@
+//! 32-bit general-format majors 4, 5 and 6: fields [26:24]/[14:12] B, [23:22] P (format),
+//! [21:16] sub-opcode, [15] F, [11:6] C/u6, [5:0] A (or s12 high bits, or M + condition).
+
+use super::cx::{sext, Cx, LIMM_REG};
+use super::major0_3::MODES;
+use super::names::{self, Entry};
+use super::sink::Sink;
+use super::{flag, MemSize, Op, Operand};
+
+/// Which operands are register pairs (objdump checks these for even numbers).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Pairs {
+    a: bool,
+    b: bool,
+    c: bool,
+}
+
+const NO_PAIRS: Pairs = Pairs { a: false, b: false, c: false };
+
+pub(crate) fn major4<S: Sink>(cx: &mut Cx<S>) {
+    let sub = cx.bits(21, 16);
+    let f = cx.bit(15);
+    match sub {
+        0x00 => three(cx, (Op::Add, "add"), NO_PAIRS),
+        0x01 => three(cx, (Op::Adc, "adc"), NO_PAIRS),
+        0x02 => three(cx, (Op::Sub, "sub"), NO_PAIRS),
+        0x03 => three(cx, (Op::Sbc, "sbc"), NO_PAIRS),
+        0x04 => three(cx, (Op::And, "and"), NO_PAIRS),
+        0x05 => three(cx, (Op::Or, "or"), NO_PAIRS),
+        0x06 => three(cx, (Op::Bic, "bic"), NO_PAIRS),
+        0x07 => three(cx, (Op::Xor, "xor"), NO_PAIRS),
+        0x08 => three(cx, (Op::Max, "max"), NO_PAIRS),
+        0x09 => three(cx, (Op::Min, "min"), NO_PAIRS),
+        0x0A => mov(cx),
+        0x0B => compare(cx, Op::Tst, "tst"),
+        0x0C | 0x0D if cx.bits(23, 22) == 2 && !f => dbnz(cx, sub == 0x0D),
+        0x0C => compare(cx, Op::Cmp, "cmp"),
+        0x0D => compare(cx, Op::Rcmp, "rcmp"),
+        0x0E => three(cx, (Op::Rsub, "rsub"), NO_PAIRS),
+        0x0F => three(cx, (Op::Bset, "bset"), NO_PAIRS),
+        0x10 => three(cx, (Op::Bclr, "bclr"), NO_PAIRS),
+        0x11 => compare(cx, Op::Btst, "btst"),
+        0x12 => three(cx, (Op::Bxor, "bxor"), NO_PAIRS),
+        0x13 => three(cx, (Op::Bmsk, "bmsk"), NO_PAIRS),
+        0x14 => three(cx, (Op::Add1, "add1"), NO_PAIRS),
+        0x15 => three(cx, (Op::Add2, "add2"), NO_PAIRS),
+        0x16 => three(cx, (Op::Add3, "add3"), NO_PAIRS),
+        0x17 => three(cx, (Op::Sub1, "sub1"), NO_PAIRS),
+        0x18 => three(cx, (Op::Sub2, "sub2"), NO_PAIRS),
+        0x19 => three(cx, (Op::Sub3, "sub3"), NO_PAIRS),
+        0x1A => three(cx, (Op::Mpy, "mpy"), NO_PAIRS),
+        0x1B => three(cx, (Op::Mpym, "mpym"), NO_PAIRS),
+        0x1C => three(cx, (Op::Mpymu, "mpymu"), NO_PAIRS),
+        0x1D => three(cx, (Op::Mpyu, "mpyu"), NO_PAIRS),
+        0x1E => three(cx, (Op::Mpyw, "mpyw"), NO_PAIRS),
+        0x1F => three(cx, (Op::Mpyuw, "mpyuw"), NO_PAIRS),
+        0x20..=0x23 => jump(cx, sub),
+        0x24 => branch_index(cx, Op::Bi, "bi"),
+        0x25 => branch_index(cx, Op::Bih, "bih"),
+        0x26 => aux_like(cx, Op::Ldi, "ldi"),
+        0x27 => aux_like(cx, Op::Aex, "aex"),
+        0x28 => loop_start(cx),
+        0x29 => flag_op(cx),
+        0x2A => aux_like(cx, Op::Lr, "lr"),
+        0x2B => aux_like(cx, Op::Sr, "sr"),
+        0x2C => three(cx, (Op::Bmskn, "bmskn"), NO_PAIRS),
+        0x2D => three(cx, (Op::Xbfu, "xbfu"), NO_PAIRS),
+        0x2F => match cx.bits(5, 0) {
+            0x3F => zero_operand4(cx),
+            0x0C => atomic(cx, (Op::Ex, "ex")),
+            0x10 => atomic(cx, (Op::Llock, "llock")),
+            0x11 => atomic(cx, (Op::Scond, "scond")),
+            0x12 => atomic(cx, (Op::Llockd, "llockd")),
+            0x13 => atomic(cx, (Op::Scondd, "scondd")),
+            s => single(cx, names::major4_single(s)),
+        },
+        0x30..=0x37 => load_indexed(cx),
+        0x38..=0x3F => {
+            let (name, cc) = names::SETCC[(sub - 0x38) as usize];
+            cx.insn.cond = cc;
+            three_with(cx, (Op::Set, name), NO_PAIRS, false);
+        }
+        _ => {}
+    }
+}
+
+pub(crate) fn major5<S: Sink>(cx: &mut Cx<S>) {
+    let sub = cx.bits(21, 16);
+    if sub == 0x2F {
+        return match cx.bits(5, 0) {
+            0x3F => zero_operand5(cx),
+            s => single(cx, names::major5_single(s)),
+        };
+    }
+    let pairs = match sub {
+        0x1C | 0x1E => Pairs { a: true, b: false, c: false },
+        0x38 | 0x39 | 0x3C => Pairs { a: true, b: true, c: true },
+        _ => NO_PAIRS,
+    };
+    three(cx, names::MAJOR5[sub as usize], pairs);
+}
+
+pub(crate) fn major6<S: Sink>(cx: &mut Cx<S>) {
+    let sub = cx.bits(21, 16);
+    if sub == 0x2F {
+        return single(cx, names::major6_single(cx.bits(5, 0)));
+    }
+    three(cx, names::MAJOR6[sub as usize], NO_PAIRS);
+}
+
+fn f_suffix<S: Sink>(cx: &mut Cx<S>) {
+    if cx.bit(15) {
+        cx.set_flag(flag::F, ".f");
+    }
+}
+
+fn dest<S: Sink>(cx: &mut Cx<S>, r: u8, pair: bool) -> Operand {
+    if r == LIMM_REG {
+        cx.zero()
+    } else if pair {
+        cx.pair(r)
+    } else {
+        cx.reg(r)
+    }
+}
+
+fn source<S: Sink>(cx: &mut Cx<S>, r: u8, pair: bool) -> Operand {
+    if pair && r != LIMM_REG {
+        cx.pair(r)
+    } else {
+        cx.src(r)
+    }
+}
+
+/// The common `op<.f> a,b,c` family with its u6, s12, conditional and LIMM forms.
+fn three<S: Sink>(cx: &mut Cx<S>, entry: Entry, pairs: Pairs) {
+    three_with(cx, entry, pairs, true);
+}
+
+fn three_with<S: Sink>(cx: &mut Cx<S>, (op, name): Entry, pairs: Pairs, keep_cond: bool) {
+    if op == Op::Invalid {
+        return;
+    }
+    let b = cx.b6();
+    let c = cx.c6();
+    cx.name(op, name);
+    f_suffix(cx);
+    match cx.bits(23, 22) {
+        0 => {
+            cx.insn.a = dest(cx, cx.a6(), pairs.a);
+            cx.insn.b = source(cx, b, pairs.b);
+            cx.insn.c = source(cx, c, pairs.c);
+        }
+        1 => {
+            cx.insn.a = dest(cx, cx.a6(), pairs.a);
+            cx.insn.b = source(cx, b, pairs.b);
+            cx.insn.c = cx.uimm(c as u32);
+        }
+        2 => {
+            let s12 = sext((cx.bits(5, 0) << 6) | c as u32, 12);
+            cx.insn.a = dest(cx, b, pairs.a);
+            cx.insn.b = source(cx, b, pairs.b);
+            cx.insn.c = cx.simm(s12);
+        }
+        _ => {
+            if keep_cond {
+                cx.cond(cx.bits(4, 0) as u8, true);
+            } else {
+                cx.insn.op = Op::Invalid;
+                return;
+            }
+            cx.insn.a = dest(cx, b, pairs.a);
+            cx.insn.b = source(cx, b, pairs.b);
+            cx.insn.c = if cx.bit(5) { cx.uimm(c as u32) } else { source(cx, c, pairs.c) };
+        }
+    }
+}
+
+/// `op<.f> b,c` / `b,u6` (and `0,…` when B is 62).
+fn single<S: Sink>(cx: &mut Cx<S>, (op, name): Entry) {
+    if op == Op::Invalid || cx.bits(23, 22) > 1 {
+        return;
+    }
+    cx.name(op, name);
+    f_suffix(cx);
+    let b = cx.b6();
+    let c = cx.c6();
+    cx.insn.a = dest(cx, b, false);
+    cx.insn.b = if cx.bit(22) { cx.uimm(c as u32) } else { cx.src(c) };
+}
+
+fn mov<S: Sink>(cx: &mut Cx<S>) {
+    cx.name(Op::Mov, "mov");
+    f_suffix(cx);
+    let b = cx.b6();
+    let c = cx.c6();
+    match cx.bits(23, 22) {
+        0 => {
+            cx.insn.a = dest(cx, b, false);
+            cx.insn.b = cx.src(c);
+        }
+        1 => {
+            cx.insn.a = dest(cx, b, false);
+            cx.insn.b = cx.uimm(c as u32);
+        }
+        2 => {
+            let s12 = sext((cx.bits(5, 0) << 6) | c as u32, 12);
+            cx.insn.a = dest(cx, b, false);
+            cx.insn.b = cx.simm(s12);
+        }
+        _ => {
+            cx.cond(cx.bits(4, 0) as u8, true);
+            cx.insn.a = dest(cx, b, false);
+            cx.insn.b = if cx.bit(5) { cx.uimm(c as u32) } else { cx.src(c) };
+        }
+    }
+}
+
+/// `tst`, `cmp`, `rcmp`, `btst`: always encoded with F = 1, which objdump does not print.
+fn compare<S: Sink>(cx: &mut Cx<S>, op: Op, name: &'static str) {
+    if !cx.bit(15) {
+        return;
+    }
+    cx.name(op, name);
+    cx.insn.flags |= flag::F;
+    let b = cx.b6();
+    let c = cx.c6();
+    match cx.bits(23, 22) {
+        0 => {
+            cx.insn.b = cx.src(b);
+            cx.insn.c = cx.src(c);
+        }
+        1 => {
+            cx.insn.b = cx.src(b);
+            cx.insn.c = cx.uimm(c as u32);
+        }
+        2 => {
+            let s12 = sext((cx.bits(5, 0) << 6) | c as u32, 12);
+            cx.insn.b = cx.src(b);
+            cx.insn.c = cx.simm(s12);
+        }
+        _ => {
+            cx.cond(cx.bits(4, 0) as u8, true);
+            cx.insn.b = cx.src(b);
+            cx.insn.c = if cx.bit(5) { cx.uimm(c as u32) } else { cx.src(c) };
+        }
+    }
+}
+
+fn dbnz<S: Sink>(cx: &mut Cx<S>, delay: bool) {
+    cx.name(Op::Dbnz, "dbnz");
+    if delay {
+        cx.set_flag(flag::D, ".d");
+    }
+    let b = cx.b6();
+    if b == LIMM_REG {
+        cx.insn.op = Op::Invalid;
+        return;
+    }
+    cx.insn.a = cx.reg(b);
+    let disp = sext((cx.bits(5, 0) << 6) | cx.c6() as u32, 12) * 2;
+    cx.pcrel(disp);
+}
+
+/// `j`, `j.d`, `jl`, `jl.d` (sub-opcodes 0x20..0x23).
+fn jump<S: Sink>(cx: &mut Cx<S>, sub: u32) {
+    let (op, name) = if sub >= 0x22 { (Op::Jl, "jl") } else { (Op::J, "j") };
+    let delayed = sub & 1 != 0;
+    let c = cx.c6();
+    cx.name(op, name);
+    let p = cx.bits(23, 22);
+    if p == 3 {
+        cx.cond(cx.bits(4, 0) as u8, false);
+    }
+    if delayed {
+        cx.set_flag(flag::D, ".d");
+    }
+    match p {
+        0 => {
+            if c == LIMM_REG {
+                if delayed {
+                    cx.insn.op = Op::Invalid;
+                    return;
+                }
+                cx.insn.b = cx.src(c);
+            } else {
+                cx.open();
+                cx.insn.b = cx.reg(c);
+                cx.close();
+            }
+        }
+        1 => cx.insn.b = cx.uimm(c as u32),
+        2 => {
+            let s12 = sext((cx.bits(5, 0) << 6) | c as u32, 12);
+            cx.insn.b = cx.simm(s12);
+        }
+        _ => {
+            if cx.bit(5) {
+                cx.insn.b = cx.uimm(c as u32);
+            } else if c == LIMM_REG {
+                if delayed {
+                    cx.insn.op = Op::Invalid;
+                    return;
+                }
+                cx.insn.b = cx.src(c);
+            } else {
+                cx.open();
+                cx.insn.b = cx.reg(c);
+                cx.close();
+            }
+        }
+    }
+}
+
+fn branch_index<S: Sink>(cx: &mut Cx<S>, op: Op, name: &'static str) {
+    if cx.bits(23, 22) != 0 {
+        return;
+    }
+    cx.name(op, name);
+    cx.open();
+    let c = cx.c6();
+    cx.insn.b = cx.src(c);
+    cx.close();
+}
+
+/// `lr b,[c]`, `sr b,[c]`, `aex b,[c]`, `ldi b,[c]` and their u6/s12/limm forms.
+fn aux_like<S: Sink>(cx: &mut Cx<S>, op: Op, name: &'static str) {
+    let b = cx.b6();
+    let c = cx.c6();
+    let p = cx.bits(23, 22);
+    let conditional = op == Op::Aex;
+    if p == 3 && !conditional {
+        return;
+    }
+    cx.name(op, name);
+    if op != Op::Ldi {
+        cx.s.aux_names();
+    }
+    if p == 3 {
+        cx.cond(cx.bits(4, 0) as u8, true);
+    }
+    let writes_b = matches!(op, Op::Lr | Op::Ldi);
+    if writes_b {
+        cx.insn.a = dest(cx, b, false);
+    } else {
+        cx.insn.b = cx.src(b);
+    }
+    cx.open();
+    let addr = match p {
+        0 => cx.src(c),
+        1 => cx.uimm(c as u32),
+        2 => cx.simm(sext((cx.bits(5, 0) << 6) | c as u32, 12)),
+        _ if cx.bit(5) => cx.uimm(c as u32),
+        _ => cx.src(c),
+    };
+    cx.close();
+    if writes_b {
+        cx.insn.b = addr;
+    } else {
+        cx.insn.c = addr;
+    }
+}
+
+fn loop_start<S: Sink>(cx: &mut Cx<S>) {
+    let c = cx.c6() as u32;
+    match cx.bits(23, 22) {
+        1 => {
+            cx.name(Op::Lp, "lp");
+            cx.insn.disp = (c * 2) as i32;
+            cx.uimm(c * 2);
+        }
+        2 => {
+            cx.name(Op::Lp, "lp");
+            cx.pcrel(sext((cx.bits(5, 0) << 6) | c, 12) * 2);
+        }
+        3 if cx.bit(5) => {
+            cx.name(Op::Lp, "lp");
+            cx.cond(cx.bits(4, 0) as u8, false);
+            cx.insn.disp = (c * 2) as i32;
+            cx.uimm(c * 2);
+        }
+        _ => {}
+    }
+}
+
+/// `flag` (B = 0) / `kflag` (B = 1) with a c, u6, s12 or limm operand.
+fn flag_op<S: Sink>(cx: &mut Cx<S>) {
+    let (op, name) = match cx.b6() {
+        0 => (Op::Flag, "flag"),
+        1 => (Op::Kflag, "kflag"),
+        _ => return,
+    };
+    cx.name(op, name);
+    let c = cx.c6();
+    match cx.bits(23, 22) {
+        0 => cx.insn.b = cx.src(c),
+        1 => cx.insn.b = cx.uimm(c as u32),
+        2 => cx.insn.b = cx.simm(sext((cx.bits(5, 0) << 6) | c as u32, 12)),
+        _ => {
+            cx.cond(cx.bits(4, 0) as u8, true);
+            cx.insn.b = if cx.bit(5) { cx.uimm(c as u32) } else { cx.src(c) };
+        }
+    }
+}
+
+/// Major 4 zero-operand group (sub-opcode 0x2F, low bits 0x3F): operation in the B field.
+fn zero_operand4<S: Sink>(cx: &mut Cx<S>) {
+    let (op, name) = match cx.b6() {
+        1 => (Op::Sleep, "sleep"),
+        2 => (Op::Swi, "swi"),
+        3 => (Op::Sync, "sync"),
+        4 => (Op::Rtie, "rtie"),
+        5 => (Op::Brk, "brk"),
+        6 => (Op::Seti, "seti"),
+        7 => (Op::Clri, "clri"),
+        8 => (Op::Wevt, "wevt"),
+        9 => (Op::Wlfc, "wlfc"),
+        0xA => (Op::Dsync, "dsync"),
+        0xB => (Op::Dmb, "dmb"),
+        _ => return,
+    };
+    operand_c(cx, op, name);
+}
+
+fn zero_operand5<S: Sink>(cx: &mut Cx<S>) {
+    let name = match cx.b6() {
+        0 => "aslacc",
+        1 => "aslsacc",
+        _ => return,
+    };
+    operand_c(cx, Op::Ext, name);
+}
+
+fn operand_c<S: Sink>(cx: &mut Cx<S>, op: Op, name: &'static str) {
+    cx.name(op, name);
+    let c = cx.c6();
+    cx.insn.b = match cx.bits(23, 22) {
+        0 => cx.src(c),
+        1 => cx.uimm(c as u32),
+        _ => {
+            cx.insn.op = Op::Invalid;
+            return;
+        }
+    };
+}
+
+/// `ex`, `llock`, `scond`, `llockd`, `scondd`: `op<.di> b,[c]`.
+fn atomic<S: Sink>(cx: &mut Cx<S>, (op, name): Entry) {
+    if cx.bits(23, 22) > 1 {
+        return;
+    }
+    cx.name(op, name);
+    if cx.bit(15) {
+        cx.set_flag(flag::DI, ".di");
+    }
+    let double = matches!(op, Op::Llockd | Op::Scondd);
+    cx.mem(if double { MemSize::Double } else { MemSize::Word }, super::AddrMode::None);
+    let b = cx.b6();
+    let c = cx.c6();
+    cx.insn.a = if double { cx.pair(b) } else { cx.src(b) };
+    cx.open();
+    cx.insn.b = if cx.bit(22) { cx.uimm(c as u32) } else { cx.src(c) };
+    cx.close();
+}
+
+/// Register-indexed loads: `ld<zz><.di><.aa><.x> a,[b,c]` (sub-opcodes 0x30..0x37).
+fn load_indexed<S: Sink>(cx: &mut Cx<S>) {
+    const SIZES: [(MemSize, &str); 4] = [
+        (MemSize::Word, "ld"),
+        (MemSize::Byte, "ldb"),
+        (MemSize::Half, "ldh"),
+        (MemSize::Double, "ldd"),
+    ];
+    let zz = cx.bits(18, 17) as usize;
+    let x = cx.bit(16);
+    let (size, name) = SIZES[zz];
+    if size == MemSize::Double && x {
+        return;
+    }
+    cx.name(Op::Ld, name);
+    if cx.bit(15) {
+        cx.set_flag(flag::DI, ".di");
+    }
+    let (mode, mode_name) = MODES[cx.bits(23, 22) as usize];
+    cx.suffix(mode_name);
+    if x {
+        cx.set_flag(flag::X, ".x");
+    }
+    cx.mem(size, mode);
+    let a = cx.a6();
+    cx.insn.a = dest(cx, a, size == MemSize::Double);
+    cx.open();
+    let b = cx.b6();
+    let c = cx.c6();
+    cx.insn.b = cx.src(b);
+    cx.insn.c = cx.src(c);
+    cx.close();
+}

@@ -1,0 +1,173 @@
+//! 32-bit majors 0–3: branches (`b`, `bl`, `brcc`, `bbit`) and the `[b,s9]` loads and stores.
+
+use super::cx::{sext, Cx, LIMM_REG};
+use super::sink::Sink;
+use super::{flag, AddrMode, MemSize, Op};
+
+/// Major 0: `b<cc><.d> s21` / `b<.d> s25`.
+pub(crate) fn branch<S: Sink>(cx: &mut Cx<S>) {
+    let low = cx.bits(26, 17) << 1;
+    let mid = cx.bits(15, 6) << 11;
+    cx.name(Op::B, "b");
+    if cx.bit(16) {
+        let disp = sext((cx.bits(3, 0) << 21) | mid | low, 25);
+        delay(cx, 5);
+        cx.pcrel(disp);
+    } else {
+        let disp = sext(mid | low, 21);
+        cx.cond(cx.bits(4, 0) as u8, false);
+        delay(cx, 5);
+        cx.pcrel(disp);
+    }
+}
+
+/// Major 1: `bl` (bit 16 = 0) or `brcc`/`bbit` (bit 16 = 1).
+pub(crate) fn branch_link_or_compare<S: Sink>(cx: &mut Cx<S>) {
+    if cx.bit(16) {
+        return compare_branch(cx);
+    }
+    let low = cx.bits(26, 18) << 2;
+    let mid = cx.bits(15, 6) << 11;
+    cx.name(Op::Bl, "bl");
+    if cx.bit(17) {
+        let disp = sext((cx.bits(3, 0) << 21) | mid | low, 25);
+        delay(cx, 5);
+        cx.pcrel(disp);
+    } else {
+        let disp = sext(mid | low, 21);
+        cx.cond(cx.bits(4, 0) as u8, false);
+        delay(cx, 5);
+        cx.pcrel(disp);
+    }
+}
+
+fn delay<S: Sink>(cx: &mut Cx<S>, bit: u32) {
+    if cx.bit(bit) {
+        cx.set_flag(flag::D, ".d");
+    }
+}
+
+fn compare_branch<S: Sink>(cx: &mut Cx<S>) {
+    const OPS: [(Op, &str); 8] = [
+        (Op::Breq, "breq"),
+        (Op::Brne, "brne"),
+        (Op::Brlt, "brlt"),
+        (Op::Brge, "brge"),
+        (Op::Brlo, "brlo"),
+        (Op::Brhs, "brhs"),
+        (Op::Bbit0, "bbit0"),
+        (Op::Bbit1, "bbit1"),
+    ];
+    let (op, name) = OPS[cx.bits(2, 0) as usize];
+    let disp = sext((cx.bits(15, 15) << 8) | (cx.bits(23, 17) << 1), 9);
+    let b = cx.b6();
+    let c = cx.c6();
+    let imm = cx.bit(4);
+    if b == LIMM_REG && !imm && c == LIMM_REG {
+        return;
+    }
+    cx.name(op, name);
+    delay(cx, 5);
+    if cx.bit(3) {
+        cx.set_flag(flag::T, ".t");
+    } else {
+        cx.suffix(".nt");
+    }
+    cx.insn.b = cx.src(b);
+    cx.insn.c = if imm { cx.uimm(c as u32) } else { cx.src(c) };
+    cx.pcrel(disp);
+}
+
+const SIZES: [(MemSize, &str, &str); 4] = [
+    (MemSize::Word, "ld", "st"),
+    (MemSize::Byte, "ldb", "stb"),
+    (MemSize::Half, "ldh", "sth"),
+    (MemSize::Double, "ldd", "std"),
+];
+
+pub(crate) const MODES: [(AddrMode, &str); 4] = [
+    (AddrMode::None, ""),
+    (AddrMode::PreUpdate, ".aw"),
+    (AddrMode::PostUpdate, ".ab"),
+    (AddrMode::Scaled, ".as"),
+];
+
+/// Major 2: `ld<zz><.di><.aa><.x> a,[b,s9]`, and the prefetch forms (a = 62).
+pub(crate) fn load<S: Sink>(cx: &mut Cx<S>) {
+    let zz = cx.bits(8, 7) as usize;
+    let x = cx.bit(6);
+    let di = cx.bit(11);
+    let aa = cx.bits(10, 9) as usize;
+    let a = cx.a6();
+    let b = cx.b6();
+    let s9 = sext((cx.bits(15, 15) << 8) | cx.bits(23, 16), 9);
+    let (size, _, _) = SIZES[zz];
+    if size == MemSize::Double && x {
+        return;
+    }
+    let prefetch = a == LIMM_REG && zz == 0 && aa != 3;
+    if prefetch {
+        let (op, name) = match (x, di) {
+            (false, false) => (Op::Prefetch, "prefetch"),
+            (false, true) => (Op::Prefetchw, "prefetchw"),
+            (true, false) => (Op::Prealloc, "prealloc"),
+            (true, true) => return,
+        };
+        cx.name(op, name);
+    } else {
+        cx.name(Op::Ld, SIZES[zz].1);
+        if di {
+            cx.set_flag(flag::DI, ".di");
+        }
+    }
+    let (mode, mode_name) = MODES[aa];
+    cx.suffix(mode_name);
+    if x && !prefetch {
+        cx.set_flag(flag::X, ".x");
+    }
+    cx.mem(size, mode);
+    if !prefetch {
+        cx.insn.a = if a == LIMM_REG {
+            cx.zero()
+        } else if size == MemSize::Double {
+            cx.pair(a)
+        } else {
+            cx.reg(a)
+        };
+    }
+    cx.open();
+    cx.insn.b = cx.src(b);
+    cx.insn.c = cx.simm(s9);
+    cx.close();
+}
+
+/// Major 3: `st<zz><.di><.aa> c,[b,s9]` (bit 0: the data is the signed 6-bit immediate in c).
+pub(crate) fn store<S: Sink>(cx: &mut Cx<S>) {
+    let zz = cx.bits(2, 1) as usize;
+    let aa = cx.bits(4, 3) as usize;
+    let di = cx.bit(5);
+    let c = cx.c6();
+    let b = cx.b6();
+    let s9 = sext((cx.bits(15, 15) << 8) | cx.bits(23, 16), 9);
+    let (size, _, name) = SIZES[zz];
+    cx.name(Op::St, name);
+    if di {
+        cx.set_flag(flag::DI, ".di");
+    }
+    let (mode, mode_name) = MODES[aa];
+    cx.suffix(mode_name);
+    cx.mem(size, mode);
+    cx.insn.a = if cx.bit(0) {
+        cx.simm(sext(c as u32, 6))
+    } else if c == LIMM_REG {
+        cx.src(c)
+    } else if size == MemSize::Double {
+        cx.pair(c)
+    } else {
+        cx.reg(c)
+    };
+    cx.open();
+    cx.insn.b = cx.src(b);
+    cx.insn.c = cx.simm(s9);
+    cx.close();
+}
