@@ -667,14 +667,13 @@ fn judge_signal(id: &str, p: &ProgramRun, ctx: &Context) -> Result<String, Strin
                 return Err(format!("{d}: the kernel reads a word at an address that has no mapping"));
             }
         }
-        "any" => {
-            if let Some(k) = ctx.kernel_words.get(&want_addr) {
-                if *word != Some(*k) {
-                    return Err(format!("{d}: kernel memory changed, the image holds {}", hex(*k)));
-                }
-                d.push_str(" (= kernel image)");
+        "any" => match (word, ctx.kernel_words.get(&want_addr)) {
+            (Some(w), Some(k)) if w != k => {
+                return Err(format!("{d}: kernel memory changed, the image holds {}", hex(*k)));
             }
-        }
+            (Some(_), Some(_)) => d.push_str(" (= kernel image)"),
+            _ => {}
+        },
         w => {
             let w = num(w).ok_or_else(|| format!("EXPECT word={w} is not a number"))?;
             match word {
