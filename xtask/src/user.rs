@@ -241,6 +241,20 @@ fn compile_obj(src: &Path, obj: &Path, defines: &[String]) -> Result<()> {
     run_tool(&mut c, &format!("{} -c {}", cc(), src.display())).map(|_| ())
 }
 
+/// Moves `fresh` over `dest` unless `dest` already has the same bytes (the
+/// build is deterministic, so an unchanged program keeps its mtime and the
+/// kernel image that embeds it is not relinked).
+fn replace_if_changed(fresh: &Path, dest: &Path) -> Result<()> {
+    let io = |e: std::io::Error| Error::new("user", format!("{}: {e}", dest.display()));
+    let new = std::fs::read(fresh).map_err(io)?;
+    if std::fs::read(dest).ok().as_deref() == Some(&new[..]) {
+        std::fs::remove_file(fresh).map_err(io)?;
+    } else {
+        std::fs::rename(fresh, dest).map_err(io)?;
+    }
+    Ok(())
+}
+
 /// Builds every program of `user/manifest.txt` into `out_dir`, in manifest
 /// order (the order the kernel runs them), and checks each for LLOCK/SCOND.
 /// Writes `<name>.elf` and `<name>.dis` (the objdump listing).
@@ -270,15 +284,17 @@ pub fn build_user_programs(out_dir: &Path) -> Result<Vec<UserProgram>> {
                         .iter()
                         .map(|e| {
                             let elf = out_dir.join(format!("{}.elf", e.name));
+                            let fresh = out_dir.join(format!("{}.elf.new", e.name));
                             let mut c = Command::new(cc());
                             c.args(CFLAGS);
                             for d in &e.defines {
                                 c.arg(format!("-D{d}"));
                             }
                             c.arg("-Wl,--build-id=none").arg("-T").arg(link).args(rt_objs).arg(udir.join("programs").join(&e.source));
-                            c.arg("-lgcc").arg("-o").arg(&elf);
+                            c.arg("-lgcc").arg("-o").arg(&fresh);
                             run_tool(&mut c, &format!("{} (program {})", cc(), e.name))?;
-                            check_no_llsc(&elf, &out_dir.join(format!("{}.dis", e.name)))?;
+                            check_no_llsc(&fresh, &out_dir.join(format!("{}.dis", e.name)))?;
+                            replace_if_changed(&fresh, &elf)?;
                             Ok(UserProgram {
                                 name: e.name.clone(),
                                 elf,
