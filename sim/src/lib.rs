@@ -1,3 +1,30 @@
-//! arcsim: a deterministic ARC HS (ARCv2) simulator. See docs/design.md.
+//! arcsim: a deterministic ARC HS (ARCv2) simulator. See docs/design.md and sim/README.md.
+//!
+//! Decoding (`decode`, owned by the decoder) happens once per instruction and is cached by
+//! physical address; `exec` gives the decoded instructions meaning; `machine` is the run
+//! loop; `trap` is exception/interrupt entry and return; devices sit behind `bus`.
 pub mod decode;
 pub mod disasm;
+
+mod aux;
+pub mod bus;
+pub mod config;
+mod cpu;
+pub mod elf;
+mod exec;
+mod icache;
+mod inject;
+pub mod irq;
+pub mod machine;
+pub mod mmu;
+pub mod stats;
+pub mod timer;
+mod trace;
+mod trap;
+pub mod uart;
+
+pub use config::Config;
+pub use cpu::st as status32;
+pub use elf::{ElfInfo, LoadError};
+pub use machine::{Exception, Machine, Stop};
+pub use stats::Stats;

@@ -1,0 +1,175 @@
+//! ELF loader: ELF32 little-endian EM_ARCV2 executables, PT_LOAD segments copied into RAM
+//! at their physical addresses. Every malformed input is a `LoadError`, never a panic.
+
+use object::elf;
+use object::read::elf::{FileHeader, ProgramHeader, Sym};
+use object::LittleEndian as LE;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// ARC HS (ARCv2).
+pub const EM_ARCV2: u16 = 195;
+/// ARCompact (ARC600/ARC700): a different instruction set.
+pub const EM_ARC_COMPACT: u16 = 93;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoadError {
+    NotElf,
+    NotElf32,
+    NotLittleEndian,
+    ArcCompact,
+    WrongMachine(u16),
+    NotExecutable(u16),
+    /// Headers or segment data extend past the end of the file.
+    Truncated(String),
+    NoLoadableSegments,
+    /// A segment's file size exceeds its memory size.
+    BadSegment { index: usize, reason: String },
+    OutsideRam { index: usize, paddr: u32, memsz: u32 },
+    Overlap { first: usize, second: usize },
+    EntryOutsideSegments(u32),
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::NotElf => write!(f, "not an ELF file (bad magic)"),
+            LoadError::NotElf32 => write!(f, "not a 32-bit ELF file"),
+            LoadError::NotLittleEndian => write!(f, "not a little-endian ELF file"),
+            LoadError::ArcCompact => {
+                write!(f, "ELF machine is EM_ARC_COMPACT (93, ARC600/ARC700); arcsim runs ARCv2 (EM_ARCV2, 195) only")
+            }
+            LoadError::WrongMachine(m) => write!(f, "ELF machine {m} is not EM_ARCV2 (195)"),
+            LoadError::NotExecutable(t) => write!(f, "ELF type {t} is not an executable (ET_EXEC)"),
+            LoadError::Truncated(what) => write!(f, "truncated ELF file: {what}"),
+            LoadError::NoLoadableSegments => write!(f, "ELF file has no PT_LOAD segment"),
+            LoadError::BadSegment { index, reason } => write!(f, "program header {index}: {reason}"),
+            LoadError::OutsideRam { index, paddr, memsz } => {
+                write!(f, "program header {index}: segment {paddr:#010x}+{memsz:#x} lies outside RAM")
+            }
+            LoadError::Overlap { first, second } => {
+                write!(f, "program headers {first} and {second}: segments overlap")
+            }
+            LoadError::EntryOutsideSegments(e) => write!(f, "entry point {e:#010x} is in no loaded segment"),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Segment {
+    pub paddr: u32,
+    pub filesz: u32,
+    pub memsz: u32,
+}
+
+/// What was loaded.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ElfInfo {
+    pub entry: u32,
+    pub segments: Vec<Segment>,
+    /// Defined symbols by name (absent when the file has no symbol table).
+    pub symbols: BTreeMap<String, u32>,
+}
+
+impl ElfInfo {
+    pub fn symbol(&self, name: &str) -> Option<u32> {
+        self.symbols.get(name).copied()
+    }
+}
+
+/// Segments to copy: (paddr, file bytes, memsz).
+pub struct Parsed<'a> {
+    pub info: ElfInfo,
+    pub data: Vec<&'a [u8]>,
+}
+
+/// Validates `image` against RAM [ram_base, ram_base + ram_size).
+pub fn parse(image: &[u8], ram_base: u32, ram_size: u32) -> Result<Parsed<'_>, LoadError> {
+    if image.len() < 4 || &image[..4] != b"\x7fELF" {
+        return Err(LoadError::NotElf);
+    }
+    if image.len() < 6 {
+        return Err(LoadError::Truncated("ELF identification".into()));
+    }
+    if image[4] != elf::ELFCLASS32 {
+        return Err(LoadError::NotElf32);
+    }
+    if image[5] != elf::ELFDATA2LSB {
+        return Err(LoadError::NotLittleEndian);
+    }
+    let hdr = elf::FileHeader32::<LE>::parse(image).map_err(|e| LoadError::Truncated(format!("file header: {e}")))?;
+    let e = LE;
+    match hdr.e_machine(e) {
+        EM_ARCV2 => {}
+        EM_ARC_COMPACT => return Err(LoadError::ArcCompact),
+        m => return Err(LoadError::WrongMachine(m)),
+    }
+    if hdr.e_type(e) != elf::ET_EXEC {
+        return Err(LoadError::NotExecutable(hdr.e_type(e)));
+    }
+    let phdrs = hdr.program_headers(e, image).map_err(|err| LoadError::Truncated(format!("program headers: {err}")))?;
+    let ram_end = ram_base as u64 + ram_size as u64;
+    let mut segments = Vec::new();
+    let mut data = Vec::new();
+    let mut indices = Vec::new();
+    for (index, ph) in phdrs.iter().enumerate() {
+        if ph.p_type(e) != elf::PT_LOAD || ph.p_memsz(e) == 0 {
+            continue;
+        }
+        let (paddr, filesz, memsz, offset) = (ph.p_paddr(e), ph.p_filesz(e), ph.p_memsz(e), ph.p_offset(e));
+        if filesz > memsz {
+            return Err(LoadError::BadSegment { index, reason: format!("file size {filesz:#x} exceeds memory size {memsz:#x}") });
+        }
+        let bytes = ph
+            .data(e, image)
+            .map_err(|_| LoadError::Truncated(format!("program header {index}: data {offset:#x}+{filesz:#x} past end of file ({:#x} bytes)", image.len())))?;
+        if (paddr as u64) < ram_base as u64 || paddr as u64 + memsz as u64 > ram_end {
+            return Err(LoadError::OutsideRam { index, paddr, memsz });
+        }
+        segments.push(Segment { paddr, filesz, memsz });
+        data.push(bytes);
+        indices.push(index);
+    }
+    if segments.is_empty() {
+        return Err(LoadError::NoLoadableSegments);
+    }
+    for i in 0..segments.len() {
+        for j in i + 1..segments.len() {
+            let (a, b) = (&segments[i], &segments[j]);
+            let (a0, a1) = (a.paddr as u64, a.paddr as u64 + a.memsz as u64);
+            let (b0, b1) = (b.paddr as u64, b.paddr as u64 + b.memsz as u64);
+            if a0 < b1 && b0 < a1 {
+                return Err(LoadError::Overlap { first: indices[i], second: indices[j] });
+            }
+        }
+    }
+    let entry = hdr.e_entry(e);
+    if !segments.iter().any(|s| entry >= s.paddr && (entry as u64) < s.paddr as u64 + s.memsz as u64) {
+        return Err(LoadError::EntryOutsideSegments(entry));
+    }
+    let symbols = symbols(hdr, image).unwrap_or_default();
+    Ok(Parsed { info: ElfInfo { entry, segments, symbols }, data })
+}
+
+/// Symbol table, if there is a readable one (symbols are optional: errors mean none).
+fn symbols(hdr: &elf::FileHeader32<LE>, image: &[u8]) -> Option<BTreeMap<String, u32>> {
+    let e = LE;
+    let sections = hdr.sections(e, image).ok()?;
+    let symtab = sections.symbols(e, image, elf::SHT_SYMTAB).ok()?;
+    let mut out = BTreeMap::new();
+    for sym in symtab.iter() {
+        if sym.st_shndx(e) == elf::SHN_UNDEF {
+            continue;
+        }
+        if let Ok(name) = sym.name(e, symtab.strings()) {
+            if let Ok(name) = std::str::from_utf8(name) {
+                if !name.is_empty() {
+                    out.insert(name.to_string(), sym.st_value(e));
+                }
+            }
+        }
+    }
+    Some(out)
+}

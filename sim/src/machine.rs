@@ -1,0 +1,687 @@
+//! The machine: CPU, MMU, interrupt controller, timers and bus, and the run loop that
+//! fetches (through the decoded-instruction cache), executes and services events.
+
+use crate::bus::{Bus, UART_IRQ};
+use crate::config::Config;
+use crate::cpu::{st, Cpu};
+use crate::decode::{self, Insn};
+use crate::elf::{self, ElfInfo, LoadError};
+use crate::icache::DecodedCache;
+use crate::inject::Injections;
+use crate::irq::IrqController;
+use crate::mmu::{Access, Mmu, UNTRANSLATED};
+use crate::stats::Stats;
+use crate::timer::{Rtc, Timer};
+use crate::trace::Tracer;
+
+/// Why `run` returned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// Semihosting exit (`swi` with r8 = 1): the guest's status from r0.
+    Exit(u32),
+    /// `flag 1` (or SR/KFLAG setting H) in kernel mode.
+    Halt,
+    /// The instruction budget of this `run` call is used up.
+    InsnLimit,
+    /// `brk` in kernel mode: the core halts for a debugger, at this PC.
+    Breakpoint(u32),
+    /// The core cannot go on: an exception inside a machine-check handler, an unreadable
+    /// vector table entry, or a fault while pushing/popping an interrupt frame.
+    Lockup(String),
+}
+
+/// An exception raised by the current instruction (ECR parts and, for memory faults, EFA).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Exception {
+    pub vector: u8,
+    pub cause: u8,
+    pub param: u8,
+    /// Faulting address; `None` = the instruction's own address.
+    pub efa: Option<u32>,
+}
+
+impl Exception {
+    pub const fn new(vector: u8, cause: u8, param: u8) -> Exception {
+        Exception { vector, cause, param, efa: None }
+    }
+    pub const MEMORY_ERROR: u8 = 1;
+    pub const INSTRUCTION_ERROR: Exception = Exception::new(2, 0, 0);
+    pub const MACHINE_CHECK: u8 = 3;
+    pub const PRIVILEGE: Exception = Exception::new(7, 0, 0);
+    pub const DIV_ZERO: Exception = Exception::new(11, 0, 0);
+    pub const MISALIGNED: u8 = 13;
+}
+
+/// What interrupts the flow of one instruction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Trap {
+    Exc(Exception),
+    Stop(Stop),
+}
+
+impl From<Exception> for Trap {
+    fn from(e: Exception) -> Trap {
+        Trap::Exc(e)
+    }
+}
+
+/// How control continues after an instruction completed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Flow {
+    /// Sequential (delay-slot completion and zero-overhead loops apply).
+    Next,
+    /// Straight to a new PC (taken non-delayed branch, RTIE).
+    Jump(u32),
+    /// A `.d` branch: the next instruction is its delay slot; if taken, DE and BTA are set.
+    Delayed { taken: bool, target: u32 },
+    /// TRAP_S: completes like `Next`, then raises Trap with ERET = the resulting PC.
+    Trap(u8),
+    /// SLEEP: completes like `Next`, then the core idles until an interrupt is pending.
+    Sleep,
+}
+
+/// A cached translation of one page, valid for one MMU generation and privilege.
+#[derive(Clone, Copy)]
+struct PageXlate {
+    vpage: u32,
+    ppage: u32,
+    user: bool,
+    generation: u64,
+}
+
+impl PageXlate {
+    const EMPTY: PageXlate = PageXlate { vpage: 1, ppage: 0, user: false, generation: 0 };
+}
+
+#[derive(Clone)]
+pub struct Machine {
+    pub(crate) cfg: Config,
+    pub(crate) cpu: Cpu,
+    pub(crate) bus: Bus,
+    pub(crate) mmu: Mmu,
+    pub(crate) irq: IrqController,
+    pub(crate) timers: [Timer; 2],
+    pub(crate) rtc: Rtc,
+    code: DecodedCache,
+    /// Cycle counter: retired instructions + exception entries + idle cycles.
+    pub(crate) cycles: u64,
+    /// Cycle of the next timer expiry, per timer.
+    timer_expiry: [u64; 2],
+    /// The run loop services events (timers, injections, interrupt acceptance, the
+    /// budget) when `cycles` reaches this.
+    pub(crate) next_event: u64,
+    limit: u64,
+    pub(crate) sleeping: bool,
+    /// An interrupt was acceptable but blocked by a delay slot: recheck when DE clears.
+    irq_waiting: bool,
+    injections: Injections,
+    pub(crate) stats: Stats,
+    pub(crate) tracer: Option<Tracer>,
+    xlate: [PageXlate; 3],
+}
+
+pub(crate) const PAGE_MASK: u32 = !0x1FFF;
+
+impl Machine {
+    /// A machine in reset state. An invalid configuration (see `Config::validate`) is
+    /// replaced by the nearest valid TLB geometry; use `try_new` to get the error instead.
+    pub fn new(cfg: Config) -> Machine {
+        match Machine::try_new(cfg.clone()) {
+            Ok(m) => m,
+            Err(_) => {
+                let d = Config::default();
+                let fixed = Config {
+                    tlb_sets: if cfg.tlb_sets.is_power_of_two() { cfg.tlb_sets.clamp(64, 512) } else { d.tlb_sets },
+                    tlb_ways: if [2, 4, 6].contains(&cfg.tlb_ways) { cfg.tlb_ways } else { d.tlb_ways },
+                    ram_base: if cfg.ram_base % 8192 == 0 { cfg.ram_base } else { d.ram_base },
+                    ram_size: cfg.ram_size.max(8192) / 8192 * 8192,
+                    ..cfg
+                };
+                Machine::try_new(fixed).unwrap_or_else(|_| Machine::build(Config::default()))
+            }
+        }
+    }
+
+    pub fn try_new(cfg: Config) -> Result<Machine, crate::config::ConfigError> {
+        cfg.validate()?;
+        Ok(Machine::build(cfg))
+    }
+
+    fn build(cfg: Config) -> Machine {
+        let timers = [Timer::default(), Timer::default()];
+        let timer_expiry = [timers[0].next_expiry(0), timers[1].next_expiry(0)];
+        Machine {
+            bus: Bus::new(cfg.ram_base, cfg.ram_size),
+            mmu: Mmu::new(cfg.tlb_sets, cfg.tlb_ways),
+            code: DecodedCache::new(cfg.ram_base, cfg.ram_size),
+            cpu: Cpu::default(),
+            irq: IrqController::default(),
+            timers,
+            rtc: Rtc::default(),
+            cycles: 0,
+            timer_expiry,
+            next_event: 0,
+            limit: 0,
+            sleeping: false,
+            irq_waiting: false,
+            injections: Injections::default(),
+            stats: Stats::default(),
+            tracer: None,
+            xlate: [PageXlate::EMPTY; 3],
+            cfg,
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    /// Loads an executable into RAM and points PC at its entry.
+    pub fn load_elf(&mut self, image: &[u8]) -> Result<ElfInfo, LoadError> {
+        let parsed = elf::parse(image, self.cfg.ram_base, self.cfg.ram_size)?;
+        for (seg, bytes) in parsed.info.segments.iter().zip(&parsed.data) {
+            let off = (seg.paddr - self.cfg.ram_base) as usize;
+            let ram = self.bus.ram_mut();
+            ram[off..off + bytes.len()].copy_from_slice(bytes);
+            ram[off + bytes.len()..off + seg.memsz as usize].fill(0);
+        }
+        self.code.clear();
+        self.cpu.pc = parsed.info.entry;
+        Ok(parsed.info)
+    }
+
+    /// Runs until the guest exits or halts, or `max_insns` more cycles have passed.
+    pub fn run(&mut self, max_insns: u64) -> Stop {
+        self.limit = self.cycles.saturating_add(max_insns);
+        self.next_event = self.cycles;
+        if self.tracer.is_some() {
+            self.run_loop::<true>()
+        } else {
+            self.run_loop::<false>()
+        }
+    }
+
+    fn run_loop<const TRACE: bool>(&mut self) -> Stop {
+        loop {
+            if self.cycles >= self.next_event {
+                if let Some(stop) = self.service_events() {
+                    return stop;
+                }
+                continue;
+            }
+            if let Err(stop) = self.step::<TRACE>() {
+                return stop;
+            }
+        }
+    }
+
+    /// Retired instructions (cycles) so far.
+    pub fn insns(&self) -> u64 {
+        self.cycles
+    }
+
+    /// Raises line `irq` when the cycle counter reaches `at_insn`. For 16/17 this forces
+    /// that timer's expiry (IP set; the line follows IE); other lines stay pending until
+    /// the interrupt is taken.
+    pub fn schedule_irq(&mut self, at_insn: u64, irq: u32) {
+        self.injections.at(at_insn, irq);
+        self.next_event = self.next_event.min(at_insn);
+    }
+
+    /// Injects `irq` every `period` cycles from now.
+    pub fn schedule_irq_every(&mut self, period: u64, irq: u32) {
+        self.injections.every(period, irq, self.cycles);
+        self.next_event = self.cycles;
+    }
+
+    /// Injects `irq` at pseudo-random gaps of mean `mean` cycles, reproducible from `seed`.
+    pub fn schedule_irq_random(&mut self, seed: u64, mean: u64, irq: u32) {
+        self.injections.random(seed, mean, irq, self.cycles);
+        self.next_event = self.cycles;
+    }
+
+    /// UART (and semihosting) output since the last call.
+    pub fn take_console(&mut self) -> Vec<u8> {
+        self.bus.uart.take_output()
+    }
+
+    /// Queues bytes for the UART receiver.
+    pub fn push_console_input(&mut self, bytes: &[u8]) {
+        self.bus.uart.push_input(bytes);
+        self.sync_device_irqs();
+    }
+
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    // ----- events -----
+
+    pub(crate) fn recheck_irqs(&mut self) {
+        self.next_event = self.cycles;
+    }
+
+    pub(crate) fn sync_device_irqs(&mut self) {
+        let uart = crate::bus::BusDevice::irq_level(&self.bus.uart);
+        self.irq.set_line(UART_IRQ, uart);
+        self.irq.set_line(16, self.timers[0].irq_level());
+        self.irq.set_line(17, self.timers[1].irq_level());
+        self.recheck_irqs();
+    }
+
+    /// A timer register changed: its next expiry moves.
+    pub(crate) fn timer_changed(&mut self, t: usize) {
+        self.timer_expiry[t] = self.timers[t].next_expiry(self.cycles);
+        self.sync_device_irqs();
+    }
+
+    fn service_events(&mut self) -> Option<Stop> {
+        loop {
+            for t in 0..2 {
+                while self.cycles >= self.timer_expiry[t] {
+                    let at = self.timer_expiry[t];
+                    self.timers[t].expire(at);
+                    self.timer_expiry[t] = self.timers[t].next_expiry(at);
+                }
+            }
+            for irq in self.injections.take_due(self.cycles) {
+                match irq {
+                    16 | 17 => self.timers[irq as usize - 16].force_pending(),
+                    _ => self.irq.latch(irq),
+                }
+            }
+            let uart = crate::bus::BusDevice::irq_level(&self.bus.uart);
+            self.irq.set_line(UART_IRQ, uart);
+            self.irq.set_line(16, self.timers[0].irq_level());
+            self.irq.set_line(17, self.timers[1].irq_level());
+            if self.cycles >= self.limit {
+                self.next_event = self.cycles;
+                return Some(Stop::InsnLimit);
+            }
+            let upcoming = self.timer_expiry[0].min(self.timer_expiry[1]).min(self.injections.next_at());
+            if self.sleeping {
+                if self.irq.any_enabled_pending() {
+                    self.sleeping = false;
+                } else {
+                    let to = upcoming.min(self.limit);
+                    self.stats.idle_cycles += to - self.cycles;
+                    self.stats.insns += to - self.cycles;
+                    self.cycles = to;
+                    continue;
+                }
+            }
+            self.irq_waiting = false;
+            if let Some(stop) = self.accept_interrupt() {
+                return Some(stop);
+            }
+            self.next_event = upcoming.min(self.limit);
+            return None;
+        }
+    }
+
+    /// Takes the best pending interrupt if the core accepts one now.
+    fn accept_interrupt(&mut self) -> Option<Stop> {
+        let s = self.cpu.status;
+        if s & st::IE == 0 || s & st::AE != 0 || s & st::H != 0 {
+            return None;
+        }
+        let e = (s & st::E_MASK) >> st::E_SHIFT;
+        let (irq, prio) = self.irq.best(e)?;
+        if s & st::DE != 0 {
+            self.irq_waiting = true;
+            return None;
+        }
+        self.enter_interrupt(irq, prio).err()
+    }
+
+    // ----- one instruction -----
+
+    #[inline(always)]
+    fn step<const TRACE: bool>(&mut self) -> Result<(), Stop> {
+        let pc = self.cpu.pc;
+        let insn = match self.fetch(pc) {
+            Ok(i) => i,
+            Err(e) => {
+                self.count_cycle();
+                return self.enter_exception(e, pc, pc);
+            }
+        };
+        self.cpu.regs[crate::cpu::PCL] = pc & !3;
+        let next = pc.wrapping_add(insn.len as u32);
+        let before = if TRACE { Some(self.cpu.regs) } else { None };
+        let result = self.execute(&insn, pc, next);
+        self.count_cycle();
+        let r = match result {
+            Ok(flow) => self.complete(flow, pc, next),
+            Err(Trap::Exc(e)) => self.enter_exception(e, pc, pc),
+            Err(Trap::Stop(s)) => Err(s),
+        };
+        if let Some(before) = before {
+            self.trace_insn(&insn, pc, &before);
+        }
+        r
+    }
+
+    #[inline(always)]
+    fn count_cycle(&mut self) {
+        self.cycles += 1;
+        self.stats.insns += 1;
+    }
+
+    /// PC update after a completed instruction: delay slots, then zero-overhead loops.
+    #[inline(always)]
+    fn complete(&mut self, flow: Flow, pc: u32, next: u32) -> Result<(), Stop> {
+        match flow {
+            Flow::Next => {
+                self.advance(next);
+                Ok(())
+            }
+            Flow::Jump(target) => {
+                self.cpu.in_slot = false;
+                self.cpu.pc = target;
+                Ok(())
+            }
+            Flow::Delayed { taken, target } => {
+                if taken {
+                    self.cpu.status |= st::DE;
+                    self.cpu.bta = target;
+                }
+                self.cpu.in_slot = true;
+                self.cpu.pc = next;
+                Ok(())
+            }
+            Flow::Trap(n) => {
+                self.advance(next);
+                let ret = self.cpu.pc;
+                self.enter_exception(Exception::new(9, 0, n), ret, pc)
+            }
+            Flow::Sleep => {
+                self.advance(next);
+                self.sleeping = true;
+                self.recheck_irqs();
+                Ok(())
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn advance(&mut self, next: u32) {
+        self.cpu.in_slot = false;
+        if self.cpu.status & st::DE != 0 {
+            self.cpu.status &= !st::DE;
+            self.cpu.pc = self.cpu.bta;
+            if self.irq_waiting {
+                self.recheck_irqs();
+            }
+        } else if next == self.cpu.lp_end && self.cpu.status & st::L == 0 {
+            let lc = &mut self.cpu.regs[crate::cpu::LP_COUNT];
+            *lc = lc.wrapping_sub(1);
+            self.cpu.pc = if *lc != 0 { self.cpu.lp_start } else { next };
+        } else {
+            self.cpu.pc = next;
+        }
+    }
+
+    // ----- memory -----
+
+    /// Translates for an access by the current privilege level.
+    #[inline(always)]
+    pub(crate) fn translate(&mut self, vaddr: u32, access: Access) -> Result<u32, Exception> {
+        let user = self.cpu.user();
+        self.translate_as(vaddr, access, user)
+    }
+
+    #[inline(always)]
+    pub(crate) fn translate_as(&mut self, vaddr: u32, access: Access, user: bool) -> Result<u32, Exception> {
+        if !self.mmu.enabled() || (vaddr >= UNTRANSLATED && !user) {
+            return Ok(vaddr);
+        }
+        let slot = match access {
+            Access::Fetch => 0,
+            Access::Read => 1,
+            Access::Write | Access::Exchange => 2,
+        };
+        let c = self.xlate[slot];
+        if c.vpage == vaddr & PAGE_MASK && c.user == user && c.generation == self.mmu.generation && access != Access::Exchange {
+            return Ok(c.ppage | (vaddr & !PAGE_MASK));
+        }
+        match self.mmu.translate(vaddr, access, user) {
+            Ok(p) => {
+                if access != Access::Exchange {
+                    self.xlate[slot] =
+                        PageXlate { vpage: vaddr & PAGE_MASK, ppage: p & PAGE_MASK, user, generation: self.mmu.generation };
+                }
+                Ok(p)
+            }
+            Err(f) => {
+                let (vector, cause, param) = f.ecr_parts();
+                Err(Exception { vector, cause, param, efa: Some(vaddr) })
+            }
+        }
+    }
+
+    fn bus_error(access: Access, vaddr: u32) -> Exception {
+        Exception { vector: Exception::MEMORY_ERROR, cause: access.cause(), param: 0, efa: Some(vaddr) }
+    }
+
+    /// Misaligned data access: allowed only with the unaligned option and STATUS32.AD.
+    #[inline(always)]
+    fn check_alignment(&self, vaddr: u32, align: u32) -> Result<(), Exception> {
+        if vaddr & (align - 1) != 0 && !(self.cfg.unaligned && self.cpu.status & st::AD != 0) {
+            return Err(Exception { vector: Exception::MISALIGNED, cause: 0, param: 0, efa: Some(vaddr) });
+        }
+        Ok(())
+    }
+
+    /// Data read of 1, 2 or 4 bytes by the current privilege level.
+    #[inline(always)]
+    pub(crate) fn read(&mut self, vaddr: u32, size: u32) -> Result<u32, Exception> {
+        let user = self.cpu.user();
+        self.read_as(vaddr, size, size, Access::Read, user)
+    }
+
+    /// Data read with an explicit alignment requirement, access kind and privilege.
+    pub(crate) fn read_as(&mut self, vaddr: u32, size: u32, align: u32, access: Access, user: bool) -> Result<u32, Exception> {
+        self.check_alignment(vaddr, align)?;
+        if (vaddr & !PAGE_MASK) + size > !PAGE_MASK + 1 {
+            // An unaligned access straddling two pages: byte by byte, each translated.
+            let mut v = 0;
+            for i in 0..size {
+                v |= self.read_as(vaddr.wrapping_add(i), 1, 1, access, user)? << (8 * i);
+            }
+            return Ok(v);
+        }
+        let paddr = self.translate_as(vaddr, access, user)?;
+        if let Some(off) = self.bus.ram_offset(paddr, size) {
+            let r = &self.bus.ram()[off..off + size as usize];
+            return Ok(match size {
+                1 => r[0] as u32,
+                2 => u16::from_le_bytes([r[0], r[1]]) as u32,
+                _ => u32::from_le_bytes([r[0], r[1], r[2], r[3]]),
+            });
+        }
+        let v = self.bus.read(paddr, size).map_err(|_| Self::bus_error(access, vaddr))?;
+        self.sync_device_irqs();
+        Ok(v)
+    }
+
+    /// Data write of 1, 2 or 4 bytes by the current privilege level.
+    #[inline(always)]
+    pub(crate) fn write(&mut self, vaddr: u32, size: u32, value: u32) -> Result<(), Exception> {
+        let user = self.cpu.user();
+        self.write_as(vaddr, size, size, value, Access::Write, user)
+    }
+
+    pub(crate) fn write_as(
+        &mut self,
+        vaddr: u32,
+        size: u32,
+        align: u32,
+        value: u32,
+        access: Access,
+        user: bool,
+    ) -> Result<(), Exception> {
+        self.check_alignment(vaddr, align)?;
+        if (vaddr & !PAGE_MASK) + size > !PAGE_MASK + 1 {
+            // Translate both pages before writing anything, so a fault leaves memory as it was.
+            self.translate_as(vaddr, access, user)?;
+            self.translate_as(vaddr.wrapping_add(size - 1), access, user)?;
+            for i in 0..size {
+                self.write_as(vaddr.wrapping_add(i), 1, 1, value >> (8 * i), access, user)?;
+            }
+            return Ok(());
+        }
+        let paddr = self.translate_as(vaddr, access, user)?;
+        self.write_phys(paddr, size, value).map_err(|_| Self::bus_error(access, vaddr))
+    }
+
+    /// Physical write, keeping the decoded-instruction cache and LL/SC reservation coherent.
+    #[inline(always)]
+    pub(crate) fn write_phys(&mut self, paddr: u32, size: u32, value: u32) -> Result<(), crate::bus::BusError> {
+        if let Some(res) = self.cpu.reservation {
+            if paddr < res.wrapping_add(8) && res < paddr.wrapping_add(size) {
+                self.cpu.reservation = None;
+            }
+        }
+        if let Some(off) = self.bus.ram_offset(paddr, size) {
+            let bytes = value.to_le_bytes();
+            self.bus.ram_mut()[off..off + size as usize].copy_from_slice(&bytes[..size as usize]);
+            self.code.invalidate(paddr, size);
+            return Ok(());
+        }
+        self.bus.write(paddr, size, value)?;
+        self.sync_device_irqs();
+        Ok(())
+    }
+
+    /// Instruction fetch and decode, through the decoded-instruction cache.
+    #[inline(always)]
+    fn fetch(&mut self, pc: u32) -> Result<Insn, Exception> {
+        let ppc = self.translate(pc, Access::Fetch)?;
+        if let Some(insn) = self.code.get(ppc) {
+            return Ok(insn);
+        }
+        self.fetch_slow(pc, ppc)
+    }
+
+    fn fetch_halfword(&mut self, vaddr: u32) -> Result<u16, Exception> {
+        let paddr = self.translate(vaddr, Access::Fetch)?;
+        match self.bus.ram_offset(paddr, 2) {
+            Some(off) => Ok(u16::from_le_bytes([self.bus.ram()[off], self.bus.ram()[off + 1]])),
+            // Device space is not executable: a bus error, like unmapped space.
+            None => Err(Self::bus_error(Access::Fetch, vaddr)),
+        }
+    }
+
+    #[cold]
+    fn fetch_slow(&mut self, pc: u32, ppc: u32) -> Result<Insn, Exception> {
+        let mut hw = [0u16; 4];
+        hw[0] = self.fetch_halfword(pc)?;
+        // Only fetch what the instruction needs, so a short instruction at the end of a
+        // page cannot fault on the next page.
+        let major = hw[0] >> 11;
+        if major < 8 {
+            hw[1] = self.fetch_halfword(pc.wrapping_add(2))?;
+        }
+        let len = decode::insn_len(hw[0], hw[1]) as u32;
+        for i in (if major < 8 { 2 } else { 1 })..(len / 2) as usize {
+            hw[i] = self.fetch_halfword(pc.wrapping_add(2 * i as u32))?;
+        }
+        let insn = decode::decode_halfwords(hw);
+        self.stats.decodes += 1;
+        if (ppc & !PAGE_MASK) + insn.len as u32 <= !PAGE_MASK + 1 {
+            self.code.insert(ppc, insn);
+        }
+        Ok(insn)
+    }
+
+    // ----- accessors for tests and tools -----
+
+    pub fn pc(&self) -> u32 {
+        self.cpu.pc
+    }
+
+    pub fn set_pc(&mut self, pc: u32) {
+        self.cpu.pc = pc;
+        self.cpu.in_slot = false;
+    }
+
+    /// Core register r0–r63 (r63 reads the PCL of the last executed instruction).
+    pub fn reg(&self, n: usize) -> u32 {
+        self.cpu.regs[n & 63]
+    }
+
+    pub fn set_reg(&mut self, n: usize, v: u32) {
+        self.cpu.regs[n & 63] = v;
+    }
+
+    pub fn status32(&self) -> u32 {
+        self.cpu.status
+    }
+
+    pub fn set_status32(&mut self, v: u32) {
+        self.cpu.status = v;
+        self.recheck_irqs();
+    }
+
+    /// LR as the kernel would do it; `None` for an address that is no aux register.
+    pub fn aux(&mut self, addr: u32) -> Option<u32> {
+        let saved = self.cpu.status;
+        self.cpu.status &= !st::U;
+        let v = self.read_aux(addr).ok();
+        self.cpu.status = saved;
+        v
+    }
+
+    /// SR as the kernel would do it; false when the register cannot be written.
+    pub fn set_aux(&mut self, addr: u32, v: u32) -> bool {
+        let saved = self.cpu.status;
+        self.cpu.status &= !st::U;
+        let ok = self.write_aux(addr, v).is_ok();
+        if addr != crate::aux::STATUS32 {
+            self.cpu.status = saved;
+        }
+        ok
+    }
+
+    /// Physical memory read (RAM only), e.g. to check results.
+    pub fn read_phys(&self, paddr: u32, len: usize) -> Option<Vec<u8>> {
+        let off = self.bus.ram_offset(paddr, len as u32)?;
+        Some(self.bus.ram()[off..off + len].to_vec())
+    }
+
+    pub fn read_phys_u32(&self, paddr: u32) -> Option<u32> {
+        self.read_phys(paddr, 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    /// Physical memory write (RAM only); false when outside RAM.
+    pub fn write_phys_bytes(&mut self, paddr: u32, bytes: &[u8]) -> bool {
+        match self.bus.ram_offset(paddr, bytes.len() as u32) {
+            Some(off) => {
+                self.bus.ram_mut()[off..off + bytes.len()].copy_from_slice(bytes);
+                self.code.clear();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// TLB entry `index` as (PD0, PD1).
+    pub fn tlb_entry(&self, index: u32) -> Option<(u32, u32)> {
+        self.mmu.entry(index).map(|e| (e.pd0, e.pd1))
+    }
+
+    /// Starts (or stops) recording an instruction trace.
+    pub fn set_trace(&mut self, on: bool) {
+        self.tracer = if on { Some(Tracer::default()) } else { None };
+    }
+
+    /// Trace text recorded since the last call.
+    pub fn take_trace(&mut self) -> Vec<u8> {
+        self.tracer.as_mut().map(|t| std::mem::take(&mut t.out)).unwrap_or_default()
+    }
+
+    pub fn is_sleeping(&self) -> bool {
+        self.sleeping
+    }
+}
