@@ -12,7 +12,7 @@ const CORE_NAMES: [&str; 64] = [
     "r15", "r16", "r17", "r18", "r19", "r20", "r21", "r22", "r23", "r24", "r25", "gp", "fp", "sp",
     "ilink", "r30", "blink", "r32", "r33", "r34", "r35", "r36", "r37", "r38", "r39", "r40", "r41",
     "r42", "r43", "r44", "r45", "r46", "r47", "r48", "r49", "r50", "r51", "r52", "r53", "r54",
-    "r55", "r56", "r57", "accl", "acch", "lp_count", "rezerved", "limm", "pcl",
+    "r55", "r56", "r57", "r58", "r59", "lp_count", "reserved", "limm", "pcl",
 ];
 
 const PCL: u8 = 63;

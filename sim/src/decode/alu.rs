@@ -3,7 +3,7 @@
 
 use super::cx::{sext, Cx, LIMM_REG};
 use super::major0_3::MODES;
-use super::names::{self, Entry};
+use super::names::{self, Entry, WithF};
 use super::sink::Sink;
 use super::{flag, MemSize, Op, Operand};
 
@@ -78,7 +78,7 @@ pub(crate) fn major4<S: Sink>(cx: &mut Cx<S>) {
         0x38..=0x3F => {
             let (name, cc) = names::SETCC[(sub - 0x38) as usize];
             cx.insn.cond = cc;
-            three_with(cx, (Op::Set, name), NO_PAIRS, false);
+            three_with(cx, (Op::Set, name), NO_PAIRS, false, FSuffix::Plain);
         }
         _ => {}
     }
@@ -89,6 +89,7 @@ pub(crate) fn major5<S: Sink>(cx: &mut Cx<S>) {
     if sub == 0x2F {
         return match cx.bits(5, 0) {
             0x3F => zero_operand5(cx),
+            s if cx.bit(15) && !names::major5_single_takes_f(s) => {}
             s => single(cx, names::major5_single(s)),
         };
     }
@@ -97,15 +98,31 @@ pub(crate) fn major5<S: Sink>(cx: &mut Cx<S>) {
         0x38 | 0x39 | 0x3C => Pairs { a: true, b: true, c: true },
         _ => NO_PAIRS,
     };
-    three(cx, names::MAJOR5[sub as usize], pairs);
+    with_f(cx, names::MAJOR5[sub as usize], names::major5_with_f(sub), pairs);
+}
+
+/// Majors 5 and 6 give F = 1 its own meaning per sub-opcode (see `names::WithF`).
+fn with_f<S: Sink>(cx: &mut Cx<S>, plain: Entry, f: WithF, pairs: Pairs) {
+    if !cx.bit(15) {
+        return three_spelled(cx, plain, pairs, FSuffix::Plain);
+    }
+    match f {
+        WithF::SameOp => three_spelled(cx, plain, pairs, FSuffix::Plain),
+        WithF::Other(entry) => three_spelled(cx, entry, NO_PAIRS, FSuffix::Hidden),
+        WithF::OtherWithF(entry) => three_spelled(cx, entry, NO_PAIRS, FSuffix::Plain),
+        WithF::Invalid => {}
+    }
 }
 
 pub(crate) fn major6<S: Sink>(cx: &mut Cx<S>) {
     let sub = cx.bits(21, 16);
     if sub == 0x2F {
+        if cx.bit(15) {
+            return;
+        }
         return single(cx, names::major6_single(cx.bits(5, 0)));
     }
-    three(cx, names::MAJOR6[sub as usize], NO_PAIRS);
+    with_f(cx, names::MAJOR6[sub as usize], names::major6_with_f(sub), NO_PAIRS);
 }
 
 fn f_suffix<S: Sink>(cx: &mut Cx<S>) {
@@ -134,17 +151,36 @@ fn source<S: Sink>(cx: &mut Cx<S>, r: u8, pair: bool) -> Operand {
 
 /// The common `op<.f> a,b,c` family with its u6, s12, conditional and LIMM forms.
 fn three<S: Sink>(cx: &mut Cx<S>, entry: Entry, pairs: Pairs) {
-    three_with(cx, entry, pairs, true);
+    three_spelled(cx, entry, pairs, FSuffix::Plain);
 }
 
-fn three_with<S: Sink>(cx: &mut Cx<S>, (op, name): Entry, pairs: Pairs, keep_cond: bool) {
+/// How F is spelled: `.f` when set, or not at all (F selected another operation).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FSuffix {
+    Plain,
+    Hidden,
+}
+
+fn three_spelled<S: Sink>(cx: &mut Cx<S>, entry: Entry, pairs: Pairs, f: FSuffix) {
+    three_with(cx, entry, pairs, true, f);
+}
+
+fn three_with<S: Sink>(
+    cx: &mut Cx<S>,
+    (op, name): Entry,
+    pairs: Pairs,
+    keep_cond: bool,
+    f: FSuffix,
+) {
     if op == Op::Invalid {
         return;
     }
     let b = cx.b6();
     let c = cx.c6();
     cx.name(op, name);
-    f_suffix(cx);
+    if f == FSuffix::Plain {
+        f_suffix(cx);
+    }
     match cx.bits(23, 22) {
         0 => {
             cx.insn.a = dest(cx, cx.a6(), pairs.a);
@@ -386,7 +422,7 @@ fn loop_start<S: Sink>(cx: &mut Cx<S>) {
 /// `flag` (B = 0) / `kflag` (B = 1) with a c, u6, s12 or limm operand.
 fn flag_op<S: Sink>(cx: &mut Cx<S>) {
     let (op, name) = match cx.b6() {
-        0 => (Op::Flag, "flag"),
+        0 | LIMM_REG => (Op::Flag, "flag"),
         1 => (Op::Kflag, "kflag"),
         _ => return,
     };
@@ -477,22 +513,41 @@ fn load_indexed<S: Sink>(cx: &mut Cx<S>) {
     if size == MemSize::Double && x {
         return;
     }
-    cx.name(Op::Ld, name);
-    if cx.bit(15) {
-        cx.set_flag(flag::DI, ".di");
+    let a = cx.a6();
+    let di = cx.bit(15);
+    let prefetch = if a == LIMM_REG && size == MemSize::Word { prefetch_kind(x, di) } else { None };
+    match prefetch {
+        Some((op, name)) => cx.name(op, name),
+        None => {
+            cx.name(Op::Ld, name);
+            if di {
+                cx.set_flag(flag::DI, ".di");
+            }
+        }
     }
     let (mode, mode_name) = MODES[cx.bits(23, 22) as usize];
     cx.suffix(mode_name);
-    if x {
+    if x && prefetch.is_none() {
         cx.set_flag(flag::X, ".x");
     }
     cx.mem(size, mode);
-    let a = cx.a6();
-    cx.insn.a = dest(cx, a, size == MemSize::Double);
+    if prefetch.is_none() {
+        cx.insn.a = dest(cx, a, size == MemSize::Double);
+    }
     cx.open();
     let b = cx.b6();
     let c = cx.c6();
     cx.insn.b = cx.src(b);
     cx.insn.c = cx.src(c);
     cx.close();
+}
+
+/// The word loads with a discarded result (A = 62) that objdump names as cache hints.
+pub(crate) fn prefetch_kind(x: bool, di: bool) -> Option<Entry> {
+    match (x, di) {
+        (false, false) => Some((Op::Prefetch, "prefetch")),
+        (false, true) => Some((Op::Prefetchw, "prefetchw")),
+        (true, false) => Some((Op::Prealloc, "prealloc")),
+        (true, true) => None,
+    }
 }

@@ -111,7 +111,8 @@ impl<'s, S: Sink> Cx<'s, S> {
     pub fn cond(&mut self, cc: u8, dotted: bool) {
         self.insn.cond = cc;
         if let Some(name) = cond_name(cc) {
-            if dotted {
+            // Extension conditions keep their dot even where the standard ones are glued.
+            if dotted || cc >= 0x10 {
                 self.suffix(DOTTED[cc as usize]);
             } else {
                 self.suffix(name);

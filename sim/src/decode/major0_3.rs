@@ -1,6 +1,7 @@
 //! 32-bit majors 0–3: branches (`b`, `bl`, `brcc`, `bbit`) and the `[b,s9]` loads and stores.
 
 use super::cx::{sext, Cx, LIMM_REG};
+use super::alu::prefetch_kind;
 use super::sink::Sink;
 use super::{flag, AddrMode, MemSize, Op};
 
@@ -105,14 +106,9 @@ pub(crate) fn load<S: Sink>(cx: &mut Cx<S>) {
     if size == MemSize::Double && x {
         return;
     }
-    let prefetch = a == LIMM_REG && zz == 0 && aa != 3;
-    if prefetch {
-        let (op, name) = match (x, di) {
-            (false, false) => (Op::Prefetch, "prefetch"),
-            (false, true) => (Op::Prefetchw, "prefetchw"),
-            (true, false) => (Op::Prealloc, "prealloc"),
-            (true, true) => return,
-        };
+    let hint = if a == LIMM_REG && zz == 0 { prefetch_kind(x, di) } else { None };
+    let prefetch = hint.is_some();
+    if let Some((op, name)) = hint {
         cx.name(op, name);
     } else {
         cx.name(Op::Ld, SIZES[zz].1);

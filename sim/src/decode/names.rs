@@ -232,3 +232,63 @@ pub(crate) const SETCC: [(&str, u8); 8] = [
     ("setle", 0x0C),
     ("setgt", 0x09),
 ];
+
+/// What F = 1 selects in majors 5 and 6: the same operation with `.f`, another operation
+/// (printed without `.f`), or nothing.
+#[derive(Clone, Copy)]
+pub(crate) enum WithF {
+    SameOp,
+    Other(Entry),
+    /// Another operation whose name objdump prints followed by `.f`.
+    OtherWithF(Entry),
+    Invalid,
+}
+
+pub(crate) fn major5_with_f(sub: u32) -> WithF {
+    use WithF::*;
+    match sub {
+        0x0D => Other((Op::Ext, "setacc")),
+        0x14 => Other((Op::Ext, "vadds2h")),
+        0x15 => Other((Op::Ext, "vsubs2h")),
+        0x16 => Other((Op::Ext, "vaddsubs2h")),
+        0x17 => Other((Op::Ext, "vsubadds2h")),
+        0x1C => Other((Op::Ext, "vmpy2hf")),
+        0x1D => Other((Op::Ext, "vmpy2hfr")),
+        0x1E => Other((Op::Ext, "vmac2hf")),
+        0x1F => Other((Op::Ext, "vmac2hfr")),
+        0x20 | 0x2E | 0x38..=0x3F => Invalid,
+        0x21 => Other((Op::Ext, "vasls2h")),
+        0x22 => Other((Op::Ext, "vasrs2h")),
+        0x23 => Other((Op::Ext, "vasrsr2h")),
+        0x24 => Other((Op::Ext, "vmax2h")),
+        0x25 => Other((Op::Ext, "vmin2h")),
+        0x29 => Other((Op::Vpack2hm, "vpack2hm")),
+        _ => SameOp,
+    }
+}
+
+/// Single-operand major-5 operations that take `.f`.
+pub(crate) fn major5_single_takes_f(sub: u32) -> bool {
+    sub <= 0x13 || sub == 0x1A || sub == 0x30 || sub == 0x31
+}
+
+pub(crate) fn major6_with_f(sub: u32) -> WithF {
+    use WithF::*;
+    match sub {
+        0x00 => Other((Op::Ext, "cmpyhnfr")),
+        0x01 => Other((Op::Ext, "cmpyhfr")),
+        0x02 => Other((Op::Ext, "cmpychnfr")),
+        0x05 => Other((Op::Ext, "cmpychfr")),
+        0x06 => Other((Op::Ext, "cmachnfr")),
+        0x07 => Other((Op::Ext, "cmachfr")),
+        0x08 => Other((Op::Ext, "cmacchnfr")),
+        0x09 => Other((Op::Ext, "cmacchfr")),
+        0x11 => Other((Op::Ext, "vmsub2hnfr")),
+        0x1B => Other((Op::Ext, "cbflyhf0r")),
+        0x31 => OtherWithF((Op::Ext, "qmpyhf")),
+        0x35 => OtherWithF((Op::Ext, "qmachf")),
+        0x37 => OtherWithF((Op::Ext, "dmacwhf")),
+        0x0A..=0x10 | 0x12..=0x1A | 0x1C..=0x2D | 0x33 => SameOp,
+        _ => Invalid,
+    }
+}

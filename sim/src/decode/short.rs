@@ -126,6 +126,9 @@ pub(crate) fn decode<S: Sink>(cx: &mut Cx<S>) {
 fn mov_or_load_h<S: Sink>(cx: &mut Cx<S>) {
     let h = cx.h5();
     if cx.bit(2) {
+        if h == H_LIMM {
+            return;
+        }
         cx.name(Op::Ld, "ld_s");
         cx.mem(MemSize::Word, AddrMode::None);
         cx.insn.a = cx.reg(cx.bits(9, 8) as u8);
@@ -217,7 +220,11 @@ fn major0c<S: Sink>(cx: &mut Cx<S>) {
 /// `mov_s.ne b,h`.
 fn major0e<S: Sink>(cx: &mut Cx<S>) {
     let h = cx.h5();
-    let s3 = sext(cx.bits(10, 8), 3);
+    // objdump's s3: the field value, except that 7 means -1.
+    let s3 = match cx.bits(10, 8) {
+        7 => -1,
+        v => v as i32,
+    };
     let b = cx.rb();
     match (cx.bits(4, 3), cx.bit(2)) {
         (0, false) => {

@@ -1,0 +1,283 @@
+//! Differential test of arcsim's decoder + disassembler against `arc-linux-gnu-objdump`
+//! (binutils 2.40): pseudo-random instruction streams, programs compiled by
+//! `arc-linux-gnu-gcc -mcpu=hs38`, and any built kernel image. For every instruction objdump
+//! prints, arcsim's text and length must be identical.
+//!
+//! objdump's `<symbol>` annotations are dropped before comparing. The random stream is
+//! disassembled with `-Mdsp`: without a class option objdump *guesses* the class of each major-6
+//! extension instruction from the first one it met (printing a warning into the listing), which
+//! makes its output depend on instruction order; `-Mdsp` fixes the choice that the guess makes
+//! for DSP code anyway. Compiled programs are disassembled with no option, as an ELF's default.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use arcsim::decode::decode_halfwords;
+use arcsim::disasm::disasm;
+
+const AS: &str = "arc-linux-gnu-as";
+const GCC: &str = "arc-linux-gnu-gcc";
+const OBJDUMP: &str = "arc-linux-gnu-objdump";
+
+const RANDOM_INSNS: usize = 120_000;
+
+/// One instruction as objdump listed it.
+struct Listed {
+    addr: u32,
+    len: u32,
+    text: String,
+}
+
+fn require_tool(tool: &str) {
+    let found = Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success());
+    assert!(
+        found,
+        "\n\n*** {tool} is missing: the objdump differential test cannot run.\n\
+         *** Install the ARC cross binutils/gcc (Debian: apt-get install binutils-arc-linux-gnu \
+         gcc-arc-linux-gnu).\n\n"
+    );
+}
+
+fn work_dir(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("objdump_diff").join(name);
+    std::fs::create_dir_all(&dir).expect("create scratch dir");
+    dir
+}
+
+fn run(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Parses `objdump -d -z` output into instructions; continuation lines (objdump's warnings
+/// printed mid-instruction) are joined with `\n`.
+fn parse_listing(listing: &str) -> (Vec<Listed>, BTreeMap<u32, u16>) {
+    let mut listed: Vec<Listed> = Vec::new();
+    let mut halfwords = BTreeMap::new();
+    let mut in_code = false;
+    for line in listing.lines() {
+        if line.starts_with("Disassembly of section") {
+            in_code = true;
+            continue;
+        }
+        if !in_code || line.is_empty() || line.ends_with(">:") {
+            continue;
+        }
+        let record = line.split_once(":\t").filter(|(addr, _)| {
+            let addr = addr.trim_start();
+            !addr.is_empty() && addr.chars().all(|c| c.is_ascii_hexdigit())
+        });
+        match record {
+            Some((addr, rest)) => {
+                let addr = u32::from_str_radix(addr.trim(), 16).expect("address");
+                let (bytes, text) = rest.split_once('\t').unwrap_or((rest, ""));
+                let words: Vec<u16> = bytes
+                    .split_whitespace()
+                    .map(|h| u16::from_str_radix(h, 16).expect("halfword"))
+                    .collect();
+                for (i, hw) in words.iter().enumerate() {
+                    halfwords.insert(addr + 2 * i as u32, *hw);
+                }
+                listed.push(Listed { addr, len: 2 * words.len() as u32, text: text.to_string() });
+            }
+            None => {
+                if let Some(last) = listed.last_mut() {
+                    last.text.push('\n');
+                    last.text.push_str(line);
+                }
+            }
+        }
+    }
+    for l in &mut listed {
+        l.text = normalize(&l.text);
+    }
+    (listed, halfwords)
+}
+
+/// Drops objdump's class-guess warning, `<symbol>` annotations and trailing blanks.
+fn normalize(text: &str) -> String {
+    const GUESS: &str = concat!(
+        "\nWarning: disassembly may be wrong due to guessed opcode class choice.\n",
+        "Use -M<class[,class]> to select the correct opcode class(es).\n\t\t\t\t"
+    );
+    let mut t = text.replace(GUESS, "");
+    if let Some(start) = t.rfind(" <") {
+        if t.ends_with('>') {
+            t.truncate(start);
+        }
+    }
+    t.trim_end().to_string()
+}
+
+#[derive(Default)]
+struct Tally {
+    compared: usize,
+    mismatches: Vec<String>,
+}
+
+impl Tally {
+    fn compare(&mut self, source: &str, listing: &str) {
+        let (listed, halfwords) = parse_listing(listing);
+        let at = |a: u32| halfwords.get(&a).copied().unwrap_or(0);
+        for l in &listed {
+            let hw = [at(l.addr), at(l.addr + 2), at(l.addr + 4), at(l.addr + 6)];
+            let insn = decode_halfwords(hw);
+            let ours = disasm(&insn, l.addr);
+            self.compared += 1;
+            if ours != l.text || u32::from(insn.len) != l.len {
+                self.mismatches.push(format!(
+                    "{source} @{:#x} [{}]: objdump {:?} (len {}), arcsim {:?} (len {})",
+                    l.addr,
+                    hw.iter().map(|h| format!("{h:04x}")).collect::<Vec<_>>().join(" "),
+                    l.text,
+                    l.len,
+                    ours,
+                    insn.len
+                ));
+            }
+        }
+    }
+
+    fn report(&self, what: &str) {
+        println!("{what}: compared {}, mismatched {}", self.compared, self.mismatches.len());
+        for m in self.mismatches.iter().take(60) {
+            println!("  {m}");
+        }
+        assert!(self.compared > 0, "{what}: nothing compared");
+        assert!(self.mismatches.is_empty(), "{what}: arcsim disagrees with objdump");
+    }
+}
+
+/// splitmix64: a small deterministic generator, so the stream is the same on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Random halfwords: plain 16- and 32-bit words, and words with a register field forced to
+/// the LIMM marker (62, or 30 in 16-bit `h` fields) followed by a random LIMM.
+fn random_stream(rng: &mut Rng, count: usize) -> Vec<u16> {
+    let mut out = Vec::with_capacity(count * 3);
+    for _ in 0..count {
+        let r = rng.next();
+        match rng.below(20) {
+            0..=6 => out.push(0x4000 + (r as u16 % 0xC000)),
+            7..=14 => {
+                let w = (r as u32) & 0x3FFF_FFFF;
+                out.extend([(w >> 16) as u16, w as u16]);
+            }
+            15..=18 => {
+                let mut w = (r as u32) & 0x37FF_FFFF;
+                match rng.below(3) {
+                    0 => w = (w & !0x0700_7000) | 0x0600_7000,
+                    1 => w = (w & !0x0FC0) | (62 << 6),
+                    _ => w = (w & !0x3F) | 62,
+                }
+                out.extend([(w >> 16) as u16, w as u16, (r >> 32) as u16, (r >> 48) as u16]);
+            }
+            _ => {
+                let major = if rng.below(2) == 0 { 0x08u16 } else { 0x0E };
+                let hw = (major << 11) | (r as u16 & 0x07FF) | 0x00C3;
+                out.extend([hw, (r >> 32) as u16, (r >> 48) as u16]);
+            }
+        }
+    }
+    // Room for a trailing LIMM.
+    out.extend([0x78E0; 4]);
+    out
+}
+
+fn assemble_halfwords(dir: &Path, name: &str, halfwords: &[u16]) -> PathBuf {
+    let mut src = String::from("\t.text\n");
+    for chunk in halfwords.chunks(16) {
+        let list: Vec<String> = chunk.iter().map(|h| format!("0x{h:04x}")).collect();
+        src.push_str(&format!("\t.short {}\n", list.join(",")));
+    }
+    let s = dir.join(format!("{name}.s"));
+    let o = dir.join(format!("{name}.o"));
+    std::fs::write(&s, src).expect("write .s");
+    run(Command::new(AS).arg("-mcpu=hs38").arg(&s).arg("-o").arg(&o));
+    o
+}
+
+#[test]
+fn random_words_match_objdump() {
+    require_tool(AS);
+    require_tool(OBJDUMP);
+    let dir = work_dir("random");
+    let mut rng = Rng(0x00A2_C5E1_u64);
+    let stream = random_stream(&mut rng, RANDOM_INSNS);
+    let object = assemble_halfwords(&dir, "random", &stream);
+    let listing = run(Command::new(OBJDUMP).args(["-d", "-z", "-Mdsp"]).arg(&object));
+    let mut tally = Tally::default();
+    tally.compare("random", &listing);
+    tally.report("random words");
+}
+
+#[test]
+fn compiled_programs_match_objdump() {
+    require_tool(GCC);
+    require_tool(OBJDUMP);
+    let dir = work_dir("corpus");
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/objdump_corpus");
+    let mut sources: Vec<PathBuf> = std::fs::read_dir(&corpus)
+        .expect("tests/objdump_corpus")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "c"))
+        .collect();
+    sources.sort();
+    let mut tally = Tally::default();
+    for src in &sources {
+        for opt in ["-O0", "-O2", "-Os"] {
+            let stem = src.file_stem().unwrap().to_string_lossy();
+            let elf = dir.join(format!("{stem}{opt}.elf"));
+            run(Command::new(GCC)
+                .args(["-mcpu=hs38", opt, "-nostdlib", "-static", "-Wl,-e,0"])
+                .arg(src)
+                .arg("-lgcc")
+                .arg("-o")
+                .arg(&elf));
+            let listing = run(Command::new(OBJDUMP).args(["-d", "-z"]).arg(&elf));
+            tally.compare(&format!("{stem}{opt}"), &listing);
+        }
+    }
+    let kernels = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/arc");
+    if let Ok(boards) = std::fs::read_dir(&kernels) {
+        for board in boards.flatten() {
+            let elf = board.path().join("kernel.elf");
+            if elf.exists() {
+                let listing = run(Command::new(OBJDUMP).args(["-d", "-z"]).arg(&elf));
+                tally.compare(&elf.display().to_string(), &listing);
+            }
+        }
+    }
+    tally.report("compiled programs");
+}
+
+#[test]
+fn decode_never_panics() {
+    let mut rng = Rng(7);
+    for _ in 0..2_000_000 {
+        let r = rng.next();
+        let hw = [r as u16, (r >> 16) as u16, (r >> 32) as u16, (r >> 48) as u16];
+        let insn = decode_halfwords(hw);
+        assert!(matches!(insn.len, 2 | 4 | 6 | 8), "{hw:04x?} → len {}", insn.len);
+        let _ = disasm(&insn, r as u32);
+    }
+}
