@@ -1,0 +1,277 @@
+//! Shared helpers for arcsim's integration tests: the ARC cross toolchain (building the
+//! bare-metal runtime in `tests/c/rt`, C programs and assembly snippets, cached under the
+//! cargo target dir) and a thin layer over the simulator's library API.
+#![allow(dead_code)]
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+pub mod sim;
+
+pub const GCC: &str = "arc-linux-gnu-gcc";
+pub const AS: &str = "arc-linux-gnu-as";
+pub const LD: &str = "arc-linux-gnu-ld";
+pub const NM: &str = "arc-linux-gnu-nm";
+
+/// Code generation flags for every C file (runtime, programs, torture tests).
+///
+/// `-mno-unaligned-access`: `-mcpu=hs38` lets GCC merge neighbouring narrow accesses into
+/// unaligned word accesses, which only work on a core with the unaligned option *and*
+/// STATUS32.AD set. We run everything on the default `sim` board (`unaligned: false`), the
+/// strictest configuration: a misaligned access then is a real bug (in the program, the
+/// runtime or the simulator) and shows up as a Misaligned exception instead of being
+/// silently tolerated.
+pub const ARCH_CFLAGS: &[&str] = &["-mcpu=hs38", "-mno-unaligned-access"];
+
+/// Link flags: bare metal, our runtime, libgcc for the soft-float and 64-bit helpers.
+pub const LINK_FLAGS: &[&str] = &[
+    "-nostdlib",
+    "-nostartfiles",
+    "-static",
+    "-Wl,--build-id=none",
+    "-Wl,--no-warn-rwx-segments",
+];
+
+pub fn crate_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn c_dir() -> PathBuf {
+    crate_dir().join("tests/c")
+}
+
+/// A directory under the cargo target dir for build products of these tests.
+pub fn cache_dir(sub: &str) -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("arcsim-tests").join(sub);
+    std::fs::create_dir_all(&d).unwrap_or_else(|e| panic!("create {}: {e}", d.display()));
+    d
+}
+
+pub fn hash_hex(parts: &[&[u8]]) -> String {
+    let mut h = DefaultHasher::new();
+    for p in parts {
+        p.hash(&mut h);
+    }
+    format!("{:016x}", h.finish())
+}
+
+/// Writes through a unique temporary name and renames, so concurrent test processes never
+/// see a half-written file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) {
+    static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = path.with_extension(format!("tmp{}-{}", std::process::id(), n));
+    std::fs::write(&tmp, bytes).unwrap_or_else(|e| panic!("write {}: {e}", tmp.display()));
+    std::fs::rename(&tmp, path).unwrap_or_else(|e| panic!("rename {}: {e}", path.display()));
+}
+
+fn tmp_path(path: &Path) -> PathBuf {
+    static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = path.file_name().unwrap().to_string_lossy();
+    path.with_file_name(format!(".{name}.tmp{}-{}", std::process::id(), n))
+}
+
+/// Panics with a clear message when the ARC cross toolchain is missing: these tests
+/// cannot run without it and must not pretend to pass.
+pub fn require_toolchain() {
+    static OK: OnceLock<Result<String, String>> = OnceLock::new();
+    let r = OK.get_or_init(|| {
+        for tool in [GCC, AS, LD, NM] {
+            match Command::new(tool).arg("--version").output() {
+                Ok(o) if o.status.success() => {}
+                _ => {
+                    return Err(format!(
+                        "`{tool}` not found: the ARC cross toolchain is required. Run `cargo xtask setup` \
+                         (apt-get install gcc-arc-linux-gnu binutils-arc-linux-gnu)"
+                    ))
+                }
+            }
+        }
+        let o = Command::new(GCC).arg("--version").output().unwrap();
+        Ok(String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or("").to_string())
+    });
+    if let Err(e) = r {
+        panic!("{e}");
+    }
+}
+
+pub fn toolchain_version() -> String {
+    require_toolchain();
+    let o = Command::new(GCC).arg("--version").output().unwrap();
+    String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or("").to_string()
+}
+
+/// Runs a command; Err carries its stderr (and stdout) when it fails.
+pub fn run_tool(cmd: &mut Command) -> Result<(), String> {
+    let o = cmd.output().map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    if o.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stderr),
+            String::from_utf8_lossy(&o.stdout)
+        ))
+    }
+}
+
+// ---------------------------------------------------------------- runtime
+
+pub struct Runtime {
+    /// crt0, setjmp, libc shim, FPU-free libgcc helpers (in link order).
+    pub objs: Vec<PathBuf>,
+    pub ldscript: PathBuf,
+    /// Hash of everything that went into the runtime (for caches keyed on it).
+    pub key: String,
+}
+
+const RT_FILES: &[&str] = &["crt0.S", "setjmp.S", "libc.c", "softfp.c", "link.ld"];
+const RT_CFLAGS: &[&str] = &[
+    "-O2",
+    "-ffreestanding",
+    "-fno-builtin",
+    "-fno-tree-loop-distribute-patterns",
+    "-Wall",
+    "-Wno-unused-parameter",
+];
+
+/// Builds the bare-metal runtime once per process (cached on disk by content hash).
+pub fn runtime() -> &'static Runtime {
+    static RT: OnceLock<Runtime> = OnceLock::new();
+    RT.get_or_init(|| {
+        require_toolchain();
+        let rt_dir = c_dir().join("rt");
+        let mut parts: Vec<Vec<u8>> = Vec::new();
+        for f in RT_FILES {
+            parts.push(f.as_bytes().to_vec());
+            parts.push(std::fs::read(rt_dir.join(f)).unwrap_or_else(|e| panic!("read rt/{f}: {e}")));
+        }
+        parts.push(toolchain_version().into_bytes());
+        parts.push(ARCH_CFLAGS.join(" ").into_bytes());
+        parts.push(RT_CFLAGS.join(" ").into_bytes());
+        let refs: Vec<&[u8]> = parts.iter().map(|p| p.as_slice()).collect();
+        let key = hash_hex(&refs);
+        let out = cache_dir(&format!("rt-{key}"));
+        let mut objs = Vec::new();
+        for f in ["crt0.S", "setjmp.S", "libc.c", "softfp.c"] {
+            let obj = out.join(format!("{}.o", f.split('.').next().unwrap()));
+            if !obj.exists() {
+                let tmp = tmp_path(&obj);
+                let mut cmd = Command::new(GCC);
+                cmd.args(ARCH_CFLAGS).args(RT_CFLAGS).arg("-c").arg(rt_dir.join(f)).arg("-o").arg(&tmp);
+                if let Err(e) = run_tool(&mut cmd) {
+                    panic!("building the test runtime (tests/c/rt/{f}) failed:\n{e}");
+                }
+                std::fs::rename(&tmp, &obj).unwrap();
+            }
+            objs.push(obj);
+        }
+        Runtime { objs, ldscript: rt_dir.join("link.ld"), key }
+    })
+}
+
+/// Compiles and links C sources with the runtime into `out`. `flags` are added after the
+/// architecture flags (optimisation level, -D..., -w ...). Err = the compiler's message.
+pub fn build_c(srcs: &[PathBuf], flags: &[String], out: &Path) -> Result<(), String> {
+    let rt = runtime();
+    let tmp = tmp_path(out);
+    let mut cmd = Command::new(GCC);
+    cmd.args(ARCH_CFLAGS)
+        .args(flags)
+        .args(LINK_FLAGS)
+        .arg("-T")
+        .arg(&rt.ldscript)
+        .args(&rt.objs)
+        .args(srcs)
+        .arg("-lgcc")
+        .arg("-o")
+        .arg(&tmp);
+    let r = run_tool(&mut cmd);
+    if r.is_ok() {
+        std::fs::rename(&tmp, out).map_err(|e| format!("rename: {e}"))?;
+    } else {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    r
+}
+
+/// Like `build_c` but cached under `cache/<name>-<hash>.elf`; returns the ELF bytes.
+pub fn build_c_cached(cache: &str, name: &str, srcs: &[PathBuf], flags: &[String]) -> Result<Vec<u8>, String> {
+    let rt = runtime();
+    let mut parts: Vec<Vec<u8>> = vec![rt.key.clone().into_bytes(), flags.join(" ").into_bytes()];
+    for s in srcs {
+        parts.push(std::fs::read(s).map_err(|e| format!("read {}: {e}", s.display()))?);
+    }
+    let refs: Vec<&[u8]> = parts.iter().map(|p| p.as_slice()).collect();
+    let out = cache_dir(cache).join(format!("{name}-{}.elf", hash_hex(&refs)));
+    if !out.exists() {
+        build_c(srcs, flags, &out)?;
+    }
+    std::fs::read(&out).map_err(|e| format!("read {}: {e}", out.display()))
+}
+
+// ---------------------------------------------------------------- assembly snippets
+
+pub struct AsmImage {
+    pub elf: Vec<u8>,
+    pub symbols: HashMap<String, u32>,
+    pub path: PathBuf,
+}
+
+/// Assembles `src` with arc-linux-gnu-as and links it at 0x8000_0000 (entry `_start`),
+/// cached under the target dir by content hash.
+pub fn assemble(name: &str, src: &str) -> Result<AsmImage, String> {
+    require_toolchain();
+    let key = hash_hex(&[src.as_bytes(), toolchain_version().as_bytes()]);
+    let dir = cache_dir("asm");
+    let elf_path = dir.join(format!("{name}-{key}.elf"));
+    if !elf_path.exists() {
+        let s_path = dir.join(format!("{name}-{key}.s"));
+        let o_path = tmp_path(&dir.join(format!("{name}-{key}.o")));
+        write_atomic(&s_path, src.as_bytes());
+        run_tool(Command::new(AS).arg("-mcpu=hs38").arg(&s_path).arg("-o").arg(&o_path))
+            .map_err(|e| format!("assembling {name} failed:\n{e}\n--- source ---\n{src}"))?;
+        let tmp = tmp_path(&elf_path);
+        let r = run_tool(
+            Command::new(LD)
+                .args(["-N", "--no-warn-rwx-segments", "-e", "_start", "-Ttext", "0x80000000"])
+                .arg(&o_path)
+                .arg("-o")
+                .arg(&tmp),
+        );
+        let _ = std::fs::remove_file(&o_path);
+        r.map_err(|e| format!("linking {name} failed:\n{e}"))?;
+        std::fs::rename(&tmp, &elf_path).unwrap();
+    }
+    let elf = std::fs::read(&elf_path).unwrap();
+    let symbols = symbols(&elf_path)?;
+    Ok(AsmImage { elf, symbols, path: elf_path })
+}
+
+/// Symbol table of an ELF via arc-linux-gnu-nm.
+pub fn symbols(elf: &Path) -> Result<HashMap<String, u32>, String> {
+    let o = Command::new(NM).arg(elf).output().map_err(|e| format!("nm: {e}"))?;
+    let mut m = HashMap::new();
+    for line in String::from_utf8_lossy(&o.stdout).lines() {
+        let mut it = line.split_whitespace();
+        if let (Some(v), Some(_t), Some(name)) = (it.next(), it.next(), it.next()) {
+            if let Ok(v) = u32::from_str_radix(v, 16) {
+                m.insert(name.to_string(), v);
+            }
+        }
+    }
+    Ok(m)
+}
+
+/// Disassembly of an ELF (for failure messages).
+pub fn objdump(elf: &Path) -> String {
+    match Command::new("arc-linux-gnu-objdump").arg("-d").arg(elf).output() {
+        Ok(o) => String::from_utf8_lossy(&o.stdout).into_owned(),
+        Err(e) => format!("(objdump failed: {e})"),
+    }
+}
