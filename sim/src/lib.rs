@@ -15,6 +15,7 @@ mod exec;
 mod icache;
 mod inject;
 pub mod irq;
+pub mod listing;
 pub mod machine;
 pub mod mmu;
 pub mod stats;
