@@ -1,1 +1,738 @@
-//! (in progress)
+//! `cargo xtask validate`: build the kernel with the validation programs, boot
+//! it on a runner, judge every case (report.rs), and on the simulator also
+//! - sweep the timer interrupt over every instruction of one cmpxchg syscall
+//!   path (snapshot or deterministic replay, one run per offset),
+//! - run the negative controls: kernels built with `bug-pre2018` and
+//!   `bug-no-preempt` must fail the cases their bug breaks,
+//! - measure instructions per successful cmpxchg syscall against an
+//!   LLOCK/SCOND loop on a core that has them (the hardware lower bound).
+//!
+//! The verdict is the host's: a case passes only if the program's CASE line,
+//! the values it carries and the kernel's TASK/VERDICT/SUMMARY records agree.
+
+use crate::build::{build_kernel, BuildOptions};
+use crate::report::{self, Context, Evaluation, Outcome};
+use crate::run::{run_image, RunOptions, Runner};
+use crate::{Error, Result};
+use arcsim::{Config, Machine, Stop};
+use boards::Board;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+#[derive(Debug, Clone)]
+pub struct ValidateOptions {
+    pub board: String,
+    /// None: the board's default runner.
+    pub runner: Option<Runner>,
+    /// Also write the summary as JSON here.
+    pub json: Option<PathBuf>,
+    /// Run the preemption sweep (simulator only).
+    pub sweep: bool,
+    /// Build and run the bug-pre2018 / bug-no-preempt kernels (simulator only).
+    pub controls: bool,
+    /// Progress bars on stderr (only drawn when stderr is a terminal).
+    pub progress: bool,
+    /// Kernel features of the main run (e.g. run the whole suite against a buggy kernel).
+    pub features: Vec<String>,
+    /// Simulator budget for the main run (0 = 2 000 000 000 cycles).
+    pub max_insns: u64,
+}
+
+impl Default for ValidateOptions {
+    fn default() -> Self {
+        ValidateOptions {
+            board: "sim".into(),
+            runner: None,
+            json: None,
+            sweep: true,
+            controls: true,
+            progress: true,
+            features: Vec::new(),
+            max_insns: 0,
+        }
+    }
+}
+
+/// The numbers the issue asks for (None where this runner cannot tell).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Numbers {
+    /// Wall time of the main run: boot plus every program (seconds).
+    pub suite_wall_s: f64,
+    /// Simulated cycles of the main run (retired instructions + exception entries + idle).
+    pub sim_insns: Option<u64>,
+    pub offsets_swept: Option<u64>,
+    pub violations: Option<u64>,
+    pub sweep_wall_s: Option<f64>,
+    /// How the sweep re-ran the machine: "snapshot" (clone) or "replay" (boot again).
+    pub sweep_mode: Option<String>,
+    /// Cycles from the `trap_s` of one successful arc_usr_cmpxchg to the first user
+    /// instruction after it (TLB warm, no interrupt).
+    pub syscall_path_insns: Option<u64>,
+    /// Instructions of one successful LLOCK/SCOND compare-and-swap (llock..bnz).
+    pub llsc_cas_insns: Option<u64>,
+    /// Instructions per counter increment with LL/SC (load, add, CAS, loop).
+    pub llsc_insns_per_increment: Option<f64>,
+    /// Controls' sweeps: violations found on the bug-no-preempt kernel.
+    pub no_preempt_violations: Option<u64>,
+    pub controls_wall_s: Option<f64>,
+    pub total_wall_s: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub board: String,
+    pub runner: String,
+    pub kernel: PathBuf,
+    pub run_ended: String,
+    pub evaluation: Evaluation,
+    pub numbers: Numbers,
+    /// Things the reader should know (skipped parts, fallbacks).
+    pub notes: Vec<String>,
+    /// The main run's console.
+    pub console: String,
+}
+
+impl Summary {
+    pub fn passed(&self) -> usize {
+        self.evaluation.passed()
+    }
+    pub fn failed(&self) -> usize {
+        self.evaluation.failed()
+    }
+    /// True when nothing failed (the exit status of `cargo xtask validate`).
+    pub fn ok(&self) -> bool {
+        self.failed() == 0 && self.passed() > 0
+    }
+}
+
+fn runner_name(r: Runner) -> &'static str {
+    match r {
+        Runner::Sim => "sim",
+        Runner::Qemu => "qemu",
+        Runner::Nsim => "nsim",
+    }
+}
+
+fn board_err(e: impl std::fmt::Display) -> Error {
+    Error::new("board", e.to_string())
+}
+
+/// The embedded simulator configured as `board` describes its core.
+pub fn sim_config(board: &Board) -> Config {
+    let sim = board.sim.clone();
+    Config {
+        ram_base: board.memory.ram_base,
+        ram_size: board.memory.ram_size,
+        llsc: sim.as_ref().map(|s| s.llsc).unwrap_or(false),
+        unaligned: sim.as_ref().map(|s| s.unaligned).unwrap_or(false),
+        timer_hz: board.timer.clock_hz as u64,
+        semihosting: true,
+        ..Config::default()
+    }
+}
+
+/// The word at virtual address `addr` in the loadable image of `elf`, if any.
+pub fn elf_word(elf: &[u8], addr: u32) -> Option<u32> {
+    use object::{Object, ObjectSegment};
+    let f = object::File::parse(elf).ok()?;
+    for seg in f.segments() {
+        let (a, size) = (seg.address(), seg.size());
+        if (addr as u64) >= a && (addr as u64) + 4 <= a + size {
+            let data = seg.data().ok()?;
+            let off = (addr as u64 - a) as usize;
+            let b = data.get(off..off + 4)?;
+            return Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+        }
+    }
+    None
+}
+
+/// A symbol's address in an ELF file.
+pub fn elf_symbol(elf: &[u8], name: &str) -> Option<u32> {
+    use object::{Object, ObjectSymbol};
+    let f = object::File::parse(elf).ok()?;
+    f.symbols().find(|s| s.name() == Ok(name)).map(|s| s.address() as u32)
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| Error::new("validate", format!("cannot read {}: {e}", path.display())))
+}
+
+fn bar(opts: &ValidateOptions, len: u64, msg: &str) -> ProgressBar {
+    let pb = if opts.progress {
+        ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr())
+    } else {
+        ProgressBar::hidden()
+    };
+    pb.set_style(
+        ProgressStyle::with_template("{msg:<28} [{bar:30}] {pos}/{len} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    pb.set_message(msg.to_string());
+    pb
+}
+
+/// Builds, boots and judges; see the module comment. Errors only when the
+/// suite could not be run at all (no toolchain, no runner, build failure).
+pub fn validate(opts: &ValidateOptions) -> Result<Summary> {
+    let t_total = Instant::now();
+    let board = Board::load(&opts.board).map_err(board_err)?;
+    let runner = match opts.runner {
+        Some(r) => r,
+        None => Runner::for_board(&board)?,
+    };
+    let mut notes = Vec::new();
+    let steps = 2 + u64::from(runner == Runner::Sim) * (u64::from(opts.sweep) + 2 * u64::from(opts.controls) + 1);
+    let main_bar = bar(opts, steps, "validate");
+
+    main_bar.set_message("build kernel");
+    let bopts = BuildOptions {
+        board: opts.board.clone(),
+        release: true,
+        features: opts.features.clone(),
+    };
+    let built = build_kernel(&bopts)?;
+    main_bar.inc(1);
+
+    main_bar.set_message(format!("boot on {}", runner_name(runner)));
+    let t_suite = Instant::now();
+    let outcome = run_image(
+        &opts.board,
+        runner,
+        &built.elf,
+        &RunOptions {
+            max_insns: if opts.max_insns == 0 { 2_000_000_000 } else { opts.max_insns },
+            ..RunOptions::default()
+        },
+    )?;
+    let suite_wall_s = t_suite.elapsed().as_secs_f64();
+    main_bar.inc(1);
+
+    let kernel_bytes = read(&built.elf)?;
+    let mut ctx = Context::for_repo(false)?;
+    // The kernel raises SIGBUS for every misaligned uaddr, whatever the core can do
+    // (src/cmpxchg.rs), so case 8 expects the signal on every board.
+    ctx.unaligned = false;
+    if let Some(w) = elf_word(&kernel_bytes, 0x8000_0000) {
+        ctx.kernel_words.insert(0x8000_0000, w);
+    }
+    let parsed = report::parse(&outcome.console);
+    let mut ev = report::evaluate(&parsed, &ctx);
+    if parsed.programs.is_empty() {
+        notes.push(format!("the run ended ({}) before any program started", outcome.ended));
+    }
+
+    let mut numbers = Numbers {
+        suite_wall_s,
+        sim_insns: outcome.insns,
+        ..Numbers::default()
+    };
+
+    let user_dir = crate::build::output_dir(&bopts).join("user");
+    if runner == Runner::Sim {
+        if opts.sweep {
+            main_bar.set_message("preemption sweep");
+            let t = Instant::now();
+            match sweep(&board, &kernel_bytes, &user_dir.join("sweep.elf"), opts) {
+                Ok(s) => {
+                    numbers.offsets_swept = Some(s.offsets);
+                    numbers.violations = Some(s.violations.len() as u64);
+                    numbers.syscall_path_insns = Some(s.path_insns);
+                    numbers.sweep_mode = Some(s.mode.to_string());
+                    let o = if s.violations.is_empty() && s.offsets > 0 { Outcome::Pass } else { Outcome::Fail };
+                    ev.push("sweep", "sweep", o, s.describe());
+                }
+                Err(e) => ev.push("sweep", "sweep", Outcome::Fail, format!("could not sweep: {e}")),
+            }
+            numbers.sweep_wall_s = Some(t.elapsed().as_secs_f64());
+            main_bar.inc(1);
+        } else {
+            ev.push("sweep", "sweep", Outcome::Skip, "disabled (--no-sweep)");
+        }
+        main_bar.set_message("LL/SC lower bound");
+        match llsc_baseline(&board, &user_dir) {
+            Ok((cas, per_inc)) => {
+                numbers.llsc_cas_insns = Some(cas);
+                numbers.llsc_insns_per_increment = Some(per_inc);
+            }
+            Err(e) => notes.push(format!("LL/SC baseline not measured: {e}")),
+        }
+        main_bar.inc(1);
+        if opts.controls {
+            let t = Instant::now();
+            controls(opts, &board, &ctx, &mut ev, &mut numbers, &main_bar);
+            numbers.controls_wall_s = Some(t.elapsed().as_secs_f64());
+        } else {
+            ev.push("10b", "kernel+bug-pre2018", Outcome::Skip, "disabled (--no-controls)");
+            ev.push("10c", "kernel+bug-no-preempt", Outcome::Skip, "disabled (--no-controls)");
+        }
+    } else {
+        ev.push("sweep", "sweep", Outcome::Skip, "simulator only: needs exact interrupt injection");
+        ev.push("10b", "kernel+bug-pre2018", Outcome::Skip, "negative controls run on the simulator");
+        ev.push("10c", "kernel+bug-no-preempt", Outcome::Skip, "negative controls run on the simulator");
+        if runner == Runner::Qemu {
+            notes.push("QEMU's archs always has LLOCK/SCOND; the syscall path is exercised all the same".into());
+        }
+    }
+    main_bar.finish_and_clear();
+    numbers.total_wall_s = t_total.elapsed().as_secs_f64();
+
+    let summary = Summary {
+        board: opts.board.clone(),
+        runner: runner_name(runner).into(),
+        kernel: built.elf.clone(),
+        run_ended: outcome.ended.clone(),
+        evaluation: ev,
+        numbers,
+        notes,
+        console: outcome.console,
+    };
+    if let Some(path) = &opts.json {
+        let text = serde_json::to_string_pretty(&summary)
+            .map_err(|e| Error::new("validate", format!("JSON: {e}")))?;
+        std::fs::write(path, text)
+            .map_err(|e| Error::new("validate", format!("cannot write {}: {e}", path.display())))?;
+    }
+    Ok(summary)
+}
+
+/// Which cases each historical bug must break.
+const CONTROLS: &[(&str, &str, &[&str])] = &[
+    ("10b", "bug-pre2018", &["5", "5b", "6", "7a", "7b", "7c", "7d"]),
+    ("10c", "bug-no-preempt", &["9a", "9b", "9c"]),
+];
+
+fn controls(
+    opts: &ValidateOptions,
+    board: &Board,
+    ctx: &Context,
+    ev: &mut Evaluation,
+    numbers: &mut Numbers,
+    main_bar: &ProgressBar,
+) {
+    for (id, feature, must_fail) in CONTROLS {
+        main_bar.set_message(format!("control: {feature}"));
+        let program = format!("kernel+{feature}");
+        let res = control_run(opts, board, ctx, feature);
+        main_bar.inc(1);
+        match res {
+            Err(e) => ev.push(id, &program, Outcome::Fail, format!("could not run: {e}")),
+            Ok((cev, sweep)) => {
+                let failed: Vec<&str> = cev
+                    .cases
+                    .iter()
+                    .filter(|c| c.outcome == Outcome::Fail && !["canary", "verdicts"].contains(&c.id.as_str()))
+                    .map(|c| c.id.as_str())
+                    .collect();
+                let hit: Vec<&str> = failed.iter().copied().filter(|c| must_fail.contains(c)).collect();
+                let other: Vec<&str> = failed.iter().copied().filter(|c| !must_fail.contains(c)).collect();
+                let mut d = format!(
+                    "fails {} (must fail one of {})",
+                    if hit.is_empty() { "none".to_string() } else { hit.join(",") },
+                    must_fail.join(",")
+                );
+                if !other.is_empty() {
+                    d.push_str(&format!("; also fails {}", other.join(",")));
+                }
+                let mut caught = !hit.is_empty();
+                if let Some(s) = sweep {
+                    d.push_str(&format!("; sweep: {} violations in {} offsets", s.violations.len(), s.offsets));
+                    numbers.no_preempt_violations = Some(s.violations.len() as u64);
+                    caught |= !s.violations.is_empty();
+                }
+                let o = if caught { Outcome::Pass } else { Outcome::Fail };
+                ev.push(id, &program, o, d);
+            }
+        }
+    }
+}
+
+fn control_run(
+    opts: &ValidateOptions,
+    board: &Board,
+    ctx: &Context,
+    feature: &str,
+) -> Result<(Evaluation, Option<SweepResult>)> {
+    let bopts = BuildOptions {
+        board: opts.board.clone(),
+        release: true,
+        features: vec![feature.to_string()],
+    };
+    let built = build_kernel(&bopts)?;
+    let outcome = run_image(
+        &opts.board,
+        Runner::Sim,
+        &built.elf,
+        &RunOptions {
+            max_insns: 2_000_000_000,
+            ..RunOptions::default()
+        },
+    )?;
+    let cev = report::evaluate(&report::parse(&outcome.console), ctx);
+    let sweep = if feature == "bug-no-preempt" && opts.sweep {
+        let kernel = read(&built.elf)?;
+        let user = crate::build::output_dir(&bopts).join("user").join("sweep.elf");
+        Some(sweep(board, &kernel, &user, opts)?)
+    } else {
+        None
+    };
+    Ok((cev, sweep))
+}
+
+// ---------------------------------------------------------------- the sweep
+
+/// Marker the sweep program puts in r3 at `sweep_trap` (user/rt/sys.S).
+pub const SWEEP_MARK: u32 = 0x5EE9_C0DE;
+const STATUS32_U: u32 = 1 << 7;
+/// The timer0 interrupt line.
+pub const TIMER_IRQ: u32 = 16;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SweepResult {
+    /// Offsets swept: 0..=path_insns, each one run.
+    pub offsets: u64,
+    /// (offset, what went wrong).
+    pub violations: Vec<(u64, String)>,
+    /// Cycles from the marked `trap_s` to the first user instruction after it.
+    pub path_insns: u64,
+    /// Cycle count at the marked `trap_s`.
+    pub trap_at: u64,
+    /// Interrupts the undisturbed run took inside the path (0 = a clean measurement).
+    pub natural_irqs_in_path: u64,
+    pub mode: &'static str,
+}
+
+impl SweepResult {
+    pub fn describe(&self) -> String {
+        let mut s = format!(
+            "offsets swept {}, violations {} (path {} cycles from trap_s at cycle {}, {})",
+            self.offsets,
+            self.violations.len(),
+            self.path_insns,
+            self.trap_at,
+            self.mode
+        );
+        if self.natural_irqs_in_path > 0 {
+            s.push_str(&format!("; {} timer tick(s) fell inside the measured path", self.natural_irqs_in_path));
+        }
+        if let Some((k, why)) = self.violations.first() {
+            s.push_str(&format!("; first at offset {k}: {why}"));
+        }
+        s
+    }
+}
+
+fn is_marker(m: &Machine, trap_pc: u32) -> bool {
+    m.pc() == trap_pc && m.reg(3) == SWEEP_MARK && m.reg(8) == 248 && m.status32() & STATUS32_U != 0
+}
+
+fn fresh_machine(board: &Board, kernel: &[u8]) -> Result<Machine> {
+    let mut m = Machine::new(sim_config(board));
+    m.load_elf(kernel)
+        .map_err(|e| Error::new("sweep", format!("cannot load the kernel: {e:?}")))?;
+    Ok(m)
+}
+
+/// Runs `m` until `pred` holds before an instruction, one cycle at a time
+/// once `coarse_until` (on the console so far) has appeared.
+fn run_to(
+    m: &mut Machine,
+    console: &mut String,
+    coarse_until: &str,
+    budget: u64,
+    pred: impl Fn(&Machine) -> bool,
+) -> Result<()> {
+    let start = m.insns();
+    let mut fine = false;
+    while m.insns() - start < budget {
+        if fine {
+            if pred(m) {
+                return Ok(());
+            }
+            if let Some(stop) = stopped(m.run(1)) {
+                return Err(Error::new("sweep", format!("the run ended ({stop}) before the marked syscall")));
+            }
+        } else {
+            if let Some(stop) = stopped(m.run(1000)) {
+                return Err(Error::new("sweep", format!("the run ended ({stop}) before the sweep program")));
+            }
+        }
+        console.push_str(&String::from_utf8_lossy(&m.take_console()));
+        if !fine && console.contains(coarse_until) {
+            fine = true;
+        }
+        if fine && console.contains("CASE 9c ") {
+            return Err(Error::new(
+                "sweep",
+                "the sweep program finished before its marked syscall was seen (chunk overshoot?)",
+            ));
+        }
+    }
+    Err(Error::new("sweep", format!("marked syscall not reached within {budget} cycles")))
+}
+
+fn stopped(s: Stop) -> Option<String> {
+    match s {
+        Stop::InsnLimit => None,
+        other => Some(format!("{other:?}")),
+    }
+}
+
+/// Runs until the sweep program's VERDICT line (or `budget` cycles) and
+/// judges atomicity from its `CASE 9c` line.
+fn finish_offset(m: &mut Machine, budget: u64) -> std::result::Result<(), String> {
+    let start = m.insns();
+    let mut out = String::new();
+    while m.insns() - start < budget {
+        let stop = m.run(20_000);
+        out.push_str(&String::from_utf8_lossy(&m.take_console()));
+        if let Some(line) = out.lines().find(|l| l.contains("VERDICT sweep ")) {
+            let case = out.lines().find(|l| l.contains("CASE 9c "));
+            return match case {
+                Some(c) if c.contains("CASE 9c PASS") && line.contains(" PASS ") => Ok(()),
+                Some(c) => Err(c.trim().to_string()),
+                None => Err(format!("no CASE 9c line; {}", line.trim())),
+            };
+        }
+        if let Some(s) = stopped(stop) {
+            return Err(format!("run ended ({s}) before the sweep program's VERDICT"));
+        }
+    }
+    Err(format!("no VERDICT within {budget} cycles (hang?)"))
+}
+
+/// The preemption sweep. Finds the marked `trap_s` of the sweep program,
+/// measures the syscall path (cycles until user mode resumes after it), then
+/// for every offset k in 0..=path re-runs from that point with timer0 raised
+/// at trap + k and checks the program's atomicity verdict.
+pub fn sweep(board: &Board, kernel: &[u8], sweep_elf: &Path, opts: &ValidateOptions) -> Result<SweepResult> {
+    let user = read(sweep_elf)?;
+    let trap_pc = elf_symbol(&user, "sweep_trap")
+        .ok_or_else(|| Error::new("sweep", format!("{} has no sweep_trap symbol", sweep_elf.display())))?;
+    let mut m = fresh_machine(board, kernel)?;
+    let mut console = String::new();
+    let t_reach = Instant::now();
+    run_to(&mut m, &mut console, "PROGRAM sweep ", 500_000_000, |m| is_marker(m, trap_pc))?;
+    let step_wall = t_reach.elapsed();
+    let trap_at = m.insns();
+
+    // Snapshot (clone: copies all of RAM) or replay (boot again to the same
+    // cycle: the simulator is deterministic)? Take whichever is cheaper here.
+    let t = Instant::now();
+    let snapshot = m.clone();
+    let clone_cost = t.elapsed();
+    let t = Instant::now();
+    let mut r = fresh_machine(board, kernel)?;
+    let _ = r.run(trap_at);
+    let replay_cost = t.elapsed();
+    if r.insns() != trap_at || !is_marker(&r, trap_pc) {
+        return Err(Error::new(
+            "sweep",
+            format!(
+                "replay is not deterministic: at cycle {} pc={:#x} r3={:#x} (stepping took {step_wall:?})",
+                r.insns(),
+                r.pc(),
+                r.reg(3)
+            ),
+        ));
+    }
+    let use_snapshot = clone_cost <= replay_cost;
+
+    // Measure the path on the undisturbed machine.
+    let irqs_before = m.stats().interrupts;
+    let path = loop {
+        if let Some(s) = stopped(m.run(1)) {
+            return Err(Error::new("sweep", format!("the run ended ({s}) inside the syscall")));
+        }
+        let path = m.insns() - trap_at;
+        if m.pc() == trap_pc + 2 && m.status32() & STATUS32_U != 0 {
+            break path;
+        }
+        if path > 200_000 {
+            return Err(Error::new("sweep", "the marked syscall did not return within 200000 cycles"));
+        }
+    };
+    let natural = m.stats().interrupts - irqs_before;
+    // The undisturbed run must itself pass.
+    if let Err(why) = finish_offset(&mut m, 50_000_000) {
+        return Err(Error::new("sweep", format!("the undisturbed run already fails: {why}")));
+    }
+
+    let offsets: Vec<u64> = (0..=path).collect();
+    let pb = bar(opts, offsets.len() as u64, "sweep offsets");
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(4);
+    let violations: Vec<(u64, String)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|i| {
+                let offsets = &offsets;
+                let snapshot = &snapshot;
+                let pb = &pb;
+                s.spawn(move || {
+                    let mut bad = Vec::new();
+                    for &k in offsets.iter().skip(i).step_by(threads) {
+                        let mut m = if use_snapshot {
+                            snapshot.clone()
+                        } else {
+                            match fresh_machine(board, kernel) {
+                                Ok(mut m) => {
+                                    let _ = m.run(trap_at);
+                                    let _ = m.take_console();
+                                    m
+                                }
+                                Err(e) => {
+                                    bad.push((k, e.to_string()));
+                                    continue;
+                                }
+                            }
+                        };
+                        let _ = m.take_console();
+                        m.schedule_irq(trap_at + k, TIMER_IRQ);
+                        if let Err(why) = finish_offset(&mut m, 50_000_000) {
+                            bad.push((k, why));
+                        }
+                        pb.inc(1);
+                    }
+                    bad
+                })
+            })
+            .collect();
+        let mut v: Vec<(u64, String)> = handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect();
+        v.sort();
+        v
+    });
+    pb.finish_and_clear();
+    Ok(SweepResult {
+        offsets: offsets.len() as u64,
+        violations,
+        path_insns: path,
+        trap_at,
+        natural_irqs_in_path: natural,
+        mode: if use_snapshot { "snapshot" } else { "replay" },
+    })
+}
+
+// ---------------------------------------------------------------- LL/SC bound
+
+/// Runs `user/baseline/llsc_loop.S` on the board's core with LL/SC enabled.
+/// Returns (instructions of one successful CAS, instructions per increment).
+pub fn llsc_baseline(board: &Board, out_dir: &Path) -> Result<(u64, f64)> {
+    let elf_path = crate::user::build_llsc_baseline(out_dir, board.memory.ram_base)?;
+    let elf = read(&elf_path)?;
+    let sym = |n: &str| {
+        elf_symbol(&elf, n).ok_or_else(|| Error::new("baseline", format!("llsc_loop.elf has no {n}")))
+    };
+    let (start, cas, cas_end, end) = (
+        sym("llsc_loop_start")?,
+        sym("llsc_cas")?,
+        sym("llsc_cas_end")?,
+        sym("llsc_loop_end")?,
+    );
+    let mut cfg = sim_config(board);
+    cfg.llsc = true;
+    let mut m = Machine::new(cfg);
+    m.load_elf(&elf)
+        .map_err(|e| Error::new("baseline", format!("cannot load: {e:?}")))?;
+    let step_to = |m: &mut Machine, pc: u32| -> Result<u64> {
+        for _ in 0..100_000_000u64 {
+            if m.pc() == pc {
+                return Ok(m.insns());
+            }
+            if let Some(s) = stopped(m.run(1)) {
+                return Err(Error::new("baseline", format!("ended ({s}) before pc {pc:#x}")));
+            }
+        }
+        Err(Error::new("baseline", format!("pc {pc:#x} never reached")))
+    };
+    let t0 = step_to(&mut m, start)?;
+    let c0 = step_to(&mut m, cas)?;
+    let c1 = step_to(&mut m, cas_end)?;
+    let t1 = step_to(&mut m, end)?;
+    match m.run(1000) {
+        Stop::Exit(0) => {}
+        other => {
+            return Err(Error::new("baseline", format!("the LL/SC loop ended with {other:?}, not exit 0")));
+        }
+    }
+    let iters = 1000.0;
+    Ok((c1 - c0, (t1 - t0) as f64 / iters))
+}
+
+// ---------------------------------------------------------------- output
+
+/// The table, the numbers, and the closing `N passed, M failed` line.
+pub fn render_summary(s: &Summary) -> String {
+    let mut out = format!(
+        "validate: board={} runner={} kernel={} (run ended: {})\n\n",
+        s.board,
+        s.runner,
+        s.kernel.display(),
+        s.run_ended
+    );
+    // The table without its closing line; that comes last.
+    let table = report::render(&s.evaluation);
+    let mut lines: Vec<&str> = table.lines().collect();
+    lines.pop();
+    for l in lines {
+        out.push_str(l);
+        out.push('\n');
+    }
+    let n = &s.numbers;
+    out.push_str("\nnumbers\n");
+    out.push_str(&format!("  suite wall time        {:.2} s (boot + all programs)\n", n.suite_wall_s));
+    if let Some(i) = n.sim_insns {
+        out.push_str(&format!("  simulated cycles       {i}\n"));
+    }
+    if let (Some(o), Some(v)) = (n.offsets_swept, n.violations) {
+        out.push_str(&format!(
+            "  offsets swept          {o}, violations {v} ({:.2} s, {})\n",
+            n.sweep_wall_s.unwrap_or(0.0),
+            n.sweep_mode.as_deref().unwrap_or("?")
+        ));
+    }
+    if let Some(v) = n.no_preempt_violations {
+        out.push_str(&format!("  bug-no-preempt sweep   {v} violations\n"));
+    }
+    if let Some(p) = n.syscall_path_insns {
+        out.push_str(&format!("  cmpxchg syscall        {p} cycles trap_s -> user (successful swap, warm TLB)\n"));
+    }
+    if let (Some(c), Some(i)) = (n.llsc_cas_insns, n.llsc_insns_per_increment) {
+        out.push_str(&format!("  LL/SC lower bound      {c} instructions per successful CAS ({i:.1} per increment)\n"));
+        if let Some(p) = n.syscall_path_insns {
+            out.push_str(&format!("  syscall / LL/SC        {:.0}x\n", p as f64 / c.max(1) as f64));
+        }
+    }
+    if let Some(c) = n.controls_wall_s {
+        out.push_str(&format!("  controls wall time     {c:.2} s (two builds, runs, one sweep)\n"));
+    }
+    out.push_str(&format!("  total wall time        {:.2} s\n", n.total_wall_s));
+    for note in &s.notes {
+        out.push_str(&format!("note: {note}\n"));
+    }
+    out.push('\n');
+    out.push_str(&s.evaluation.closing_line());
+    out.push('\n');
+    out
+}
+
+/// `cargo xtask report LOGFILE`: a captured UART log → the same table and verdict.
+/// Returns the text to print and whether nothing failed.
+pub fn report_file(path: &Path) -> Result<(String, bool)> {
+    let bytes = read(path)?;
+    let text = String::from_utf8_lossy(&bytes);
+    let ctx = Context::for_repo(false)?;
+    let parsed = report::parse(&text);
+    let ev = report::evaluate(&parsed, &ctx);
+    let mut out = String::new();
+    if let Some(b) = &parsed.banner {
+        let f: Vec<String> = b.fields.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={v}")).collect();
+        out.push_str(&format!("arc-kernel {} {}\n\n", b.version, f.join(" ")));
+    } else {
+        out.push_str("no arc-kernel banner in the log\n\n");
+    }
+    out.push_str(&report::render(&ev));
+    let ok = ev.failed() == 0 && ev.passed() > 0;
+    Ok((out, ok))
+}
