@@ -736,3 +736,37 @@ pub fn report_file(path: &Path) -> Result<(String, bool)> {
     let ok = ev.failed() == 0 && ev.passed() > 0;
     Ok((out, ok))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sim_board() -> Board {
+        Board::load("sim").unwrap()
+    }
+
+    /// The hardware lower bound runs, and counts 4 instructions per CAS.
+    #[test]
+    fn llsc_baseline_measures_the_hardware_loop() {
+        let out = std::env::temp_dir().join(format!("xtask-llsc-{}", std::process::id()));
+        let (cas, per_inc) = llsc_baseline(&sim_board(), &out).unwrap();
+        assert_eq!(cas, 4, "llock, brne, scond, bnz");
+        assert!((8.0..12.0).contains(&per_inc), "{per_inc}");
+    }
+
+    /// On the `sim` board's core (no LL/SC) the same loop must trap: an
+    /// accidental hardware atomic in user code cannot go unnoticed.
+    #[test]
+    fn llsc_traps_on_the_sim_board() {
+        let board = sim_board();
+        let out = std::env::temp_dir().join(format!("xtask-llsc-trap-{}", std::process::id()));
+        let elf = std::fs::read(crate::user::build_llsc_baseline(&out, board.memory.ram_base).unwrap()).unwrap();
+        let cfg = sim_config(&board);
+        assert!(!cfg.llsc);
+        let mut m = Machine::new(cfg);
+        m.load_elf(&elf).unwrap();
+        let stop = m.run(100_000);
+        assert_ne!(stop, Stop::Exit(0), "LLOCK/SCOND ran on a core without them");
+        assert!(m.stats().exceptions[2] > 0, "no Instruction Error: {:?}", m.stats());
+    }
+}
