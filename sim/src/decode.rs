@@ -166,8 +166,9 @@ pub enum Op {
     Sub2,
     Sub3,
     Xbfu,
-    /// `set<cc> a,b,c`: a ← (b cc c) ? 1 : 0. The condition is in `Insn::cond`
-    /// (`cond::EQ`, `NE`, `LT`, `GE`, `LO`=`CS`, `HS`=`CC`, `LE`, `GT`).
+    /// `set<cc> a,b,c`: a ← (b cc c) ? 1 : 0. The comparison is in `Insn::cond`
+    /// (`cond::EQ`, `NE`, `LT`, `GE`, `LO`=`CS`, `HS`=`CC`, `LE`, `GT`); the predicate of the
+    /// conditional form `set<cc><.qq> b,b,c` is in `Insn::disp` (0 = always).
     Set,
     // --- multiply / divide ---
     Mpy,
@@ -419,7 +420,12 @@ pub(crate) fn decode_with<S: Sink>(hw: [u16; 4], sink: &mut S) -> Insn {
     let mut cx = Cx {
         w,
         limm_value: next,
-        insn: Insn { len, word: w, next, ..Insn::default() },
+        insn: Insn {
+            len,
+            word: w,
+            next,
+            ..Insn::default()
+        },
         s: sink,
     };
     match w >> 27 {
@@ -436,7 +442,12 @@ pub(crate) fn decode_with<S: Sink>(hw: [u16; 4], sink: &mut S) -> Insn {
     let mut insn = cx.insn;
     if insn.op == Op::Invalid {
         // Whatever was collected belongs to a form that turned out invalid.
-        insn = Insn { len, word: w, next, ..Insn::default() };
+        insn = Insn {
+            len,
+            word: w,
+            next,
+            ..Insn::default()
+        };
     }
     insn
 }

@@ -21,9 +21,19 @@ const PCL: u8 = 63;
 pub fn disasm(insn: &Insn, pc: u32) -> String {
     let short = matches!(insn.len, 2 | 6);
     let hw = if short {
-        [insn.word as u16, (insn.next >> 16) as u16, insn.next as u16, 0]
+        [
+            insn.word as u16,
+            (insn.next >> 16) as u16,
+            insn.next as u16,
+            0,
+        ]
     } else {
-        [(insn.word >> 16) as u16, insn.word as u16, (insn.next >> 16) as u16, insn.next as u16]
+        [
+            (insn.word >> 16) as u16,
+            insn.word as u16,
+            (insn.next >> 16) as u16,
+            insn.next as u16,
+        ]
     };
     let mut text = Text::new(pc);
     let decoded = decode_with(hw, &mut text);
@@ -48,7 +58,9 @@ struct Text {
     need_comma: bool,
     in_brackets: bool,
     aux: bool,
+    /// objdump comments `pcl + immediate` when the last register operand was pcl.
     after_pcl: bool,
+    last_immediate: Option<u32>,
     target: Option<u32>,
 }
 
@@ -63,17 +75,23 @@ impl Text {
             in_brackets: false,
             aux: false,
             after_pcl: false,
+            last_immediate: None,
             target: None,
         }
     }
 
     fn finish(self) -> String {
+        let pcl_target = match (self.after_pcl, self.last_immediate) {
+            (true, Some(imm)) => Some((self.pc & !3).wrapping_add(imm)),
+            _ => None,
+        };
+        let target = self.target.or(pcl_target);
         let mut out = self.head;
         if self.any_operand {
             out.push('\t');
             out.push_str(&self.operands);
         }
-        if let Some(target) = self.target {
+        if let Some(target) = target {
             let _ = write!(out, "\t;0x{target:x}");
         }
         out
@@ -89,14 +107,16 @@ impl Text {
 
     fn immediate(&mut self, value: i64, text: String) {
         self.comma();
-        let name = if self.aux && self.in_brackets { aux_name(value as u32) } else { None };
+        let name = if self.aux && self.in_brackets {
+            aux_name(value as u32)
+        } else {
+            None
+        };
         match name {
             Some(name) => self.operands.push_str(name),
             None => self.operands.push_str(&text),
         }
-        if self.after_pcl {
-            self.target = Some((self.pc & !3).wrapping_add(value as u32));
-        }
+        self.last_immediate = Some(value as u32);
     }
 }
 
@@ -111,7 +131,8 @@ impl Sink for Text {
         self.aux = true;
     }
     fn bad_pair(&mut self) {
-        self.operands.push_str("\nWarning: illegal use of double register pair.\n");
+        self.operands
+            .push_str("\nWarning: illegal use of double register pair.\n");
     }
     fn operand(&mut self, operand: Shown) {
         match operand {

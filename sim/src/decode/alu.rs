@@ -15,7 +15,11 @@ pub(crate) struct Pairs {
     c: bool,
 }
 
-const NO_PAIRS: Pairs = Pairs { a: false, b: false, c: false };
+const NO_PAIRS: Pairs = Pairs {
+    a: false,
+    b: false,
+    c: false,
+};
 
 pub(crate) fn major4<S: Sink>(cx: &mut Cx<S>) {
     let sub = cx.bits(21, 16);
@@ -36,6 +40,9 @@ pub(crate) fn major4<S: Sink>(cx: &mut Cx<S>) {
         0x0C | 0x0D if cx.bits(23, 22) == 2 && !f => dbnz(cx, sub == 0x0D),
         0x0C => compare(cx, Op::Cmp, "cmp"),
         0x0D => compare(cx, Op::Rcmp, "rcmp"),
+        0x0E if cx.c6() == 0 && (cx.bits(23, 22) == 1 || (cx.bits(23, 22) == 3 && cx.bit(5))) => {
+            negate(cx)
+        }
         0x0E => three(cx, (Op::Rsub, "rsub"), NO_PAIRS),
         0x0F => three(cx, (Op::Bset, "bset"), NO_PAIRS),
         0x10 => three(cx, (Op::Bclr, "bclr"), NO_PAIRS),
@@ -76,9 +83,11 @@ pub(crate) fn major4<S: Sink>(cx: &mut Cx<S>) {
         },
         0x30..=0x37 => load_indexed(cx),
         0x38..=0x3F => {
-            let (name, cc) = names::SETCC[(sub - 0x38) as usize];
-            cx.insn.cond = cc;
-            three_with(cx, (Op::Set, name), NO_PAIRS, false, FSuffix::Plain);
+            let (name, comparison) = names::SETCC[(sub - 0x38) as usize];
+            three(cx, (Op::Set, name), NO_PAIRS);
+            // The predicate (if any) moves to `disp`; `cond` is the comparison.
+            cx.insn.disp = i32::from(cx.insn.cond);
+            cx.insn.cond = comparison;
         }
         _ => {}
     }
@@ -94,11 +103,24 @@ pub(crate) fn major5<S: Sink>(cx: &mut Cx<S>) {
         };
     }
     let pairs = match sub {
-        0x1C | 0x1E => Pairs { a: true, b: false, c: false },
-        0x38 | 0x39 | 0x3C => Pairs { a: true, b: true, c: true },
+        0x1C | 0x1E => Pairs {
+            a: true,
+            b: false,
+            c: false,
+        },
+        0x38 | 0x39 | 0x3C => Pairs {
+            a: true,
+            b: true,
+            c: true,
+        },
         _ => NO_PAIRS,
     };
-    with_f(cx, names::MAJOR5[sub as usize], names::major5_with_f(sub), pairs);
+    with_f(
+        cx,
+        names::MAJOR5[sub as usize],
+        names::major5_with_f(sub),
+        pairs,
+    );
 }
 
 /// Majors 5 and 6 give F = 1 its own meaning per sub-opcode (see `names::WithF`).
@@ -122,7 +144,12 @@ pub(crate) fn major6<S: Sink>(cx: &mut Cx<S>) {
         }
         return single(cx, names::major6_single(cx.bits(5, 0)));
     }
-    with_f(cx, names::MAJOR6[sub as usize], names::major6_with_f(sub), NO_PAIRS);
+    with_f(
+        cx,
+        names::MAJOR6[sub as usize],
+        names::major6_with_f(sub),
+        NO_PAIRS,
+    );
 }
 
 fn f_suffix<S: Sink>(cx: &mut Cx<S>) {
@@ -161,17 +188,7 @@ enum FSuffix {
     Hidden,
 }
 
-fn three_spelled<S: Sink>(cx: &mut Cx<S>, entry: Entry, pairs: Pairs, f: FSuffix) {
-    three_with(cx, entry, pairs, true, f);
-}
-
-fn three_with<S: Sink>(
-    cx: &mut Cx<S>,
-    (op, name): Entry,
-    pairs: Pairs,
-    keep_cond: bool,
-    f: FSuffix,
-) {
+fn three_spelled<S: Sink>(cx: &mut Cx<S>, (op, name): Entry, pairs: Pairs, f: FSuffix) {
     if op == Op::Invalid {
         return;
     }
@@ -199,15 +216,14 @@ fn three_with<S: Sink>(
             cx.insn.c = cx.simm(s12);
         }
         _ => {
-            if keep_cond {
-                cx.cond(cx.bits(4, 0) as u8, true);
-            } else {
-                cx.insn.op = Op::Invalid;
-                return;
-            }
+            cx.cond(cx.bits(4, 0) as u8, true);
             cx.insn.a = dest(cx, b, pairs.a);
             cx.insn.b = source(cx, b, pairs.b);
-            cx.insn.c = if cx.bit(5) { cx.uimm(c as u32) } else { source(cx, c, pairs.c) };
+            cx.insn.c = if cx.bit(5) {
+                cx.uimm(c as u32)
+            } else {
+                source(cx, c, pairs.c)
+            };
         }
     }
 }
@@ -222,7 +238,25 @@ fn single<S: Sink>(cx: &mut Cx<S>, (op, name): Entry) {
     let b = cx.b6();
     let c = cx.c6();
     cx.insn.a = dest(cx, b, false);
-    cx.insn.b = if cx.bit(22) { cx.uimm(c as u32) } else { cx.src(c) };
+    cx.insn.b = if cx.bit(22) {
+        cx.uimm(c as u32)
+    } else {
+        cx.src(c)
+    };
+}
+
+/// `neg<.f> a,b`: objdump's spelling of `rsub a,b,0`.
+fn negate<S: Sink>(cx: &mut Cx<S>) {
+    cx.name(Op::Neg, "neg");
+    f_suffix(cx);
+    let b = cx.b6();
+    if cx.bits(23, 22) == 3 {
+        cx.cond(cx.bits(4, 0) as u8, true);
+        cx.insn.a = dest(cx, b, false);
+    } else {
+        cx.insn.a = dest(cx, cx.a6(), false);
+    }
+    cx.insn.b = cx.src(b);
 }
 
 fn mov<S: Sink>(cx: &mut Cx<S>) {
@@ -247,7 +281,11 @@ fn mov<S: Sink>(cx: &mut Cx<S>) {
         _ => {
             cx.cond(cx.bits(4, 0) as u8, true);
             cx.insn.a = dest(cx, b, false);
-            cx.insn.b = if cx.bit(5) { cx.uimm(c as u32) } else { cx.src(c) };
+            cx.insn.b = if cx.bit(5) {
+                cx.uimm(c as u32)
+            } else {
+                cx.src(c)
+            };
         }
     }
 }
@@ -278,7 +316,11 @@ fn compare<S: Sink>(cx: &mut Cx<S>, op: Op, name: &'static str) {
         _ => {
             cx.cond(cx.bits(4, 0) as u8, true);
             cx.insn.b = cx.src(b);
-            cx.insn.c = if cx.bit(5) { cx.uimm(c as u32) } else { cx.src(c) };
+            cx.insn.c = if cx.bit(5) {
+                cx.uimm(c as u32)
+            } else {
+                cx.src(c)
+            };
         }
     }
 }
@@ -300,7 +342,11 @@ fn dbnz<S: Sink>(cx: &mut Cx<S>, delay: bool) {
 
 /// `j`, `j.d`, `jl`, `jl.d` (sub-opcodes 0x20..0x23).
 fn jump<S: Sink>(cx: &mut Cx<S>, sub: u32) {
-    let (op, name) = if sub >= 0x22 { (Op::Jl, "jl") } else { (Op::J, "j") };
+    let (op, name) = if sub >= 0x22 {
+        (Op::Jl, "jl")
+    } else {
+        (Op::J, "j")
+    };
     let delayed = sub & 1 != 0;
     let c = cx.c6();
     cx.name(op, name);
@@ -349,7 +395,7 @@ fn jump<S: Sink>(cx: &mut Cx<S>, sub: u32) {
 }
 
 fn branch_index<S: Sink>(cx: &mut Cx<S>, op: Op, name: &'static str) {
-    if cx.bits(23, 22) != 0 {
+    if cx.bits(23, 22) != 0 || cx.bit(15) {
         return;
     }
     cx.name(op, name);
@@ -365,7 +411,7 @@ fn aux_like<S: Sink>(cx: &mut Cx<S>, op: Op, name: &'static str) {
     let c = cx.c6();
     let p = cx.bits(23, 22);
     let conditional = op == Op::Aex;
-    if p == 3 && !conditional {
+    if (p == 3 && !conditional) || (p <= 1 && cx.a6() != 0) {
         return;
     }
     cx.name(op, name);
@@ -421,10 +467,11 @@ fn loop_start<S: Sink>(cx: &mut Cx<S>) {
 
 /// `flag` (B = 0) / `kflag` (B = 1) with a c, u6, s12 or limm operand.
 fn flag_op<S: Sink>(cx: &mut Cx<S>) {
-    let (op, name) = match cx.b6() {
-        0 | LIMM_REG => (Op::Flag, "flag"),
-        1 => (Op::Kflag, "kflag"),
-        _ => return,
+    // objdump tells kflag from flag by F and ignores the B field.
+    let (op, name) = if cx.bit(15) {
+        (Op::Kflag, "kflag")
+    } else {
+        (Op::Flag, "flag")
     };
     cx.name(op, name);
     let c = cx.c6();
@@ -434,7 +481,11 @@ fn flag_op<S: Sink>(cx: &mut Cx<S>) {
         2 => cx.insn.b = cx.simm(sext((cx.bits(5, 0) << 6) | c as u32, 12)),
         _ => {
             cx.cond(cx.bits(4, 0) as u8, true);
-            cx.insn.b = if cx.bit(5) { cx.uimm(c as u32) } else { cx.src(c) };
+            cx.insn.b = if cx.bit(5) {
+                cx.uimm(c as u32)
+            } else {
+                cx.src(c)
+            };
         }
     }
 }
@@ -490,12 +541,23 @@ fn atomic<S: Sink>(cx: &mut Cx<S>, (op, name): Entry) {
         cx.set_flag(flag::DI, ".di");
     }
     let double = matches!(op, Op::Llockd | Op::Scondd);
-    cx.mem(if double { MemSize::Double } else { MemSize::Word }, super::AddrMode::None);
+    cx.mem(
+        if double {
+            MemSize::Double
+        } else {
+            MemSize::Word
+        },
+        super::AddrMode::None,
+    );
     let b = cx.b6();
     let c = cx.c6();
     cx.insn.a = if double { cx.pair(b) } else { cx.src(b) };
     cx.open();
-    cx.insn.b = if cx.bit(22) { cx.uimm(c as u32) } else { cx.src(c) };
+    cx.insn.b = if cx.bit(22) {
+        cx.uimm(c as u32)
+    } else {
+        cx.src(c)
+    };
     cx.close();
 }
 
@@ -515,7 +577,11 @@ fn load_indexed<S: Sink>(cx: &mut Cx<S>) {
     }
     let a = cx.a6();
     let di = cx.bit(15);
-    let prefetch = if a == LIMM_REG && size == MemSize::Word { prefetch_kind(x, di) } else { None };
+    let prefetch = if a == LIMM_REG && size == MemSize::Word {
+        prefetch_kind(x, di)
+    } else {
+        None
+    };
     match prefetch {
         Some((op, name)) => cx.name(op, name),
         None => {
@@ -526,7 +592,9 @@ fn load_indexed<S: Sink>(cx: &mut Cx<S>) {
         }
     }
     let (mode, mode_name) = MODES[cx.bits(23, 22) as usize];
-    cx.suffix(mode_name);
+    if !(size == MemSize::Double && cx.b6() == LIMM_REG) {
+        cx.suffix(mode_name);
+    }
     if x && prefetch.is_none() {
         cx.set_flag(flag::X, ".x");
     }

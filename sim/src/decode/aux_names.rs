@@ -224,5 +224,8 @@ pub(crate) const AUX_NAMES: &[(u16, &str)] = &[
 
 pub(crate) fn aux_name(addr: u32) -> Option<&'static str> {
     let addr = u16::try_from(addr).ok()?;
-    AUX_NAMES.binary_search_by_key(&addr, |&(a, _)| a).ok().map(|i| AUX_NAMES[i].1)
+    AUX_NAMES
+        .binary_search_by_key(&addr, |&(a, _)| a)
+        .ok()
+        .map(|i| AUX_NAMES[i].1)
 }

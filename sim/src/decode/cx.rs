@@ -107,6 +107,14 @@ impl<'s, S: Sink> Cx<'s, S> {
         self.suffix(text);
     }
 
+    /// Condition suffix glued without a dot, extension conditions included (`bnj`).
+    pub fn cond_glued(&mut self, cc: u8) {
+        self.insn.cond = cc;
+        if let Some(name) = cond_name(cc) {
+            self.suffix(name);
+        }
+    }
+
     /// Condition suffix glued with a dot (`add.eq`) or without (`beq`).
     pub fn cond(&mut self, cc: u8, dotted: bool) {
         self.insn.cond = cc;

@@ -1,9 +1,9 @@
 //! 32-bit majors 0–3: branches (`b`, `bl`, `brcc`, `bbit`) and the `[b,s9]` loads and stores.
 
-use super::cx::{sext, Cx, LIMM_REG};
 use super::alu::prefetch_kind;
+use super::cx::{sext, Cx, LIMM_REG};
 use super::sink::Sink;
-use super::{flag, AddrMode, MemSize, Op};
+use super::{flag, AddrMode, MemSize, Op, Operand};
 
 /// Major 0: `b<cc><.d> s21` / `b<.d> s25`.
 pub(crate) fn branch<S: Sink>(cx: &mut Cx<S>) {
@@ -16,7 +16,7 @@ pub(crate) fn branch<S: Sink>(cx: &mut Cx<S>) {
         cx.pcrel(disp);
     } else {
         let disp = sext(mid | low, 21);
-        cx.cond(cx.bits(4, 0) as u8, false);
+        cx.cond_glued(cx.bits(4, 0) as u8);
         delay(cx, 5);
         cx.pcrel(disp);
     }
@@ -106,7 +106,11 @@ pub(crate) fn load<S: Sink>(cx: &mut Cx<S>) {
     if size == MemSize::Double && x {
         return;
     }
-    let hint = if a == LIMM_REG && zz == 0 { prefetch_kind(x, di) } else { None };
+    let hint = if a == LIMM_REG && zz == 0 {
+        prefetch_kind(x, di)
+    } else {
+        None
+    };
     let prefetch = hint.is_some();
     if let Some((op, name)) = hint {
         cx.name(op, name);
@@ -133,7 +137,7 @@ pub(crate) fn load<S: Sink>(cx: &mut Cx<S>) {
     }
     cx.open();
     cx.insn.b = cx.src(b);
-    cx.insn.c = cx.simm(s9);
+    cx.insn.c = offset(cx, s9);
     cx.close();
 }
 
@@ -146,6 +150,9 @@ pub(crate) fn store<S: Sink>(cx: &mut Cx<S>) {
     let b = cx.b6();
     let s9 = sext((cx.bits(15, 15) << 8) | cx.bits(23, 16), 9);
     let (size, _, name) = SIZES[zz];
+    if b == LIMM_REG && aa != 0 {
+        return;
+    }
     cx.name(Op::St, name);
     if di {
         cx.set_flag(flag::DI, ".di");
@@ -164,6 +171,15 @@ pub(crate) fn store<S: Sink>(cx: &mut Cx<S>) {
     };
     cx.open();
     cx.insn.b = cx.src(b);
-    cx.insn.c = cx.simm(s9);
+    cx.insn.c = offset(cx, s9);
     cx.close();
+}
+
+/// objdump prints `[b]` rather than `[b,0]` for a zero offset.
+fn offset<S: Sink>(cx: &mut Cx<S>, s9: i32) -> Operand {
+    if s9 == 0 {
+        Operand::Imm(0)
+    } else {
+        cx.simm(s9)
+    }
 }

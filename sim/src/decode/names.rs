@@ -221,7 +221,7 @@ pub(crate) fn major6_single(sub: u32) -> Entry {
     }
 }
 
-/// `set<cc>` sub-opcodes 0x38..0x3F of major 4: mnemonic and the condition they test.
+/// `set<cc>` sub-opcodes 0x38..0x3F of major 4: mnemonic and the comparison they make.
 pub(crate) const SETCC: [(&str, u8); 8] = [
     ("seteq", 0x01),
     ("setne", 0x02),
@@ -275,9 +275,9 @@ pub(crate) fn major5_single_takes_f(sub: u32) -> bool {
 pub(crate) fn major6_with_f(sub: u32) -> WithF {
     use WithF::*;
     match sub {
-        0x00 => Other((Op::Ext, "cmpyhnfr")),
+        0x00 => Other((Op::Ext, "cmpychnfr")),
         0x01 => Other((Op::Ext, "cmpyhfr")),
-        0x02 => Other((Op::Ext, "cmpychnfr")),
+        0x02 => Other((Op::Ext, "cmpyhnfr")),
         0x05 => Other((Op::Ext, "cmpychfr")),
         0x06 => Other((Op::Ext, "cmachnfr")),
         0x07 => Other((Op::Ext, "cmachfr")),

@@ -53,14 +53,22 @@ pub(crate) fn decode<S: Sink>(cx: &mut Cx<S>) {
         0x09 => major09(cx),
         0x0A => gp_word(cx),
         0x0B => {
-            let (op, name) = if cx.bit(10) { (Op::EiS, "ei_s") } else { (Op::JliS, "jli_s") };
+            let (op, name) = if cx.bit(10) {
+                (Op::EiS, "ei_s")
+            } else {
+                (Op::JliS, "jli_s")
+            };
             cx.name(op, name);
             cx.insn.b = cx.uimm(cx.bits(9, 0));
         }
         0x0C => major0c(cx),
         0x0D => {
-            const OPS: [(Op, &str); 4] =
-                [(Op::Add, "add_s"), (Op::Sub, "sub_s"), (Op::Asl, "asl_s"), (Op::Asr, "asr_s")];
+            const OPS: [(Op, &str); 4] = [
+                (Op::Add, "add_s"),
+                (Op::Sub, "sub_s"),
+                (Op::Asl, "asl_s"),
+                (Op::Asr, "asr_s"),
+            ];
             let (op, name) = OPS[cx.bits(4, 3) as usize];
             cx.name(op, name);
             cx.insn.a = cx.reg(cx.rc());
@@ -107,7 +115,11 @@ pub(crate) fn decode<S: Sink>(cx: &mut Cx<S>) {
             cx.insn.c = cx.uimm(cx.bits(6, 0));
         }
         0x1D => {
-            let (op, name) = if cx.bit(7) { (Op::Brne, "brne_s") } else { (Op::Breq, "breq_s") };
+            let (op, name) = if cx.bit(7) {
+                (Op::Brne, "brne_s")
+            } else {
+                (Op::Breq, "breq_s")
+            };
             cx.name(op, name);
             cx.insn.b = cx.reg(cx.rb());
             cx.insn.c = Operand::Imm(0);
@@ -196,8 +208,11 @@ fn gp_word<S: Sink>(cx: &mut Cx<S>) {
 
 /// Major 0x0C: `ld_s/ldb_s/ldh_s a,[b,c]`, `add_s a,b,c`.
 fn major0c<S: Sink>(cx: &mut Cx<S>) {
-    const LOADS: [(MemSize, &str); 3] =
-        [(MemSize::Word, "ld_s"), (MemSize::Byte, "ldb_s"), (MemSize::Half, "ldh_s")];
+    const LOADS: [(MemSize, &str); 3] = [
+        (MemSize::Word, "ld_s"),
+        (MemSize::Byte, "ldb_s"),
+        (MemSize::Half, "ldh_s"),
+    ];
     let sub = cx.bits(4, 3) as usize;
     if sub == 3 {
         cx.name(Op::Add, "add_s");
@@ -523,7 +538,7 @@ fn register_list<S: Sink>(cx: &mut Cx<S>, u: u32, leave: bool) {
 
 const RANGES: [&str; 15] = [
     "", "r13", "r13-r14", "r13-r15", "r13-r16", "r13-r17", "r13-r18", "r13-r19", "r13-r20",
-    "r13-r21", "r13-r22", "r13-r23", "r13-r24", "r13-r25", "r13-r26",
+    "r13-r21", "r13-r22", "r13-r23", "r13-r24", "r13-r25", "r13-gp",
 ];
 
 /// Major 0x19: gp-relative `ld_s/ldb_s/ldh_s r0,[gp,s]`, `add_s r0,gp,s11`.

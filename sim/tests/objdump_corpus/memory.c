@@ -16,7 +16,13 @@ int sum_bytes(void) { int s = 0; for (int i = 0; i < 64; i++) s += bytes[i]; ret
 int sum_halves(void) { int s = 0; for (int i = 0; i < 32; i++) s += (short)halves[i]; return s; }
 void copy(struct point *d, const struct point *s) { *d = *s; }
 unsigned long strlen2(const char *s) { const char *p = s; while (*p) p++; return p - s; }
-void memcpy2(char *d, const char *s, int n) { while (n--) *d++ = *s++; }
+/* Struct copies call memcpy; a freestanding program provides it. */
+__attribute__((optimize("no-tree-loop-distribute-patterns")))
+void *memcpy(void *d, const void *s, unsigned long n) {
+    char *dd = d; const char *ss = s;
+    while (n--) *dd++ = *ss++;
+    return d;
+}
 int dispatch(int op, int a, int b) {
     switch (op) {
     case 0: return a + b; case 1: return a - b; case 2: return a * b; case 3: return a & b;
