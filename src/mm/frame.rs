@@ -1,0 +1,233 @@
+//! Physical frame allocator over `arch::frame_pool()`.
+//!
+//! Every 8 KiB frame has a 16-bit reference count (0 = free) kept in the first frames of the
+//! pool itself, so the pool may be any size without a static sized for the largest board.
+//! Counts above 1 mean the frame is shared copy-on-write between address spaces. The shared
+//! zero page is allocated once and pinned: mapping or unmapping it never touches its count.
+//! Allocation is next-fit from a cursor; a run of frames is available for kernel stacks.
+
+use crate::arch::{self, PAGE_SIZE};
+use crate::sync::PreemptCell;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutOfMemory;
+
+struct Frames {
+    /// Physical address of frame 0 of the managed range.
+    base: u32,
+    count: u32,
+    /// Physical address of the `count` u16 reference counts.
+    refs: u32,
+    cursor: u32,
+    free: u32,
+    zero_page: u32,
+}
+
+static FRAMES: PreemptCell<Frames> = PreemptCell::new(Frames {
+    base: 0,
+    count: 0,
+    refs: 0,
+    cursor: 0,
+    free: 0,
+    zero_page: 0,
+});
+
+impl Frames {
+    fn refcount(&self, idx: u32) -> u16 {
+        // Safety: idx < count, so the slot lies inside the metadata frames.
+        unsafe { (arch::phys_ptr(self.refs + idx * 2) as *const u16).read_unaligned() }
+    }
+
+    fn set_refcount(&mut self, idx: u32, v: u16) {
+        // Safety: as in `refcount`.
+        unsafe { (arch::phys_ptr(self.refs + idx * 2) as *mut u16).write_unaligned(v) }
+    }
+
+    fn index(&self, pa: u32) -> u32 {
+        assert!(
+            pa >= self.base && pa < self.base + self.count * PAGE_SIZE && pa % PAGE_SIZE == 0,
+            "not a managed frame: {pa:#x}"
+        );
+        (pa - self.base) / PAGE_SIZE
+    }
+
+    /// First index of `n` free frames in a row, searching from the cursor and wrapping.
+    fn find_run(&self, n: u32) -> Option<u32> {
+        let mut start = self.cursor;
+        let mut scanned = 0;
+        while scanned < self.count {
+            if start + n > self.count {
+                scanned += self.count - start;
+                start = 0;
+                continue;
+            }
+            match (0..n).find(|&i| self.refcount(start + i) != 0) {
+                None => return Some(start),
+                Some(busy) => {
+                    scanned += busy + 1;
+                    start += busy + 1;
+                    if start >= self.count {
+                        start = 0;
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    fn alloc_run(&mut self, n: u32) -> Result<u32, OutOfMemory> {
+        if n == 0 || n > self.free {
+            return Err(OutOfMemory);
+        }
+        let first = self.find_run(n).ok_or(OutOfMemory)?;
+        for i in first..first + n {
+            self.set_refcount(i, 1);
+        }
+        self.free -= n;
+        self.cursor = (first + n) % self.count;
+        let pa = self.base + first * PAGE_SIZE;
+        // Safety: the run is ours now and lies inside the pool.
+        unsafe { core::ptr::write_bytes(arch::phys_ptr(pa), 0, (n * PAGE_SIZE) as usize) };
+        Ok(pa)
+    }
+}
+
+/// Take over the pool: place the reference counts and the zero page. Called once at boot
+/// (and by every host test).
+pub fn init() {
+    let (start, end) = arch::frame_pool();
+    let total = (end - start) / PAGE_SIZE;
+    let meta_frames = (total * 2).div_ceil(PAGE_SIZE);
+    FRAMES.with(|f| {
+        *f = Frames {
+            base: start + meta_frames * PAGE_SIZE,
+            count: total - meta_frames,
+            refs: start,
+            cursor: 0,
+            free: total - meta_frames,
+            zero_page: 0,
+        };
+        // Safety: the metadata frames are the first frames of the pool.
+        unsafe {
+            core::ptr::write_bytes(arch::phys_ptr(start), 0, (meta_frames * PAGE_SIZE) as usize)
+        };
+        f.zero_page = f.alloc_run(1).expect("no frame for the zero page");
+    });
+}
+
+/// One zeroed frame with reference count 1.
+pub fn alloc() -> Result<u32, OutOfMemory> {
+    FRAMES.with(|f| f.alloc_run(1))
+}
+
+/// `n` physically contiguous zeroed frames (kernel and shadow stacks), each with count 1.
+pub fn alloc_contiguous(n: u32) -> Result<u32, OutOfMemory> {
+    FRAMES.with(|f| f.alloc_run(n))
+}
+
+/// Another mapping now shares `pa`.
+pub fn get(pa: u32) {
+    FRAMES.with(|f| {
+        if pa == f.zero_page {
+            return;
+        }
+        let idx = f.index(pa);
+        let n = f.refcount(idx);
+        assert!(n > 0, "get on free frame {pa:#x}");
+        f.set_refcount(idx, n + 1);
+    })
+}
+
+/// Drop one reference; the frame is free when none remain.
+pub fn put(pa: u32) {
+    FRAMES.with(|f| {
+        if pa == f.zero_page {
+            return;
+        }
+        let idx = f.index(pa);
+        let n = f.refcount(idx);
+        assert!(n > 0, "double free of frame {pa:#x}");
+        f.set_refcount(idx, n - 1);
+        if n == 1 {
+            f.free += 1;
+        }
+    })
+}
+
+pub fn refcount(pa: u32) -> u16 {
+    FRAMES.with(|f| {
+        let idx = f.index(pa);
+        f.refcount(idx)
+    })
+}
+
+pub fn zero_page() -> u32 {
+    FRAMES.with(|f| f.zero_page)
+}
+
+pub fn free_frames() -> u32 {
+    FRAMES.with(|f| f.free)
+}
+
+/// Copy one whole frame.
+pub fn copy(dst: u32, src: u32) {
+    // Safety: both are whole frames of the pool and distinct.
+    unsafe {
+        core::ptr::copy_nonoverlapping(arch::phys_ptr(src), arch::phys_ptr(dst), PAGE_SIZE as usize)
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing;
+
+    #[test]
+    fn alloc_zeroes_and_counts() {
+        let _t = testing::setup();
+        let before = free_frames();
+        let a = alloc().unwrap();
+        unsafe { *arch::phys_ptr(a + 5) = 7 };
+        assert_eq!(refcount(a), 1);
+        assert_eq!(free_frames(), before - 1);
+        put(a);
+        assert_eq!(free_frames(), before);
+        let b = alloc_contiguous(3).unwrap();
+        assert_eq!(unsafe { *arch::phys_ptr(a + 5) }, if a == b { 0 } else { 7 });
+        for i in 0..3 {
+            assert_eq!(refcount(b + i * PAGE_SIZE), 1);
+        }
+    }
+
+    #[test]
+    fn shared_frame_freed_by_last_put() {
+        let _t = testing::setup();
+        let before = free_frames();
+        let a = alloc().unwrap();
+        get(a);
+        put(a);
+        assert_eq!(free_frames(), before - 1);
+        put(a);
+        assert_eq!(free_frames(), before);
+    }
+
+    #[test]
+    fn zero_page_is_pinned() {
+        let _t = testing::setup();
+        let z = zero_page();
+        put(z);
+        put(z);
+        assert_eq!(refcount(z), 1);
+    }
+
+    #[test]
+    fn exhaustion_is_an_error() {
+        let _t = testing::setup();
+        let n = free_frames();
+        let run = alloc_contiguous(n).unwrap();
+        assert_eq!(alloc(), Err(OutOfMemory));
+        put(run);
+        assert!(alloc_contiguous(2).is_err(), "only one frame is free");
+        assert!(alloc().is_ok());
+    }
+}

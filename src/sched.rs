@@ -1,0 +1,386 @@
+//! Round-robin scheduling on one CPU, the preempt count, and time.
+//!
+//! Slot `IDLE` is the boot context running `run::run()`: it never sits in the run queue and
+//! runs whenever nothing else can. Every other slot holds a user task. The timer tick ends
+//! the running task's slice whenever another task is runnable; the switch itself happens at
+//! the end of `trap_irq` (kernel preemption) or on the way back to user space, never while
+//! the preempt count is raised.
+//!
+//! All of this is shared with the interrupt path, so it lives in `IrqCell`s. The preempt
+//! count is global rather than per task because a task is only ever switched out with the
+//! count at zero.
+
+use crate::arch::{self, Context};
+use crate::mm::{self, MmId};
+use crate::sync::IrqCell;
+use heapless::Deque;
+
+pub const MAX_TASKS: usize = 16;
+pub const IDLE: usize = 0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Free,
+    Runnable,
+    Running,
+    Sleeping,
+    /// Exited or killed; its stacks wait for `task::reap`.
+    Dead,
+}
+
+struct Slot {
+    state: State,
+    ctx: Context,
+    /// The address space to switch to, and its PGD (fixed for the space's lifetime).
+    mm: Option<MmId>,
+    pgd: u32,
+    wake_at: u64,
+}
+
+struct Sched {
+    slots: [Slot; MAX_TASKS],
+    queue: Deque<u8, MAX_TASKS>,
+    current: usize,
+    need_resched: bool,
+    ticks: u64,
+}
+
+static SCHED: IrqCell<Option<Sched>> = IrqCell::new(None);
+static PREEMPT: IrqCell<u32> = IrqCell::new(0);
+
+fn with<R>(f: impl FnOnce(&mut Sched) -> R) -> R {
+    SCHED.with(|s| f(s.as_mut().expect("scheduler not initialised")))
+}
+
+/// Forget every task; the caller becomes the running idle context.
+pub fn init() {
+    PREEMPT.with(|c| *c = 0);
+    SCHED.with(|s| {
+        let mut sched = Sched {
+            slots: core::array::from_fn(|_| Slot {
+                state: State::Free,
+                ctx: Context::default(),
+                mm: None,
+                pgd: 0,
+                wake_at: 0,
+            }),
+            queue: Deque::new(),
+            current: IDLE,
+            need_resched: false,
+            ticks: 0,
+        };
+        sched.slots[IDLE].state = State::Running;
+        *s = Some(sched);
+    });
+}
+
+pub fn preempt_disable() {
+    PREEMPT.with(|c| *c += 1);
+}
+
+/// Drop one level; a reschedule that came due meanwhile happens now.
+pub fn preempt_enable() {
+    let zero = PREEMPT.with(|c| {
+        *c = c.checked_sub(1).expect("preempt_enable without preempt_disable");
+        *c == 0
+    });
+    if zero && need_resched() {
+        schedule();
+    }
+}
+
+/// Drop one level without rescheduling: for `trap_irq`, which decides itself.
+pub fn preempt_enable_no_resched() {
+    PREEMPT.with(|c| *c = c.checked_sub(1).expect("preempt_enable without preempt_disable"));
+}
+
+/// Preemption is off: a fault on a user address must not be resolved (it could sleep),
+/// the access takes the exception-table fixup instead.
+pub fn in_atomic() -> bool {
+    PREEMPT.with(|c| *c != 0)
+}
+
+pub fn preempt_count() -> u32 {
+    PREEMPT.with(|c| *c)
+}
+
+pub fn need_resched() -> bool {
+    SCHED.with(|s| s.as_ref().is_some_and(|s| s.need_resched))
+}
+
+/// Some task waits in the run queue.
+pub fn runnable() -> bool {
+    with(|s| !s.queue.is_empty())
+}
+
+pub fn current() -> usize {
+    with(|s| s.current)
+}
+
+pub fn ticks() -> u64 {
+    with(|s| s.ticks)
+}
+
+pub fn state(slot: usize) -> State {
+    with(|s| s.slots[slot].state)
+}
+
+/// A new task in `slot`, at the back of the run queue.
+pub fn add(slot: usize, ctx: Context, mm: MmId, pgd: u32) {
+    with(|s| {
+        assert_eq!(s.slots[slot].state, State::Free, "slot {slot} in use");
+        s.slots[slot] = Slot { state: State::Runnable, ctx, mm: Some(mm), pgd, wake_at: 0 };
+        s.queue.push_back(slot as u8).expect("run queue holds every slot");
+    })
+}
+
+/// Take a switched-out task off the CPU for good (it was killed).
+pub fn remove(slot: usize) {
+    with(|s| {
+        assert_ne!(slot, s.current, "remove the running task with exit_current");
+        s.slots[slot].state = State::Dead;
+        s.dequeue(slot);
+    })
+}
+
+/// The reaper has freed a dead task's stacks.
+pub fn release(slot: usize) {
+    with(|s| {
+        assert_eq!(s.slots[slot].state, State::Dead);
+        s.slots[slot].state = State::Free;
+        s.slots[slot].mm = None;
+    })
+}
+
+/// The timer interrupt: advance time, wake sleepers, end the slice if others wait.
+pub fn tick() {
+    with(|s| {
+        s.ticks += 1;
+        for slot in 0..MAX_TASKS {
+            if s.slots[slot].state == State::Sleeping && s.slots[slot].wake_at <= s.ticks {
+                s.slots[slot].state = State::Runnable;
+                let _ = s.queue.push_back(slot as u8);
+            }
+        }
+        if !s.queue.is_empty() {
+            s.need_resched = true;
+        }
+    })
+}
+
+impl Sched {
+    fn dequeue(&mut self, slot: usize) {
+        for _ in 0..self.queue.len() {
+            if let Some(q) = self.queue.pop_front() {
+                if q as usize != slot {
+                    let _ = self.queue.push_back(q);
+                }
+            }
+        }
+    }
+
+    /// Choose the next task and make it current; `None` if that is the current one.
+    fn pick(&mut self) -> Option<(*mut Context, *const Context, usize)> {
+        self.need_resched = false;
+        let prev = self.current;
+        if self.slots[prev].state == State::Running {
+            self.slots[prev].state = State::Runnable;
+            if prev != IDLE {
+                let _ = self.queue.push_back(prev as u8);
+            }
+        }
+        let next = self.queue.pop_front().map_or(IDLE, usize::from);
+        self.slots[next].state = State::Running;
+        self.current = next;
+        if next == prev {
+            return None;
+        }
+        Some((&mut self.slots[prev].ctx, &self.slots[next].ctx, next))
+    }
+}
+
+/// Give the CPU to the next runnable task (round robin), or to idle.
+pub fn schedule() {
+    assert_eq!(preempt_count(), 0, "schedule() in atomic context");
+    let flags = arch::irq_disable();
+    if let Some((prev, next, slot)) = with(|s| s.pick()) {
+        if let (Some(mm), pgd) = with(|s| (s.slots[slot].mm, s.slots[slot].pgd)) {
+            arch::mmu_switch(pgd, mm::asid::activate(mm));
+        }
+        // Safety: both contexts live in the static slot table; interrupts are off.
+        unsafe { arch::context_switch(prev, next) };
+    }
+    arch::irq_restore(flags);
+}
+
+/// Sleep until the tick count reaches `deadline`.
+pub fn sleep_until(deadline: u64) {
+    loop {
+        let flags = arch::irq_disable();
+        let due = with(|s| {
+            if s.ticks >= deadline {
+                return true;
+            }
+            let c = s.current;
+            s.slots[c].state = State::Sleeping;
+            s.slots[c].wake_at = deadline;
+            false
+        });
+        if due {
+            arch::irq_restore(flags);
+            return;
+        }
+        schedule();
+        arch::irq_restore(flags);
+    }
+}
+
+/// The running task is finished: switch away for good.
+pub fn exit_current() -> ! {
+    let flags = arch::irq_disable();
+    with(|s| {
+        let c = s.current;
+        assert_ne!(c, IDLE, "idle cannot exit");
+        s.slots[c].state = State::Dead;
+    });
+    schedule();
+    arch::irq_restore(flags);
+    panic!("a dead task was switched back in");
+}
+
+#[cfg(test)]
+pub fn set_current_for_test(slot: usize) {
+    with(|s| {
+        let prev = s.current;
+        if s.slots[prev].state == State::Running {
+            s.slots[prev].state = State::Runnable;
+        }
+        s.dequeue(slot);
+        s.slots[slot].state = State::Running;
+        s.current = slot;
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing;
+
+    fn ctx(n: u32) -> Context {
+        arch::context_new(0x8010_0000 + n * 0x1_0000, 0x8020_0000 + n * 0x1_0000)
+    }
+
+    fn fake_task(slot: usize) {
+        add(slot, ctx(slot as u32), 0, 0x8000_0000 + slot as u32 * 0x2000);
+    }
+
+    #[test]
+    fn round_robin_in_queue_order() {
+        let _t = testing::setup();
+        for slot in 1..=3 {
+            fake_task(slot);
+        }
+        let mut order = std::vec::Vec::new();
+        for _ in 0..6 {
+            schedule();
+            order.push(current());
+        }
+        assert_eq!(order, [1, 2, 3, 1, 2, 3]);
+        let sw = arch::fake::switches();
+        assert_eq!(sw[0], (0, ctx(1).kstack_top), "idle's context saved first");
+        assert_eq!(sw[1], (ctx(1).kstack_top, ctx(2).kstack_top));
+    }
+
+    #[test]
+    fn idle_runs_when_nothing_else_can_and_never_queues() {
+        let _t = testing::setup();
+        schedule();
+        assert_eq!(current(), IDLE);
+        assert!(arch::fake::switches().is_empty());
+        fake_task(1);
+        schedule();
+        assert_eq!(current(), 1);
+        schedule();
+        assert_eq!(current(), 1, "alone: keeps the CPU, idle does not take a turn");
+    }
+
+    #[test]
+    fn tick_ends_the_slice_only_when_someone_waits() {
+        let _t = testing::setup();
+        fake_task(1);
+        schedule();
+        tick();
+        assert!(!need_resched(), "nobody else is runnable");
+        fake_task(2);
+        tick();
+        assert!(need_resched());
+        schedule();
+        assert_eq!(current(), 2);
+        assert!(!need_resched());
+    }
+
+    #[test]
+    fn sleepers_wake_at_their_deadline() {
+        let _t = testing::setup();
+        fake_task(1);
+        schedule();
+        with(|s| {
+            s.slots[1].state = State::Sleeping;
+            s.slots[1].wake_at = 3;
+        });
+        schedule();
+        assert_eq!(current(), IDLE);
+        tick();
+        tick();
+        assert_eq!(state(1), State::Sleeping);
+        tick();
+        assert_eq!(state(1), State::Runnable);
+        assert!(need_resched(), "idle gives way to the woken task");
+        schedule();
+        assert_eq!(current(), 1);
+    }
+
+    #[test]
+    fn preempt_count_nests_and_reschedules_on_the_last_enable() {
+        let _t = testing::setup();
+        fake_task(1);
+        fake_task(2);
+        schedule();
+        preempt_disable();
+        preempt_disable();
+        tick();
+        assert!(in_atomic());
+        preempt_enable();
+        assert_eq!(current(), 1, "still atomic: no switch");
+        preempt_enable();
+        assert!(!in_atomic());
+        assert_eq!(current(), 2, "the pending reschedule happened at the last enable");
+    }
+
+    #[test]
+    fn removed_tasks_leave_the_queue() {
+        let _t = testing::setup();
+        fake_task(1);
+        fake_task(2);
+        remove(1);
+        assert_eq!(state(1), State::Dead);
+        schedule();
+        assert_eq!(current(), 2);
+        schedule();
+        assert_eq!(current(), 2);
+        release(1);
+        assert_eq!(state(1), State::Free);
+    }
+
+    #[test]
+    fn switching_loads_the_next_address_space() {
+        let _t = testing::setup();
+        let id = crate::mm::create().unwrap();
+        let pgd = crate::mm::pgd(id);
+        add(1, ctx(1), id, pgd);
+        schedule();
+        let (cur_pgd, asid) = arch::fake::current_mmu();
+        assert_eq!(cur_pgd, pgd);
+        assert_ne!(asid, 0);
+    }
+}

@@ -1,0 +1,399 @@
+//! Tasks: threads of execution with a kernel stack, a wasm shadow stack and an address
+//! space. A process is a thread group (`tgid`); threads made with `CLONE_VM` share the
+//! address space, and `CLONE_THREAD` puts them in the creator's group.
+//!
+//! A task's life: `spawn`/`clone_current` builds its stacks and a user frame at the top of
+//! its kernel stack and hands it to the scheduler; it exits (or is killed) and becomes
+//! `sched::State::Dead`; the idle context's `reap` frees its stacks and its share of the
+//! address space. A group leader's slot stays as a zombie carrying the group's exit status
+//! until `collect` takes it.
+//!
+//! Only task code touches this table, so it is a `PreemptCell`.
+
+use crate::arch::{self, Efault, PtRegs, PAGE_SIZE, PTREGS_SIZE};
+use crate::errno::{Errno, EINVAL, ENOMEM};
+use crate::mm::{self, frame, MmId};
+use crate::sched::{self, State, IDLE, MAX_TASKS};
+use crate::sync::PreemptCell;
+
+pub const KSTACK_SIZE: u32 = 16 * 1024;
+pub const SHADOW_STACK_SIZE: u32 = 16 * 1024;
+
+/// How a thread group ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// `exit`/`exit_group` with this code (already masked to 8 bits).
+    Code(u32),
+    /// Killed by a signal's default action.
+    Signal { sig: u32, addr: u32, pc: u32, word: Option<u32> },
+}
+
+/// A fatal signal raised against a task, delivered on its way back to user space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PendingSignal {
+    pub sig: u32,
+    pub addr: u32,
+}
+
+pub struct Task {
+    pub pid: u32,
+    pub tgid: u32,
+    pub name: &'static str,
+    pub mm: MmId,
+    kstack: u32,
+    shadow: u32,
+    /// Written with 0 when the thread exits (CLONE_CHILD_CLEARTID, set_tid_address).
+    pub clear_child_tid: u32,
+    pub tls: u32,
+    pub pending: Option<PendingSignal>,
+    /// False once the task has exited or been killed.
+    pub alive: bool,
+    /// Group leaders only: how the group ended, once it has.
+    pub exit: Option<ExitStatus>,
+}
+
+impl Task {
+    fn leader(&self) -> bool {
+        self.pid == self.tgid
+    }
+
+    /// The user frame `trap_*` saved on entry from user space (or that the task starts with).
+    pub fn user_regs_pa(&self) -> u32 {
+        self.kstack + KSTACK_SIZE - PTREGS_SIZE
+    }
+}
+
+struct Tasks {
+    slots: [Option<Task>; MAX_TASKS],
+    next_pid: u32,
+}
+
+static TASKS: PreemptCell<Tasks> =
+    PreemptCell::new(Tasks { slots: [const { None }; MAX_TASKS], next_pid: 1 });
+
+pub fn init() {
+    TASKS.with(|t| {
+        t.slots = [const { None }; MAX_TASKS];
+        t.next_pid = 1;
+    });
+}
+
+pub fn with_current<R>(f: impl FnOnce(&mut Task) -> R) -> R {
+    let slot = sched::current();
+    TASKS.with(|t| f(t.slots[slot].as_mut().expect("no current task")))
+}
+
+/// The running task's address space; `None` in the idle context.
+pub fn current_mm() -> Option<MmId> {
+    let slot = sched::current();
+    if slot == IDLE {
+        return None;
+    }
+    TASKS.with(|t| t.slots[slot].as_ref().map(|task| task.mm))
+}
+
+/// What to start a task from.
+pub struct NewTask<'a> {
+    pub name: &'static str,
+    pub mm: MmId,
+    /// Join this thread group; `None` starts a new one led by the new task.
+    pub tgid: Option<u32>,
+    pub regs: &'a PtRegs,
+    pub tls: u32,
+    pub clear_child_tid: u32,
+}
+
+/// Build a task's stacks and initial frame and make it runnable. Consumes one user of
+/// `new.mm` (on failure too). Returns the new pid.
+pub fn start(new: NewTask) -> Result<u32, Errno> {
+    let started = build(&new);
+    if started.is_err() {
+        mm::release(new.mm);
+    }
+    started
+}
+
+fn build(new: &NewTask) -> Result<u32, Errno> {
+    let slot = TASKS.with(|t| {
+        (1..MAX_TASKS).find(|&i| t.slots[i].is_none() && sched::state(i) == State::Free)
+    });
+    let slot = slot.ok_or(ENOMEM)?;
+    let kstack = frame::alloc_contiguous(KSTACK_SIZE / PAGE_SIZE).map_err(|_| ENOMEM)?;
+    let shadow = match frame::alloc_contiguous(SHADOW_STACK_SIZE / PAGE_SIZE) {
+        Ok(s) => s,
+        Err(_) => {
+            free_stack(kstack, KSTACK_SIZE);
+            return Err(ENOMEM);
+        }
+    };
+    let pid = TASKS.with(|t| {
+        let pid = t.next_pid;
+        t.next_pid += 1;
+        t.slots[slot] = Some(Task {
+            pid,
+            tgid: new.tgid.unwrap_or(pid),
+            name: new.name,
+            mm: new.mm,
+            kstack,
+            shadow,
+            clear_child_tid: new.clear_child_tid,
+            tls: new.tls,
+            pending: None,
+            alive: true,
+            exit: None,
+        });
+        pid
+    });
+    let frame_pa = kstack + KSTACK_SIZE - PTREGS_SIZE;
+    // Safety: the frame lies at the top of the kernel stack we just allocated.
+    unsafe { (arch::phys_ptr(frame_pa) as *mut PtRegs).write_unaligned(*new.regs) };
+    let ctx = arch::context_new(kstack + KSTACK_SIZE, shadow + SHADOW_STACK_SIZE);
+    sched::add(slot, ctx, new.mm, mm::pgd(new.mm));
+    Ok(pid)
+}
+
+fn free_stack(base: u32, size: u32) {
+    for i in 0..size / PAGE_SIZE {
+        frame::put(base + i * PAGE_SIZE);
+    }
+}
+
+/// Free what dead tasks left behind. Runs in the idle context, so no dead task is on the
+/// CPU and no dead stack is in use.
+pub fn reap() {
+    for slot in 1..MAX_TASKS {
+        if sched::state(slot) != State::Dead {
+            continue;
+        }
+        let (kstack, shadow, mm) = TASKS.with(|t| {
+            let task = t.slots[slot].as_mut().expect("dead slot without a task");
+            let parts = (task.kstack, task.shadow, task.mm);
+            if !task.leader() {
+                t.slots[slot] = None;
+            }
+            parts
+        });
+        free_stack(kstack, KSTACK_SIZE);
+        free_stack(shadow, SHADOW_STACK_SIZE);
+        mm::release(mm);
+        sched::release(slot);
+    }
+}
+
+/// Whether any thread of group `tgid` still runs or waits to be reaped.
+pub fn group_active(tgid: u32) -> bool {
+    TASKS.with(|t| {
+        t.slots.iter().enumerate().any(|(slot, task)| {
+            task.as_ref().is_some_and(|task| {
+                task.tgid == tgid && (task.alive || sched::state(slot) != State::Free)
+            })
+        })
+    })
+}
+
+/// Whether any user task at all still runs or waits to be reaped.
+pub fn any_active() -> bool {
+    TASKS.with(|t| {
+        t.slots.iter().enumerate().any(|(slot, task)| {
+            task.as_ref().is_some_and(|task| task.alive || sched::state(slot) != State::Free)
+        })
+    })
+}
+
+/// Take the exit status of a finished group and free its leader's slot.
+pub fn collect(tgid: u32) -> Option<ExitStatus> {
+    if group_active(tgid) {
+        return None;
+    }
+    TASKS.with(|t| {
+        let slot = t.slots.iter().position(|s| s.as_ref().is_some_and(|s| s.pid == tgid))?;
+        let status = t.slots[slot].as_ref().and_then(|s| s.exit);
+        t.slots[slot] = None;
+        status
+    })
+}
+
+/// The finished groups other than the ones named, for run() to account for strays.
+pub fn finished_groups(mut f: impl FnMut(u32, &'static str)) {
+    let mut found: heapless::Vec<(u32, &'static str), MAX_TASKS> = heapless::Vec::new();
+    TASKS.with(|t| {
+        for task in t.slots.iter().flatten() {
+            if task.leader() && !task.alive {
+                let _ = found.push((task.pid, task.name));
+            }
+        }
+    });
+    for (tgid, name) in found {
+        if !group_active(tgid) {
+            f(tgid, name);
+        }
+    }
+}
+
+pub fn group_exists(tgid: u32) -> bool {
+    TASKS.with(|t| t.slots.iter().flatten().any(|task| task.tgid == tgid && task.alive))
+}
+
+/// Mark every live thread of `tgid` except the running one dead and take it off the CPU;
+/// record `status` on the leader unless the group already has one.
+fn kill_group_members(tgid: u32, status: ExitStatus) {
+    let current = sched::current();
+    let mut victims: heapless::Vec<usize, MAX_TASKS> = heapless::Vec::new();
+    TASKS.with(|t| {
+        for (slot, task) in t.slots.iter_mut().enumerate() {
+            let Some(task) = task.as_mut() else { continue };
+            if task.tgid != tgid {
+                continue;
+            }
+            if task.leader() && task.exit.is_none() {
+                task.exit = Some(status);
+            }
+            if task.alive && slot != current {
+                task.alive = false;
+                let _ = victims.push(slot);
+            }
+        }
+    });
+    for slot in victims {
+        sched::remove(slot);
+    }
+}
+
+/// Terminate another thread group (a signal's default action from `kill`).
+pub fn kill_group(tgid: u32, status: ExitStatus) {
+    kill_group_members(tgid, status);
+}
+
+/// End every user task (from the idle context: none of them is running).
+pub fn kill_all(status: ExitStatus) {
+    let mut groups: heapless::Vec<u32, MAX_TASKS> = heapless::Vec::new();
+    TASKS.with(|t| {
+        for task in t.slots.iter().flatten().filter(|t| t.alive) {
+            if !groups.contains(&task.tgid) {
+                let _ = groups.push(task.tgid);
+            }
+        }
+    });
+    for tgid in groups {
+        kill_group_members(tgid, status);
+    }
+}
+
+/// exit_group, or a fatal signal: the whole group of the running task ends with `status`.
+pub fn exit_group(status: ExitStatus) -> ! {
+    let tgid = with_current(|t| t.tgid);
+    kill_group_members(tgid, status);
+    finish_current()
+}
+
+/// exit: the running thread ends; the group ends with `code` if it was the last thread.
+pub fn exit_thread(code: u32) -> ! {
+    let (tgid, pid, clear) = with_current(|t| (t.tgid, t.pid, t.clear_child_tid));
+    if clear != 0 && crate::umem::access_ok(clear, 4) {
+        // A joining thread polls this word; nothing to do if it is gone.
+        let _: Result<(), Efault> = arch::put_user_u32(clear, 0);
+    }
+    TASKS.with(|t| {
+        let others = t.slots.iter().flatten().any(|s| s.tgid == tgid && s.pid != pid && s.alive);
+        if !others {
+            if let Some(leader) = t.slots.iter_mut().flatten().find(|s| s.pid == tgid) {
+                leader.exit.get_or_insert(ExitStatus::Code(code & 0xFF));
+            }
+        }
+    });
+    finish_current()
+}
+
+fn finish_current() -> ! {
+    with_current(|t| t.alive = false);
+    sched::exit_current()
+}
+
+/// The group id, pid and user frame location of task `pid`'s leader's group, if alive.
+pub fn find(pid: u32) -> Option<(u32, u32)> {
+    TASKS.with(|t| {
+        t.slots.iter().flatten().find(|s| s.pid == pid && s.alive).map(|s| (s.tgid, s.user_regs_pa()))
+    })
+}
+
+// clone(2) flags this kernel understands.
+pub const CLONE_VM: u32 = 0x0000_0100;
+pub const CLONE_FS: u32 = 0x0000_0200;
+pub const CLONE_FILES: u32 = 0x0000_0400;
+pub const CLONE_SIGHAND: u32 = 0x0000_0800;
+pub const CLONE_THREAD: u32 = 0x0001_0000;
+pub const CLONE_SYSVSEM: u32 = 0x0004_0000;
+pub const CLONE_SETTLS: u32 = 0x0008_0000;
+pub const CLONE_PARENT_SETTID: u32 = 0x0010_0000;
+pub const CLONE_CHILD_CLEARTID: u32 = 0x0020_0000;
+pub const CLONE_DETACHED: u32 = 0x0040_0000;
+pub const CLONE_CHILD_SETTID: u32 = 0x0100_0000;
+/// The exit signal in the low byte; there is no parent to signal, so it is accepted and
+/// ignored.
+const CSIGNAL: u32 = 0xFF;
+const CLONE_KNOWN: u32 = CSIGNAL
+    | CLONE_VM
+    | CLONE_FS
+    | CLONE_FILES
+    | CLONE_SIGHAND
+    | CLONE_THREAD
+    | CLONE_SYSVSEM
+    | CLONE_SETTLS
+    | CLONE_PARENT_SETTID
+    | CLONE_CHILD_CLEARTID
+    | CLONE_DETACHED
+    | CLONE_CHILD_SETTID;
+
+pub struct CloneArgs {
+    pub flags: u32,
+    pub newsp: u32,
+    pub ptid: u32,
+    pub tls: u32,
+    pub ctid: u32,
+}
+
+/// clone(2) for the running task, whose saved user frame is `regs`. Returns the child pid.
+pub fn clone_current(regs: &PtRegs, a: &CloneArgs) -> Result<u32, Errno> {
+    if a.flags & !CLONE_KNOWN != 0 {
+        return Err(EINVAL);
+    }
+    if a.flags & CLONE_THREAD != 0 && a.flags & (CLONE_VM | CLONE_SIGHAND) != CLONE_VM | CLONE_SIGHAND {
+        return Err(EINVAL);
+    }
+    if a.flags & CLONE_SIGHAND != 0 && a.flags & CLONE_VM == 0 {
+        return Err(EINVAL);
+    }
+    let (name, parent_mm, tgid, parent_tls) = with_current(|t| (t.name, t.mm, t.tgid, t.tls));
+    let child_mm = if a.flags & CLONE_VM != 0 {
+        mm::share(parent_mm);
+        parent_mm
+    } else {
+        mm::fork(parent_mm).map_err(|_| ENOMEM)?
+    };
+    let mut child_regs = *regs;
+    child_regs.r[0] = 0;
+    if a.newsp != 0 {
+        child_regs.sp = a.newsp;
+    }
+    let tls = if a.flags & CLONE_SETTLS != 0 { a.tls } else { parent_tls };
+    if a.flags & CLONE_SETTLS != 0 {
+        child_regs.r[25] = a.tls;
+    }
+    let pid = start(NewTask {
+        name,
+        mm: child_mm,
+        tgid: (a.flags & CLONE_THREAD != 0).then_some(tgid),
+        regs: &child_regs,
+        tls,
+        clear_child_tid: if a.flags & CLONE_CHILD_CLEARTID != 0 { a.ctid } else { 0 },
+    })?;
+    // Both writes go through the running task's address space: the child's tid word is
+    // only reachable from here when the child shares it. Linux ignores these faults too.
+    if a.flags & CLONE_PARENT_SETTID != 0 && crate::umem::access_ok(a.ptid, 4) {
+        let _ = arch::put_user_u32(a.ptid, pid);
+    }
+    if a.flags & CLONE_CHILD_SETTID != 0 && a.flags & CLONE_VM != 0 && crate::umem::access_ok(a.ctid, 4) {
+        let _ = arch::put_user_u32(a.ctid, pid);
+    }
+    Ok(pid)
+}

@@ -1,0 +1,81 @@
+//! Host test scaffolding: kernel state is global, so tests take turns, each starting from a
+//! freshly reset machine and kernel.
+
+extern crate std;
+
+use crate::arch::{self, fake, PtRegs};
+use crate::mm::{self, vma::Prot, MmId};
+use crate::{sched, task};
+use std::sync::{Mutex, MutexGuard};
+
+static TURN: Mutex<()> = Mutex::new(());
+
+/// Hold the returned guard for the whole test.
+pub fn setup() -> MutexGuard<'static, ()> {
+    let guard = TURN.lock().unwrap_or_else(|e| e.into_inner());
+    fake::reset();
+    crate::run::init_kernel();
+    arch::irq_enable();
+    guard
+}
+
+pub struct Process {
+    pub mm: MmId,
+    pub pid: u32,
+}
+
+/// A process with the given areas `(start, len, prot)`, made the running task with its
+/// address space loaded, without a recorded context switch.
+pub fn process(areas: &[(u32, u32, u32)]) -> Process {
+    let mm = mm::create().unwrap();
+    for &(start, len, prot) in areas {
+        mm::with(mm, |m| m.map_anon(start, start + len, Prot(prot)).unwrap());
+    }
+    let regs = PtRegs::new_user(0x1_0000, mm::STACK_TOP);
+    let pid = task::start(task::NewTask {
+        name: "test",
+        mm,
+        tgid: None,
+        regs: &regs,
+        tls: 0,
+        clear_child_tid: 0,
+    })
+    .unwrap();
+    let slot = (1..sched::MAX_TASKS).find(|&s| sched::state(s) == sched::State::Runnable).unwrap();
+    sched::set_current_for_test(slot);
+    arch::mmu_switch(mm::pgd(mm), mm::asid::activate(mm));
+    Process { mm, pid }
+}
+
+/// A second thread of the running process, runnable.
+pub fn spawn_sibling() -> u32 {
+    let (mm, tgid) = task::with_current(|t| (t.mm, t.tgid));
+    mm::share(mm);
+    let regs = PtRegs::new_user(0x1_0000, mm::STACK_TOP - 0x1000);
+    task::start(task::NewTask { name: "test", mm, tgid: Some(tgid), regs: &regs, tls: 0, clear_child_tid: 0 })
+        .unwrap()
+}
+
+pub fn clear_pending() {
+    task::with_current(|t| t.pending = None);
+}
+
+/// Run `f`, which must end the running task, and return what the host saw: the task
+/// switched away and was (wrongly, on the host) resumed.
+pub fn expect_task_end(f: impl FnOnce()) {
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    let msg = r.expect_err("the task kept running");
+    let text = msg
+        .downcast_ref::<&str>()
+        .map(|s| std::string::String::from(*s))
+        .or_else(|| msg.downcast_ref::<std::string::String>().cloned())
+        .unwrap_or_default();
+    assert!(text.contains("dead task was switched back in"), "unexpected panic: {text}");
+}
+
+/// Run `f`, which must end the run, and return the exit status.
+pub fn expect_exit_run(f: impl FnOnce()) -> u32 {
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    let msg = r.expect_err("the run did not end");
+    msg.downcast_ref::<fake::ExitRun>().expect("ended by something else").0
+}
