@@ -47,7 +47,11 @@ fn compare(b: u32, c: u32, cc: u8) -> Option<bool> {
 /// Redundant sign bits of a `bits`-wide value (NORM, NORMH).
 fn norm(v: u32, bits: u32) -> u32 {
     let shifted = v << (32 - bits);
-    let x = if (shifted as i32) < 0 { !shifted } else { shifted };
+    let x = if (shifted as i32) < 0 {
+        !shifted
+    } else {
+        shifted
+    };
     if x == 0 {
         bits - 1
     } else {
@@ -100,19 +104,23 @@ impl Machine {
             if link {
                 self.cpu.regs[BLINK] = next.wrapping_add(self.slot_len(next));
             }
-            Ok(Flow::Delayed { taken: true, target })
+            Ok(Flow::delayed(true, target))
         } else {
             if link {
                 self.cpu.regs[BLINK] = next;
             }
-            Ok(Flow::Jump(target))
+            Ok(Flow::jump(target))
         }
     }
 
     #[inline(always)]
     fn not_taken(&self, i: &Insn) -> Exec {
         self.not_in_slot()?;
-        Ok(if i.has(flag::D) { Flow::Delayed { taken: false, target: 0 } } else { Flow::Next })
+        Ok(if i.has(flag::D) {
+            Flow::delayed(false, 0)
+        } else {
+            Flow::NEXT
+        })
     }
 
     /// Length of the delay-slot instruction at `addr`, for BL.d/JL.d's return address.
@@ -158,6 +166,7 @@ impl Machine {
         }
     }
 
+    #[inline(always)]
     pub(crate) fn execute(&mut self, i: &Insn, pc: u32, next: u32) -> Exec {
         if i.cond != 0 && i.op != Op::Set && i.op != Op::Lp {
             if i.cond >= 0x10 {
@@ -166,7 +175,7 @@ impl Machine {
             if !self.cpu.cond(i.cond) {
                 return match i.op {
                     Op::B | Op::Bl | Op::J | Op::Jl => self.not_taken(i),
-                    _ => Ok(Flow::Next),
+                    _ => Ok(Flow::NEXT),
                 };
             }
         }
@@ -180,7 +189,7 @@ impl Machine {
                     self.cpu.set_zn(r);
                 }
                 self.set(i.a, r);
-                Ok(Flow::Next)
+                Ok(Flow::NEXT)
             }};
         }
         macro_rules! arith {
@@ -190,7 +199,7 @@ impl Machine {
                     self.cpu.set_zncv(r, cy, ov);
                 }
                 self.set(i.a, r);
-                Ok(Flow::Next)
+                Ok(Flow::NEXT)
             }};
         }
         let carry = self.cpu.flag(st::C);
@@ -211,23 +220,27 @@ impl Machine {
             Op::Cmp => {
                 let (r, cy, ov) = sub_flags(b, c, false);
                 self.cpu.set_zncv(r, cy, ov);
-                Ok(Flow::Next)
+                Ok(Flow::NEXT)
             }
             Op::Rcmp => {
                 let (r, cy, ov) = sub_flags(c, b, false);
                 self.cpu.set_zncv(r, cy, ov);
-                Ok(Flow::Next)
+                Ok(Flow::NEXT)
             }
             Op::Max | Op::Min => {
                 let (d, _, ov) = sub_flags(b, c, false);
-                let pick_c = if i.op == Op::Max { (c as i32) > (b as i32) } else { (c as i32) < (b as i32) };
+                let pick_c = if i.op == Op::Max {
+                    (c as i32) > (b as i32)
+                } else {
+                    (c as i32) < (b as i32)
+                };
                 let r = if pick_c { c } else { b };
                 if f {
                     // Z, N, V describe the comparison b − c; C says c was selected.
                     self.cpu.set_zncv(d, pick_c, ov);
                 }
                 self.set(i.a, r);
-                Ok(Flow::Next)
+                Ok(Flow::NEXT)
             }
             Op::And => logic!(b & c),
             Op::Or => logic!(b | c),
@@ -236,11 +249,11 @@ impl Machine {
             Op::Mov => logic!(b),
             Op::Tst => {
                 self.cpu.set_zn(b & c);
-                Ok(Flow::Next)
+                Ok(Flow::NEXT)
             }
             Op::Btst => {
                 self.cpu.set_zn(b & (1 << (c & 31)));
-                Ok(Flow::Next)
+                Ok(Flow::NEXT)
             }
             Op::Bset => logic!(b | 1 << (c & 31)),
             Op::Bclr => logic!(b & !(1 << (c & 31))),
@@ -255,7 +268,7 @@ impl Machine {
                     self.cpu.set_flag(st::Z, r == 0);
                 }
                 self.set(i.a, r);
-                Ok(Flow::Next)
+                Ok(Flow::NEXT)
             }
             Op::Set => {
                 let t = compare(b, c, i.cond).ok_or(INSN_ERR)?;
@@ -264,7 +277,7 @@ impl Machine {
                     self.cpu.set_zncv(r, cy, ov);
                 }
                 self.set(i.a, t as u32);
-                Ok(Flow::Next)
+                Ok(Flow::NEXT)
             }
             // --- multiply / divide ---
             Op::Mpy => {
@@ -276,7 +289,7 @@ impl Machine {
                     self.cpu.set_flag(st::N, p < 0);
                 }
                 self.set(i.a, lo);
-                Ok(Flow::Next)
+                Ok(Flow::NEXT)
             }
             Op::Mpyu => {
                 let p = b as u64 * c as u64;
@@ -285,7 +298,7 @@ impl Machine {
                     self.cpu.set_flag(st::N, false);
                 }
                 self.set(i.a, p as u32);
-                Ok(Flow::Next)
+                Ok(Flow::NEXT)
             }
             Op::Mpym => {
                 let hi = ((b as i32 as i64 * c as i32 as i64) >> 32) as u32;
@@ -293,7 +306,7 @@ impl Machine {
                     self.cpu.set_zncv(hi, carry, false);
                 }
                 self.set(i.a, hi);
-                Ok(Flow::Next)
+                Ok(Flow::NEXT)
             }
             Op::Mpymu => {
                 let hi = ((b as u64 * c as u64) >> 32) as u32;
@@ -302,7 +315,7 @@ impl Machine {
                     self.cpu.set_flag(st::N, false);
                 }
                 self.set(i.a, hi);
-                Ok(Flow::Next)
+                Ok(Flow::NEXT)
             }
             Op::Mpyw => {
                 let r = ((b as i16 as i32) * (c as i16 as i32)) as u32;
@@ -310,7 +323,7 @@ impl Machine {
                     self.cpu.set_zncv(r, carry, false);
                 }
                 self.set(i.a, r);
-                Ok(Flow::Next)
+                Ok(Flow::NEXT)
             }
             Op::Mpyuw => {
                 let r = (b & 0xFFFF) * (c & 0xFFFF);
@@ -319,10 +332,12 @@ impl Machine {
                     self.cpu.set_flag(st::N, false);
                 }
                 self.set(i.a, r);
-                Ok(Flow::Next)
+                Ok(Flow::NEXT)
             }
             Op::Div | Op::Divu | Op::Rem | Op::Remu => self.divide(i, b, c, f),
-            Op::Mpyd | Op::Mpydu | Op::Mac | Op::Macu | Op::Macd | Op::Macdu => self.multiply_acc(i, b, c, f),
+            Op::Mpyd | Op::Mpydu | Op::Mac | Op::Macu | Op::Macd | Op::Macdu => {
+                self.multiply_acc(i, b, c, f)
+            }
             // --- shifts ---
             Op::Asl | Op::Asr | Op::Lsr | Op::Ror => {
                 let n = c & 31;
@@ -337,7 +352,7 @@ impl Machine {
                     self.cpu.set_zncv(r, cy, v);
                 }
                 self.set(i.a, r);
-                Ok(Flow::Next)
+                Ok(Flow::NEXT)
             }
             Op::Asl1 => {
                 let r = b << 1;
@@ -354,7 +369,11 @@ impl Machine {
                 arith!((r, b & 1 != 0, v))
             }
             Op::Rlc | Op::Rol => {
-                let r = if i.op == Op::Rlc { (b << 1) | carry as u32 } else { b.rotate_left(1) };
+                let r = if i.op == Op::Rlc {
+                    (b << 1) | carry as u32
+                } else {
+                    b.rotate_left(1)
+                };
                 let v = self.cpu.flag(st::V);
                 arith!((r, b >> 31 != 0, v))
             }
@@ -397,11 +416,15 @@ impl Machine {
                     }
                 };
                 if f {
-                    let src = if i.op == Op::Normh { (b as i16) as i32 as u32 } else { b };
+                    let src = if i.op == Op::Normh {
+                        (b as i16) as i32 as u32
+                    } else {
+                        b
+                    };
                     self.cpu.set_zn(src);
                 }
                 self.set(i.a, r);
-                Ok(Flow::Next)
+                Ok(Flow::NEXT)
             }
             // --- memory ---
             Op::Ld => self.load(i),
@@ -411,27 +434,27 @@ impl Machine {
                 if let Some(w) = wb {
                     self.set(i.b, w);
                 }
-                Ok(Flow::Next)
+                Ok(Flow::NEXT)
             }
             Op::Ldi => {
                 let index = b.wrapping_add(c);
                 let v = self.read(self.cpu.ldi_base.wrapping_add(index << 2), 4)?;
                 self.set(i.a, v);
-                Ok(Flow::Next)
+                Ok(Flow::NEXT)
             }
             Op::PushS => {
                 let sp = self.cpu.regs[SP].wrapping_sub(4);
                 let v = self.val(i.a);
                 self.write(sp, 4, v)?;
                 self.cpu.regs[SP] = sp;
-                Ok(Flow::Next)
+                Ok(Flow::NEXT)
             }
             Op::PopS => {
                 let sp = self.cpu.regs[SP];
                 let v = self.read(sp, 4)?;
                 self.cpu.regs[SP] = sp.wrapping_add(4);
                 self.set(i.a, v);
-                Ok(Flow::Next)
+                Ok(Flow::NEXT)
             }
             Op::EnterS => self.enter_s(b),
             Op::LeaveS => self.leave_s(b),
@@ -442,13 +465,20 @@ impl Machine {
                 let v = self.val(i.a);
                 self.write_as(addr, 4, 4, v, Access::Exchange, user)?;
                 self.set(i.a, old);
-                Ok(Flow::Next)
+                Ok(Flow::NEXT)
             }
             Op::Llock | Op::Llockd | Op::Scond | Op::Scondd => self.llsc(i, b.wrapping_add(c)),
             // --- control flow ---
             Op::B => self.branch(i, (pc & !3).wrapping_add(i.disp as u32), next, false),
             Op::Bl => self.branch(i, (pc & !3).wrapping_add(i.disp as u32), next, true),
-            Op::Breq | Op::Brne | Op::Brlt | Op::Brge | Op::Brlo | Op::Brhs | Op::Bbit0 | Op::Bbit1 => {
+            Op::Breq
+            | Op::Brne
+            | Op::Brlt
+            | Op::Brge
+            | Op::Brlo
+            | Op::Brhs
+            | Op::Bbit0
+            | Op::Bbit1 => {
                 let taken = match i.op {
                     Op::Breq => b == c,
                     Op::Brne => b != c,
@@ -479,17 +509,17 @@ impl Machine {
             Op::Jl => self.branch(i, b, next, true),
             Op::Bi => {
                 self.not_in_slot()?;
-                Ok(Flow::Jump(next.wrapping_add(b << 2)))
+                Ok(Flow::jump(next.wrapping_add(b << 2)))
             }
             Op::Bih => {
                 self.not_in_slot()?;
-                Ok(Flow::Jump(next.wrapping_add(b << 1)))
+                Ok(Flow::jump(next.wrapping_add(b << 1)))
             }
             Op::JliS => {
                 self.not_in_slot()?;
                 self.cpu.regs[BLINK] = next;
                 // JLI_BASE points at a table of branch instructions: jump into it.
-                Ok(Flow::Jump(self.cpu.jli_base.wrapping_add(b << 2)))
+                Ok(Flow::jump(self.cpu.jli_base.wrapping_add(b << 2)))
             }
             Op::EiS => Err(INSN_ERR),
             Op::Lp => {
@@ -502,26 +532,26 @@ impl Machine {
                     self.cpu.lp_start = next;
                     self.cpu.lp_end = end;
                     self.cpu.status &= !st::L;
-                    Ok(Flow::Next)
+                    Ok(Flow::NEXT)
                 } else {
-                    Ok(Flow::Jump(end))
+                    Ok(Flow::jump(end))
                 }
             }
             // --- aux registers and kernel operations ---
             Op::Lr => {
                 let v = self.read_aux(b)?;
                 self.set(i.a, v);
-                Ok(Flow::Next)
+                Ok(Flow::NEXT)
             }
             Op::Sr => {
                 self.write_aux(c, b)?;
-                Ok(Flow::Next)
+                Ok(Flow::NEXT)
             }
             Op::Aex => {
                 let old = self.read_aux(c)?;
                 self.write_aux(c, b)?;
                 self.set(i.b, old);
-                Ok(Flow::Next)
+                Ok(Flow::NEXT)
             }
             Op::Flag => {
                 if self.cpu.user() {
@@ -532,12 +562,12 @@ impl Machine {
                 } else {
                     self.write_status32(b, FLAG_KERNEL_MASK)?;
                 }
-                Ok(Flow::Next)
+                Ok(Flow::NEXT)
             }
             Op::Kflag => {
                 self.kernel_only()?;
                 self.write_status32(b, KFLAG_MASK)?;
-                Ok(Flow::Next)
+                Ok(Flow::NEXT)
             }
             Op::Seti => {
                 self.kernel_only()?;
@@ -548,7 +578,7 @@ impl Machine {
                     self.cpu.status = (self.cpu.status & !st::E_MASK) | (b & 0xF) << st::E_SHIFT;
                 }
                 self.recheck_irqs();
-                Ok(Flow::Next)
+                Ok(Flow::NEXT)
             }
             Op::Clri => {
                 self.kernel_only()?;
@@ -556,19 +586,20 @@ impl Machine {
                 let old = 0x20 | ((s >> 31) << 4) | ((s & st::E_MASK) >> st::E_SHIFT);
                 self.cpu.status &= !st::IE;
                 self.set(i.a, old);
-                Ok(Flow::Next)
+                Ok(Flow::NEXT)
             }
             Op::Sleep | Op::Wevt | Op::Wlfc => {
                 if self.cpu.user() && self.cpu.status & st::US == 0 {
                     return Err(PRIV);
                 }
                 if i.op == Op::Sleep && b & 0x10 != 0 {
-                    self.cpu.status = (self.cpu.status & !st::E_MASK) | st::IE | (b & 0xF) << st::E_SHIFT;
+                    self.cpu.status =
+                        (self.cpu.status & !st::E_MASK) | st::IE | (b & 0xF) << st::E_SHIFT;
                 }
                 if i.op == Op::Wlfc && self.cpu.reservation.is_none() {
-                    return Ok(Flow::Next);
+                    return Ok(Flow::NEXT);
                 }
-                Ok(Flow::Sleep)
+                Ok(Flow::SLEEP)
             }
             Op::Swi => {
                 if self.cfg.semihosting {
@@ -578,7 +609,7 @@ impl Machine {
                 }
                 Err(Exception::new(8, 0, (b & 0x3F) as u8).into())
             }
-            Op::Trap => Ok(Flow::Trap((b & 0x3F) as u8)),
+            Op::Trap => Ok(Flow::trap((b & 0x3F) as u8)),
             Op::Brk => {
                 self.kernel_only()?;
                 Err(Trap::Stop(Stop::Breakpoint(pc)))
@@ -587,9 +618,9 @@ impl Machine {
                 self.kernel_only()?;
                 self.not_in_slot()?;
                 let target = self.rtie().map_err(Trap::Stop)?;
-                Ok(Flow::Jump(target))
+                Ok(Flow::jump(target))
             }
-            Op::Sync | Op::Dsync | Op::Dmb | Op::Nop => Ok(Flow::Next),
+            Op::Sync | Op::Dsync | Op::Dmb | Op::Nop => Ok(Flow::NEXT),
             // DSP, vector and FPU options are not configured on this core.
             _ => Err(INSN_ERR),
         }
@@ -601,11 +632,11 @@ impl Machine {
             if self.cpu.flag(st::DZ) {
                 return Err(Exception::DIV_ZERO.into());
             }
-            return Ok(Flow::Next);
+            return Ok(Flow::NEXT);
         }
         let signed = matches!(i.op, Op::Div | Op::Rem);
         if signed && b == 0x8000_0000 && c == u32::MAX {
-            return Ok(Flow::Next);
+            return Ok(Flow::NEXT);
         }
         let r = match i.op {
             Op::Div => ((b as i32) / (c as i32)) as u32,
@@ -621,14 +652,18 @@ impl Machine {
             }
         }
         self.set(i.a, r);
-        Ok(Flow::Next)
+        Ok(Flow::NEXT)
     }
 
     /// MPYD/MPYDU (64-bit product into a pair and the accumulator) and MAC/MACU/MACD/MACDU
     /// (accumulate into r59:r58).
     fn multiply_acc(&mut self, i: &Insn, b: u32, c: u32, f: bool) -> Exec {
         let signed = matches!(i.op, Op::Mpyd | Op::Mac | Op::Macd);
-        let p = if signed { (b as i32 as i64 * c as i32 as i64) as u64 } else { b as u64 * c as u64 };
+        let p = if signed {
+            (b as i32 as i64 * c as i32 as i64) as u64
+        } else {
+            b as u64 * c as u64
+        };
         let acc = (self.cpu.regs[ACCH] as u64) << 32 | self.cpu.regs[ACCL] as u64;
         let (r, ov) = match i.op {
             Op::Mpyd | Op::Mpydu => (p, false),
@@ -641,7 +676,9 @@ impl Machine {
         self.cpu.regs[ACCL] = r as u32;
         self.cpu.regs[ACCH] = (r >> 32) as u32;
         if f {
-            let v = ov || (matches!(i.op, Op::Mac | Op::Macu | Op::Macd | Op::Macdu) && self.cpu.flag(st::V));
+            let v = ov
+                || (matches!(i.op, Op::Mac | Op::Macu | Op::Macd | Op::Macdu)
+                    && self.cpu.flag(st::V));
             let n = signed && (r as i64) < 0;
             self.cpu.set_flag(st::N, n);
             self.cpu.set_flag(st::Z, r == 0);
@@ -657,7 +694,7 @@ impl Machine {
                 }
             }
         }
-        Ok(Flow::Next)
+        Ok(Flow::NEXT)
     }
 
     fn load(&mut self, i: &Insn) -> Exec {
@@ -671,7 +708,7 @@ impl Machine {
             }
             self.cpu.regs[a] = lo;
             self.cpu.regs[a + 1] = hi;
-            return Ok(Flow::Next);
+            return Ok(Flow::NEXT);
         }
         let size = i.size.bytes();
         let mut v = self.read(addr, size)?;
@@ -686,7 +723,7 @@ impl Machine {
             self.set(i.b, w);
         }
         self.set(i.a, v);
-        Ok(Flow::Next)
+        Ok(Flow::NEXT)
     }
 
     fn store(&mut self, i: &Insn) -> Exec {
@@ -708,7 +745,7 @@ impl Machine {
         if let Some(w) = wb {
             self.set(i.b, w);
         }
-        Ok(Flow::Next)
+        Ok(Flow::NEXT)
     }
 
     fn check_writable(&mut self, addr: u32, user: bool) -> Result<(), Exception> {
@@ -722,13 +759,23 @@ impl Machine {
         let double = matches!(i.op, Op::Llockd | Op::Scondd);
         let align = if double { 8 } else { 4 };
         if addr & (align - 1) != 0 {
-            return Err(Exception { vector: Exception::MISALIGNED, cause: 0, param: 0, efa: Some(addr) }.into());
+            return Err(Exception {
+                vector: Exception::MISALIGNED,
+                cause: 0,
+                param: 0,
+                efa: Some(addr),
+            }
+            .into());
         }
         let user = self.cpu.user();
         match i.op {
             Op::Llock | Op::Llockd => {
                 let lo = self.read_as(addr, 4, 4, Access::Read, user)?;
-                let hi = if double { self.read_as(addr.wrapping_add(4), 4, 4, Access::Read, user)? } else { 0 };
+                let hi = if double {
+                    self.read_as(addr.wrapping_add(4), 4, 4, Access::Read, user)?
+                } else {
+                    0
+                };
                 let paddr = self.translate_as(addr, Access::Read, user)?;
                 if double {
                     let a = self.pair(i.a)?;
@@ -756,7 +803,7 @@ impl Machine {
                 self.cpu.set_flag(st::Z, ok);
             }
         }
-        Ok(Flow::Next)
+        Ok(Flow::NEXT)
     }
 
     /// ENTER_S: push blink, r13…, fp (frame from SP upward: blink, r13, r14, …, fp).
@@ -779,7 +826,13 @@ impl Machine {
         }
         let new_sp = self.cpu.regs[SP].wrapping_sub(4 * regs.len() as u32);
         if new_sp & 3 != 0 {
-            return Err(Exception { vector: Exception::MISALIGNED, cause: 0, param: 0, efa: Some(new_sp) }.into());
+            return Err(Exception {
+                vector: Exception::MISALIGNED,
+                cause: 0,
+                param: 0,
+                efa: Some(new_sp),
+            }
+            .into());
         }
         for (k, v) in regs.iter().enumerate() {
             self.write(new_sp.wrapping_add(4 * k as u32), 4, *v)?;
@@ -788,7 +841,7 @@ impl Machine {
         if save_fp {
             self.cpu.regs[FP] = new_sp;
         }
-        Ok(Flow::Next)
+        Ok(Flow::NEXT)
     }
 
     /// LEAVE_S: the reverse of ENTER_S, optionally jumping to the restored blink.
@@ -801,9 +854,19 @@ impl Machine {
         if n > 14 {
             return Err(INSN_ERR);
         }
-        let base = if save_fp { self.cpu.regs[FP] } else { self.cpu.regs[SP] };
+        let base = if save_fp {
+            self.cpu.regs[FP]
+        } else {
+            self.cpu.regs[SP]
+        };
         if base & 3 != 0 {
-            return Err(Exception { vector: Exception::MISALIGNED, cause: 0, param: 0, efa: Some(base) }.into());
+            return Err(Exception {
+                vector: Exception::MISALIGNED,
+                cause: 0,
+                param: 0,
+                efa: Some(base),
+            }
+            .into());
         }
         let count = n + save_fp as u32 + save_blink as u32;
         let mut vals = Vec::with_capacity(count as usize);
@@ -821,7 +884,11 @@ impl Machine {
             self.cpu.regs[FP] = it.next().unwrap_or(0);
         }
         self.cpu.regs[SP] = base.wrapping_add(4 * count);
-        Ok(if jump { Flow::Jump(self.cpu.regs[BLINK] & !1) } else { Flow::Next })
+        Ok(if jump {
+            Flow::jump(self.cpu.regs[BLINK] & !1)
+        } else {
+            Flow::NEXT
+        })
     }
 
     /// Semihosting on SWI: r8 = 1 exit with r0; r8 = 4 write(r0 = fd, r1 = buf, r2 = len)
@@ -840,7 +907,12 @@ impl Machine {
                         break;
                     }
                     let a = buf.wrapping_add(k);
-                    match self.mmu.peek(a, Access::Read, user).ok().and_then(|p| self.read_phys(p, 1)) {
+                    match self
+                        .mmu
+                        .peek(a, Access::Read, user)
+                        .ok()
+                        .and_then(|p| self.read_phys(p, 1))
+                    {
                         Some(b) => bytes.push(b[0]),
                         None => ok = false,
                     }
@@ -851,7 +923,7 @@ impl Machine {
                 } else {
                     self.cpu.regs[0] = u32::MAX;
                 }
-                Ok(Some(Flow::Next))
+                Ok(Some(Flow::NEXT))
             }
             _ => Ok(None),
         }

@@ -18,21 +18,27 @@ pub struct DecodedCache {
 
 impl DecodedCache {
     pub fn new(ram_base: u32, ram_size: u32) -> DecodedCache {
-        DecodedCache { base: ram_base, pages: vec![None; (ram_size >> PAGE_SHIFT) as usize] }
+        DecodedCache {
+            base: ram_base,
+            pages: vec![None; (ram_size >> PAGE_SHIFT) as usize],
+        }
     }
 
     #[inline(always)]
     fn locate(&self, paddr: u32) -> (usize, usize) {
         let off = paddr.wrapping_sub(self.base);
-        ((off >> PAGE_SHIFT) as usize, ((off as usize) & ((1 << PAGE_SHIFT) - 1)) >> 1)
+        (
+            (off >> PAGE_SHIFT) as usize,
+            ((off as usize) & ((1 << PAGE_SHIFT) - 1)) >> 1,
+        )
     }
 
-    /// A cached instruction at `paddr` (a RAM address), if decoded before.
+    /// The cached instruction at `paddr` (a RAM address), if decoded before.
     #[inline(always)]
-    pub fn get(&self, paddr: u32) -> Option<Insn> {
+    pub fn get_ref(&self, paddr: u32) -> Option<&Insn> {
         let (page, slot) = self.locate(paddr);
         match self.pages.get(page) {
-            Some(Some(p)) if p[slot].len != 0 => Some(p[slot]),
+            Some(Some(p)) if p[slot].len != 0 => Some(&p[slot]),
             _ => None,
         }
     }
@@ -78,19 +84,28 @@ mod tests {
     #[test]
     fn store_invalidates_overlapping_slots() {
         let mut c = DecodedCache::new(0x8000_0000, 1 << 20);
-        let i = Insn { len: 8, ..Insn::default() };
+        let i = Insn {
+            len: 8,
+            ..Insn::default()
+        };
         c.insert(0x8000_0100, i);
-        assert!(c.get(0x8000_0100).is_some());
+        assert!(c.get_ref(0x8000_0100).is_some());
         c.invalidate(0x8000_0200, 4);
-        assert!(c.get(0x8000_0100).is_some());
+        assert!(c.get_ref(0x8000_0100).is_some());
         c.invalidate(0x8000_0106, 1);
-        assert!(c.get(0x8000_0100).is_none());
+        assert!(c.get_ref(0x8000_0100).is_none());
     }
 
     #[test]
     fn outside_ram_is_never_cached() {
         let mut c = DecodedCache::new(0x8000_0000, 1 << 20);
-        c.insert(0x1000, Insn { len: 2, ..Insn::default() });
-        assert!(c.get(0x1000).is_none());
+        c.insert(
+            0x1000,
+            Insn {
+                len: 2,
+                ..Insn::default()
+            },
+        );
+        assert!(c.get_ref(0x1000).is_none());
     }
 }

@@ -42,7 +42,12 @@ pub struct Exception {
 
 impl Exception {
     pub const fn new(vector: u8, cause: u8, param: u8) -> Exception {
-        Exception { vector, cause, param, efa: None }
+        Exception {
+            vector,
+            cause,
+            param,
+            efa: None,
+        }
     }
     pub const MEMORY_ERROR: u8 = 1;
     pub const INSTRUCTION_ERROR: Exception = Exception::new(2, 0, 0);
@@ -65,19 +70,39 @@ impl From<Exception> for Trap {
     }
 }
 
-/// How control continues after an instruction completed.
+/// How control continues after an instruction completed, packed in one word so the hot
+/// path returns it in a register: bits 7:0 kind, bits 63:32 target (or trap number).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Flow {
+pub(crate) struct Flow(u64);
+
+impl Flow {
     /// Sequential (delay-slot completion and zero-overhead loops apply).
-    Next,
+    pub const NEXT: Flow = Flow(0);
+    /// SLEEP: completes like NEXT, then the core idles until an interrupt is pending.
+    pub const SLEEP: Flow = Flow(5);
+    const JUMP: u64 = 1;
+    const DELAYED_TAKEN: u64 = 2;
+    const DELAYED_NOT_TAKEN: u64 = 3;
+    const TRAP: u64 = 4;
+
     /// Straight to a new PC (taken non-delayed branch, RTIE).
-    Jump(u32),
+    pub const fn jump(target: u32) -> Flow {
+        Flow(Self::JUMP | (target as u64) << 32)
+    }
     /// A `.d` branch: the next instruction is its delay slot; if taken, DE and BTA are set.
-    Delayed { taken: bool, target: u32 },
-    /// TRAP_S: completes like `Next`, then raises Trap with ERET = the resulting PC.
-    Trap(u8),
-    /// SLEEP: completes like `Next`, then the core idles until an interrupt is pending.
-    Sleep,
+    pub const fn delayed(taken: bool, target: u32) -> Flow {
+        Flow(if taken { Self::DELAYED_TAKEN } else { Self::DELAYED_NOT_TAKEN } | (target as u64) << 32)
+    }
+    /// TRAP_S: completes like NEXT, then raises Trap with ERET = the resulting PC.
+    pub const fn trap(n: u8) -> Flow {
+        Flow(Self::TRAP | (n as u64) << 32)
+    }
+    fn kind(self) -> u64 {
+        self.0 & 0xFF
+    }
+    fn arg(self) -> u32 {
+        (self.0 >> 32) as u32
+    }
 }
 
 /// A cached translation of one page, valid for one MMU generation and privilege.
@@ -90,7 +115,12 @@ struct PageXlate {
 }
 
 impl PageXlate {
-    const EMPTY: PageXlate = PageXlate { vpage: 1, ppage: 0, user: false, generation: 0 };
+    const EMPTY: PageXlate = PageXlate {
+        vpage: 1,
+        ppage: 0,
+        user: false,
+        generation: 0,
+    };
 }
 
 #[derive(Clone)]
@@ -131,9 +161,21 @@ impl Machine {
             Err(_) => {
                 let d = Config::default();
                 let fixed = Config {
-                    tlb_sets: if cfg.tlb_sets.is_power_of_two() { cfg.tlb_sets.clamp(64, 512) } else { d.tlb_sets },
-                    tlb_ways: if [2, 4, 6].contains(&cfg.tlb_ways) { cfg.tlb_ways } else { d.tlb_ways },
-                    ram_base: if cfg.ram_base % 8192 == 0 { cfg.ram_base } else { d.ram_base },
+                    tlb_sets: if cfg.tlb_sets.is_power_of_two() {
+                        cfg.tlb_sets.clamp(64, 512)
+                    } else {
+                        d.tlb_sets
+                    },
+                    tlb_ways: if [2, 4, 6].contains(&cfg.tlb_ways) {
+                        cfg.tlb_ways
+                    } else {
+                        d.tlb_ways
+                    },
+                    ram_base: if cfg.ram_base % 8192 == 0 {
+                        cfg.ram_base
+                    } else {
+                        d.ram_base
+                    },
                     ram_size: cfg.ram_size.max(8192) / 8192 * 8192,
                     ..cfg
                 };
@@ -194,11 +236,9 @@ impl Machine {
     pub fn run(&mut self, max_insns: u64) -> Stop {
         self.limit = self.cycles.saturating_add(max_insns);
         self.next_event = self.cycles;
-        if self.tracer.is_some() {
-            self.run_loop::<true>()
-        } else {
-            self.run_loop::<false>()
-        }
+        let stop = if self.tracer.is_some() { self.run_loop::<true>() } else { self.run_loop::<false>() };
+        self.stats.insns = self.cycles;
+        stop
     }
 
     fn run_loop<const TRACE: bool>(&mut self) -> Stop {
@@ -298,14 +338,15 @@ impl Machine {
                 self.next_event = self.cycles;
                 return Some(Stop::InsnLimit);
             }
-            let upcoming = self.timer_expiry[0].min(self.timer_expiry[1]).min(self.injections.next_at());
+            let upcoming = self.timer_expiry[0]
+                .min(self.timer_expiry[1])
+                .min(self.injections.next_at());
             if self.sleeping {
                 if self.irq.any_enabled_pending() {
                     self.sleeping = false;
                 } else {
                     let to = upcoming.min(self.limit);
                     self.stats.idle_cycles += to - self.cycles;
-                    self.stats.insns += to - self.cycles;
                     self.cycles = to;
                     continue;
                 }
@@ -339,18 +380,23 @@ impl Machine {
     #[inline(always)]
     fn step<const TRACE: bool>(&mut self) -> Result<(), Stop> {
         let pc = self.cpu.pc;
-        let insn = match self.fetch(pc) {
-            Ok(i) => i,
-            Err(e) => {
-                self.count_cycle();
-                return self.enter_exception(e, pc, pc);
-            }
+        let ppc = match self.translate(pc, Access::Fetch) {
+            Ok(p) => p,
+            Err(e) => return self.fetch_fault(e, pc),
+        };
+        // One copy straight out of the cache (no Option/Result wrapping on the hot path).
+        let insn: Insn = match self.code.get_ref(ppc) {
+            Some(i) => *i,
+            None => match self.fetch_slow(pc, ppc) {
+                Ok(i) => i,
+                Err(e) => return self.fetch_fault(e, pc),
+            },
         };
         self.cpu.regs[crate::cpu::PCL] = pc & !3;
         let next = pc.wrapping_add(insn.len as u32);
         let before = if TRACE { Some(self.cpu.regs) } else { None };
         let result = self.execute(&insn, pc, next);
-        self.count_cycle();
+        self.cycles += 1;
         let r = match result {
             Ok(flow) => self.complete(flow, pc, next),
             Err(Trap::Exc(e)) => self.enter_exception(e, pc, pc),
@@ -362,40 +408,40 @@ impl Machine {
         r
     }
 
-    #[inline(always)]
-    fn count_cycle(&mut self) {
+    #[cold]
+    fn fetch_fault(&mut self, e: Exception, pc: u32) -> Result<(), Stop> {
         self.cycles += 1;
-        self.stats.insns += 1;
+        self.enter_exception(e, pc, pc)
     }
 
     /// PC update after a completed instruction: delay slots, then zero-overhead loops.
     #[inline(always)]
     fn complete(&mut self, flow: Flow, pc: u32, next: u32) -> Result<(), Stop> {
-        match flow {
-            Flow::Next => {
+        match flow.kind() {
+            0 => {
                 self.advance(next);
                 Ok(())
             }
-            Flow::Jump(target) => {
+            Flow::JUMP => {
                 self.cpu.in_slot = false;
-                self.cpu.pc = target;
+                self.cpu.pc = flow.arg();
                 Ok(())
             }
-            Flow::Delayed { taken, target } => {
-                if taken {
+            Flow::DELAYED_TAKEN | Flow::DELAYED_NOT_TAKEN => {
+                if flow.kind() == Flow::DELAYED_TAKEN {
                     self.cpu.status |= st::DE;
-                    self.cpu.bta = target;
+                    self.cpu.bta = flow.arg();
                 }
                 self.cpu.in_slot = true;
                 self.cpu.pc = next;
                 Ok(())
             }
-            Flow::Trap(n) => {
+            Flow::TRAP => {
                 self.advance(next);
                 let ret = self.cpu.pc;
-                self.enter_exception(Exception::new(9, 0, n), ret, pc)
+                self.enter_exception(Exception::new(9, 0, flow.arg() as u8), ret, pc)
             }
-            Flow::Sleep => {
+            _ => {
                 self.advance(next);
                 self.sleeping = true;
                 self.recheck_irqs();
@@ -432,7 +478,12 @@ impl Machine {
     }
 
     #[inline(always)]
-    pub(crate) fn translate_as(&mut self, vaddr: u32, access: Access, user: bool) -> Result<u32, Exception> {
+    pub(crate) fn translate_as(
+        &mut self,
+        vaddr: u32,
+        access: Access,
+        user: bool,
+    ) -> Result<u32, Exception> {
         if !self.mmu.enabled() || (vaddr >= UNTRANSLATED && !user) {
             return Ok(vaddr);
         }
@@ -442,33 +493,56 @@ impl Machine {
             Access::Write | Access::Exchange => 2,
         };
         let c = self.xlate[slot];
-        if c.vpage == vaddr & PAGE_MASK && c.user == user && c.generation == self.mmu.generation && access != Access::Exchange {
+        if c.vpage == vaddr & PAGE_MASK
+            && c.user == user
+            && c.generation == self.mmu.generation
+            && access != Access::Exchange
+        {
             return Ok(c.ppage | (vaddr & !PAGE_MASK));
         }
         match self.mmu.translate(vaddr, access, user) {
             Ok(p) => {
                 if access != Access::Exchange {
-                    self.xlate[slot] =
-                        PageXlate { vpage: vaddr & PAGE_MASK, ppage: p & PAGE_MASK, user, generation: self.mmu.generation };
+                    self.xlate[slot] = PageXlate {
+                        vpage: vaddr & PAGE_MASK,
+                        ppage: p & PAGE_MASK,
+                        user,
+                        generation: self.mmu.generation,
+                    };
                 }
                 Ok(p)
             }
             Err(f) => {
                 let (vector, cause, param) = f.ecr_parts();
-                Err(Exception { vector, cause, param, efa: Some(vaddr) })
+                Err(Exception {
+                    vector,
+                    cause,
+                    param,
+                    efa: Some(vaddr),
+                })
             }
         }
     }
 
     fn bus_error(access: Access, vaddr: u32) -> Exception {
-        Exception { vector: Exception::MEMORY_ERROR, cause: access.cause(), param: 0, efa: Some(vaddr) }
+        Exception {
+            vector: Exception::MEMORY_ERROR,
+            cause: access.cause(),
+            param: 0,
+            efa: Some(vaddr),
+        }
     }
 
     /// Misaligned data access: allowed only with the unaligned option and STATUS32.AD.
     #[inline(always)]
     fn check_alignment(&self, vaddr: u32, align: u32) -> Result<(), Exception> {
         if vaddr & (align - 1) != 0 && !(self.cfg.unaligned && self.cpu.status & st::AD != 0) {
-            return Err(Exception { vector: Exception::MISALIGNED, cause: 0, param: 0, efa: Some(vaddr) });
+            return Err(Exception {
+                vector: Exception::MISALIGNED,
+                cause: 0,
+                param: 0,
+                efa: Some(vaddr),
+            });
         }
         Ok(())
     }
@@ -481,7 +555,14 @@ impl Machine {
     }
 
     /// Data read with an explicit alignment requirement, access kind and privilege.
-    pub(crate) fn read_as(&mut self, vaddr: u32, size: u32, align: u32, access: Access, user: bool) -> Result<u32, Exception> {
+    pub(crate) fn read_as(
+        &mut self,
+        vaddr: u32,
+        size: u32,
+        align: u32,
+        access: Access,
+        user: bool,
+    ) -> Result<u32, Exception> {
         self.check_alignment(vaddr, align)?;
         if (vaddr & !PAGE_MASK) + size > !PAGE_MASK + 1 {
             // An unaligned access straddling two pages: byte by byte, each translated.
@@ -500,7 +581,10 @@ impl Machine {
                 _ => u32::from_le_bytes([r[0], r[1], r[2], r[3]]),
             });
         }
-        let v = self.bus.read(paddr, size).map_err(|_| Self::bus_error(access, vaddr))?;
+        let v = self
+            .bus
+            .read(paddr, size)
+            .map_err(|_| Self::bus_error(access, vaddr))?;
         self.sync_device_irqs();
         Ok(v)
     }
@@ -532,12 +616,18 @@ impl Machine {
             return Ok(());
         }
         let paddr = self.translate_as(vaddr, access, user)?;
-        self.write_phys(paddr, size, value).map_err(|_| Self::bus_error(access, vaddr))
+        self.write_phys(paddr, size, value)
+            .map_err(|_| Self::bus_error(access, vaddr))
     }
 
     /// Physical write, keeping the decoded-instruction cache and LL/SC reservation coherent.
     #[inline(always)]
-    pub(crate) fn write_phys(&mut self, paddr: u32, size: u32, value: u32) -> Result<(), crate::bus::BusError> {
+    pub(crate) fn write_phys(
+        &mut self,
+        paddr: u32,
+        size: u32,
+        value: u32,
+    ) -> Result<(), crate::bus::BusError> {
         if let Some(res) = self.cpu.reservation {
             if paddr < res.wrapping_add(8) && res < paddr.wrapping_add(size) {
                 self.cpu.reservation = None;
@@ -554,20 +644,13 @@ impl Machine {
         Ok(())
     }
 
-    /// Instruction fetch and decode, through the decoded-instruction cache.
-    #[inline(always)]
-    fn fetch(&mut self, pc: u32) -> Result<Insn, Exception> {
-        let ppc = self.translate(pc, Access::Fetch)?;
-        if let Some(insn) = self.code.get(ppc) {
-            return Ok(insn);
-        }
-        self.fetch_slow(pc, ppc)
-    }
-
     fn fetch_halfword(&mut self, vaddr: u32) -> Result<u16, Exception> {
         let paddr = self.translate(vaddr, Access::Fetch)?;
         match self.bus.ram_offset(paddr, 2) {
-            Some(off) => Ok(u16::from_le_bytes([self.bus.ram()[off], self.bus.ram()[off + 1]])),
+            Some(off) => Ok(u16::from_le_bytes([
+                self.bus.ram()[off],
+                self.bus.ram()[off + 1],
+            ])),
             // Device space is not executable: a bus error, like unmapped space.
             None => Err(Self::bus_error(Access::Fetch, vaddr)),
         }
@@ -651,7 +734,8 @@ impl Machine {
     }
 
     pub fn read_phys_u32(&self, paddr: u32) -> Option<u32> {
-        self.read_phys(paddr, 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        self.read_phys(paddr, 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 
     /// Physical memory write (RAM only); false when outside RAM.
@@ -678,7 +762,10 @@ impl Machine {
 
     /// Trace text recorded since the last call.
     pub fn take_trace(&mut self) -> Vec<u8> {
-        self.tracer.as_mut().map(|t| std::mem::take(&mut t.out)).unwrap_or_default()
+        self.tracer
+            .as_mut()
+            .map(|t| std::mem::take(&mut t.out))
+            .unwrap_or_default()
     }
 
     pub fn is_sleeping(&self) -> bool {
