@@ -240,3 +240,265 @@ fn sys_mprotect(addr: u32, len: u32, prot: u32) -> Result<u32, Errno> {
     mm::with(current_mm(), |m| m.protect(addr, end, Prot(prot))).map_err(|_| ENOMEM)?;
     Ok(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::arch::{self, fake};
+    use crate::mm::vma::Prot;
+    use crate::testing::{self, err, syscall};
+
+    const DATA: u32 = 0x1_0000;
+
+    fn process() -> testing::Process {
+        testing::process(&[(DATA, 0x4000, Prot::R | Prot::W)])
+    }
+
+    #[test]
+    fn unknown_numbers_are_enosys() {
+        let _t = testing::setup();
+        let _p = process();
+        for nr in [0, 63, 247, 249, 1000, u32::MAX] {
+            assert_eq!(syscall(nr, &[]), err(ENOSYS), "nr {nr}");
+        }
+    }
+
+    #[test]
+    fn write_copies_user_bytes_to_the_console() {
+        let _t = testing::setup();
+        let _p = process();
+        arch::copy_to_user(DATA, b"hello\n").unwrap();
+        fake::take_console();
+        assert_eq!(syscall(NR_WRITE, &[1, DATA, 6]), 6);
+        assert_eq!(syscall(NR_WRITE, &[2, DATA, 0]), 0);
+        assert_eq!(fake::take_console(), "hello\n");
+    }
+
+    #[test]
+    fn write_refuses_hostile_buffers() {
+        let _t = testing::setup();
+        let _p = process();
+        fake::take_console();
+        assert_eq!(syscall(NR_WRITE, &[3, DATA, 4]), err(EBADF));
+        assert_eq!(syscall(NR_WRITE, &[1, 0x8000_0000, 4]), err(EFAULT), "kernel memory");
+        assert_eq!(syscall(NR_WRITE, &[1, 0x3000_0000, 4]), err(EFAULT), "unmapped");
+        assert_eq!(syscall(NR_WRITE, &[1, DATA, 0xFFFF_FFFF]), err(EFAULT), "wrapping length");
+        assert_eq!(syscall(NR_WRITE, &[1, 0x5FFF_FFF0, 0x20]), err(EFAULT), "reaches TASK_SIZE");
+        assert_eq!(fake::take_console(), "", "nothing leaked to the console");
+        // A buffer running off the end of the area: the chunks before the hole are written.
+        assert_eq!(syscall(NR_WRITE, &[1, DATA + 0x4000 - 200, 300]), WRITE_CHUNK as u32);
+    }
+
+    #[test]
+    fn mmap2_anonymous_private_places_and_protects() {
+        let _t = testing::setup();
+        let p = process();
+        let a = syscall(NR_MMAP2, &[0, 3 * PAGE_SIZE, Prot::R | Prot::W, MAP_PRIVATE | MAP_ANONYMOUS, u32::MAX, 0]);
+        assert!((MMAP_BASE..MMAP_END).contains(&a), "{a:#x}");
+        let b = syscall(NR_MMAP2, &[0, 1, Prot::R, MAP_PRIVATE | MAP_ANONYMOUS, u32::MAX, 0]);
+        assert_eq!(b, a + 3 * PAGE_SIZE, "next fit, length rounded up");
+        arch::put_user_u32(a + 8, 7).unwrap();
+        assert_eq!(arch::get_user_u32(a + 8), Ok(7));
+        assert_eq!(arch::put_user_u32(b, 1), Err(arch::Efault), "PROT_READ only");
+        let fixed = 0x3000_0000;
+        let flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
+        assert_eq!(syscall(NR_MMAP2, &[fixed, PAGE_SIZE, 3, flags, 0, 0]), fixed);
+        assert_eq!(syscall(NR_MMAP2, &[a, PAGE_SIZE, 3, flags, 0, 0]), a, "MAP_FIXED replaces");
+        assert_eq!(arch::get_user_u32(a + 8), Ok(0), "the old page is gone");
+        let noreplace = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE;
+        assert_eq!(syscall(NR_MMAP2, &[a, PAGE_SIZE, 3, noreplace, 0, 0]), err(EEXIST));
+        mm::with(p.mm, |m| assert_eq!(m.vmas.find(fixed).unwrap().prot, Prot::RW));
+    }
+
+    #[test]
+    fn mmap2_refuses_hostile_arguments() {
+        let _t = testing::setup();
+        let _p = process();
+        let anon = MAP_PRIVATE | MAP_ANONYMOUS;
+        let fixed = anon | MAP_FIXED;
+        let cases = [
+            ([0, 0, 3, anon, 0, 0], EINVAL),
+            ([0, PAGE_SIZE, 8, anon, 0, 0], EINVAL),
+            ([0, PAGE_SIZE, 3, MAP_SHARED | MAP_ANONYMOUS, 0, 0], EINVAL),
+            ([0, PAGE_SIZE, 3, MAP_PRIVATE, 3, 0], EBADF),
+            ([0, PAGE_SIZE, 3, anon, 0, 1], EINVAL),
+            ([0, 0xFFFF_F000, 3, anon, 0, 0], ENOMEM),
+            ([0, 0xFFFF_FFFF, 3, anon, 0, 0], ENOMEM),
+            ([0x3000_0004, PAGE_SIZE, 3, fixed, 0, 0], EINVAL),
+            ([0, PAGE_SIZE, 3, fixed, 0, 0], EPERM),
+            ([0x8000_0000, PAGE_SIZE, 3, fixed, 0, 0], ENOMEM),
+            ([0x5FFF_E000, 2 * PAGE_SIZE, 3, fixed, 0, 0], ENOMEM),
+            ([0xFFFF_E000, 2 * PAGE_SIZE, 3, fixed, 0, 0], ENOMEM),
+        ];
+        for (n, (args, e)) in cases.iter().enumerate() {
+            assert_eq!(syscall(NR_MMAP2, args), err(*e), "case {n}");
+        }
+        // A hint in kernel space is only a hint.
+        let a = syscall(NR_MMAP2, &[0x8000_0000, PAGE_SIZE, 3, anon, 0, 0]);
+        assert!((MMAP_BASE..MMAP_END).contains(&a));
+    }
+
+    #[test]
+    fn munmap_and_mprotect_validate_ranges() {
+        let _t = testing::setup();
+        let _p = process();
+        assert_eq!(syscall(NR_MUNMAP, &[DATA + 1, PAGE_SIZE]), err(EINVAL));
+        assert_eq!(syscall(NR_MUNMAP, &[DATA, 0]), err(EINVAL));
+        assert_eq!(syscall(NR_MUNMAP, &[0xFFFF_E000, 0x4000]), err(EINVAL));
+        assert_eq!(syscall(NR_MUNMAP, &[0x5000_0000, 0x2000_0000]), err(EINVAL), "past TASK_SIZE");
+        assert_eq!(syscall(NR_MUNMAP, &[0x4000_0000, PAGE_SIZE]), 0, "nothing there is fine");
+        assert_eq!(syscall(NR_MPROTECT, &[DATA + 4, PAGE_SIZE, 1]), err(EINVAL));
+        assert_eq!(syscall(NR_MPROTECT, &[DATA, PAGE_SIZE, 0x10]), err(EINVAL));
+        assert_eq!(syscall(NR_MPROTECT, &[DATA, 0x10_0000, 1]), err(ENOMEM), "not all mapped");
+        assert_eq!(syscall(NR_MPROTECT, &[0x8000_0000, PAGE_SIZE, 1]), err(ENOMEM));
+        assert_eq!(syscall(NR_MPROTECT, &[DATA, 0, 1]), 0);
+        arch::put_user_u32(DATA, 1).unwrap();
+        assert_eq!(syscall(NR_MPROTECT, &[DATA, PAGE_SIZE, Prot::R]), 0);
+        assert_eq!(arch::put_user_u32(DATA, 2), Err(arch::Efault));
+        assert_eq!(syscall(NR_MUNMAP, &[DATA, PAGE_SIZE]), 0);
+        assert_eq!(arch::get_user_u32(DATA), Err(arch::Efault));
+    }
+
+    #[test]
+    fn brk_reports_and_moves_the_break() {
+        let _t = testing::setup();
+        let p = process();
+        mm::with(p.mm, |m| {
+            m.brk_start = 0x8_0000;
+            m.brk = 0x8_0000;
+        });
+        assert_eq!(syscall(NR_BRK, &[0]), 0x8_0000);
+        assert_eq!(syscall(NR_BRK, &[0x8_1000]), 0x8_1000);
+        arch::put_user_u32(0x8_0ffc, 5).unwrap();
+        assert_eq!(syscall(NR_BRK, &[0x9000_0000]), 0x8_1000, "refused: old break");
+    }
+
+    #[test]
+    fn identity_and_tls_calls() {
+        let _t = testing::setup();
+        let p = process();
+        assert_eq!(syscall(NR_GETPID, &[]), p.pid);
+        assert_eq!(syscall(NR_SET_TID_ADDRESS, &[DATA]), p.pid);
+        assert_eq!(crate::task::with_current(|t| t.clear_child_tid), DATA);
+        let mut regs = testing::syscall_frame(NR_ARC_SETTLS, &[0x1234_5678]);
+        crate::trap::syscall(&mut regs);
+        assert_eq!((regs.r[0], regs.r[25]), (0, 0x1234_5678));
+        assert_eq!(syscall(NR_ARC_GETTLS, &[]), 0x1234_5678);
+        assert_eq!(syscall(NR_CACHEFLUSH, &[0, 0, 0]), 0);
+        assert_eq!(syscall(NR_SCHED_YIELD, &[]), 0);
+    }
+
+    #[test]
+    fn clock_gettime_counts_ticks_and_checks_its_pointer() {
+        let _t = testing::setup();
+        let _p = process();
+        for _ in 0..(board::TICK_HZ + board::TICK_HZ / 2) {
+            sched::tick();
+        }
+        assert_eq!(syscall(NR_CLOCK_GETTIME, &[CLOCK_MONOTONIC, DATA]), 0);
+        assert_eq!(arch::get_user_u32(DATA), Ok(1));
+        assert_eq!(arch::get_user_u32(DATA + 4), Ok(500_000_000));
+        assert_eq!(syscall(NR_CLOCK_GETTIME, &[99, DATA]), err(EINVAL));
+        assert_eq!(syscall(NR_CLOCK_GETTIME, &[CLOCK_MONOTONIC, 0x8000_0000]), err(EFAULT));
+        assert_eq!(syscall(NR_CLOCK_GETTIME, &[CLOCK_MONOTONIC, 0]), err(EFAULT));
+    }
+
+    #[test]
+    fn nanosleep_validates_before_sleeping() {
+        let _t = testing::setup();
+        let _p = process();
+        assert_eq!(syscall(NR_NANOSLEEP, &[0x8000_0000, 0]), err(EFAULT));
+        assert_eq!(syscall(NR_NANOSLEEP, &[0x3000_0000, 0]), err(EFAULT));
+        arch::copy_to_user(DATA, &[0, 0, 0, 0, 0, 0xCA, 0x9A, 0x3B]).unwrap(); // 1e9 ns
+        assert_eq!(syscall(NR_NANOSLEEP, &[DATA, 0]), err(EINVAL));
+        arch::copy_to_user(DATA, &[0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0]).unwrap(); // -1 s
+        assert_eq!(syscall(NR_NANOSLEEP, &[DATA, 0]), err(EINVAL));
+        arch::copy_to_user(DATA, &[0; 8]).unwrap();
+        assert_eq!(syscall(NR_NANOSLEEP, &[DATA, 0]), 0, "zero returns at once");
+    }
+
+    #[test]
+    fn kill_validates_and_ignores_harmless_signals() {
+        let _t = testing::setup();
+        let p = process();
+        assert_eq!(syscall(NR_KILL, &[p.pid, 65]), err(EINVAL));
+        assert_eq!(syscall(NR_KILL, &[9999, 9]), err(ESRCH));
+        assert_eq!(syscall(NR_KILL, &[(-1i32) as u32, 9]), err(EINVAL));
+        assert_eq!(syscall(NR_KILL, &[p.pid, 0]), 0, "existence probe");
+        assert_eq!(syscall(NR_KILL, &[p.pid, signal::SIGCHLD]), 0);
+        assert_eq!(crate::signal::pending(), None);
+    }
+
+    #[test]
+    fn kill_self_terminates_the_group_on_return() {
+        let _t = testing::setup();
+        let p = process();
+        testing::expect_task_end(|| {
+            syscall(NR_KILL, &[0, signal::SIGTERM]);
+        });
+        match testing::status_of(p.pid) {
+            Some(ExitStatus::Signal { sig, pc, .. }) => {
+                assert_eq!(sig, signal::SIGTERM);
+                assert_eq!(pc, 0x1_0040);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn kill_another_process_ends_all_its_threads() {
+        let _t = testing::setup();
+        let victim = process();
+        let sibling = testing::spawn_sibling();
+        let killer = process();
+        assert!(task::group_exists(victim.pid));
+        assert_eq!(syscall(NR_KILL, &[sibling, signal::SIGKILL]), 0, "a thread id names its group");
+        assert!(!task::group_exists(victim.pid));
+        assert!(task::group_exists(killer.pid));
+        sched::set_current_for_test(sched::IDLE);
+        match testing::status_of(victim.pid) {
+            Some(ExitStatus::Signal { sig, .. }) => assert_eq!(sig, signal::SIGKILL),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn exit_group_records_the_low_byte() {
+        let _t = testing::setup();
+        let p = process();
+        testing::expect_task_end(|| {
+            syscall(NR_EXIT_GROUP, &[0x1_0203]);
+        });
+        assert_eq!(testing::status_of(p.pid), Some(ExitStatus::Code(3)));
+    }
+
+    #[test]
+    fn cmpxchg_through_the_trap_sets_r0_and_z() {
+        let _t = testing::setup();
+        let _p = process();
+        arch::put_user_u32(DATA, 10).unwrap();
+        let mut regs = testing::syscall_frame(NR_ARC_USR_CMPXCHG, &[DATA, 10, 11]);
+        crate::trap::syscall(&mut regs);
+        assert_eq!(regs.r[0], 10);
+        assert_ne!(regs.status32 & arch::status32::Z, 0);
+        let mut regs = testing::syscall_frame(NR_ARC_USR_CMPXCHG, &[DATA, 10, 12]);
+        regs.status32 |= arch::status32::Z;
+        crate::trap::syscall(&mut regs);
+        assert_eq!(regs.r[0], 11);
+        assert_eq!(regs.status32 & arch::status32::Z, 0);
+    }
+
+    #[cfg(not(feature = "bug-pre2018"))]
+    #[test]
+    fn cmpxchg_on_a_kernel_address_kills_with_sigsegv() {
+        let _t = testing::setup();
+        let p = process();
+        testing::expect_task_end(|| {
+            syscall(NR_ARC_USR_CMPXCHG, &[0x8000_0000, 0, 1]);
+        });
+        assert_eq!(
+            testing::status_of(p.pid),
+            Some(ExitStatus::Signal { sig: signal::SIGSEGV, addr: 0x8000_0000, pc: 0x1_0040, word: None })
+        );
+    }
+}

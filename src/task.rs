@@ -316,6 +316,11 @@ pub fn find(pid: u32) -> Option<(u32, u32)> {
     })
 }
 
+#[cfg(test)]
+pub fn slot_of(pid: u32) -> Option<usize> {
+    TASKS.with(|t| t.slots.iter().position(|s| s.as_ref().is_some_and(|s| s.pid == pid)))
+}
+
 // clone(2) flags this kernel understands.
 pub const CLONE_VM: u32 = 0x0000_0100;
 pub const CLONE_FS: u32 = 0x0000_0200;
@@ -396,4 +401,125 @@ pub fn clone_current(regs: &PtRegs, a: &CloneArgs) -> Result<u32, Errno> {
         let _ = arch::put_user_u32(a.ctid, pid);
     }
     Ok(pid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mm::vma::Prot;
+    use crate::syscalls::{NR_CLONE, NR_EXIT, NR_GETPID};
+    use crate::testing::{self, err, syscall};
+
+    const DATA: u32 = 0x1_0000;
+    const THREAD: u32 = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM;
+
+    fn child_frame(pid: u32) -> PtRegs {
+        let pa = TASKS.with(|t| t.slots.iter().flatten().find(|s| s.pid == pid).unwrap().user_regs_pa());
+        unsafe { (arch::phys_ptr(pa) as *const PtRegs).read_unaligned() }
+    }
+
+    #[test]
+    fn clone_thread_shares_the_space_and_sets_up_the_child() {
+        let _t = testing::setup();
+        let p = testing::process(&[(DATA, 0x4000, Prot::R | Prot::W)]);
+        let flags = THREAD | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID;
+        let tid = syscall(NR_CLONE, &[flags, 0x1_3000, DATA, 0xABCD_0000, DATA]);
+        assert!(tid > p.pid && tid < 0x1000, "{tid:#x}");
+        assert_eq!(arch::get_user_u32(DATA), Ok(tid), "CLONE_PARENT_SETTID");
+        let regs = child_frame(tid);
+        assert_eq!((regs.r[0], regs.sp, regs.r[25], regs.ret), (0, 0x1_3000, 0xABCD_0000, 0x1_0040));
+        let slot = slot_of(tid).unwrap();
+        TASKS.with(|t| {
+            let child = t.slots[slot].as_ref().unwrap();
+            assert_eq!((child.tgid, child.mm, child.clear_child_tid, child.tls), (p.pid, p.mm, DATA, 0xABCD_0000));
+        });
+        assert_eq!(sched::state(slot), State::Runnable);
+    }
+
+    #[test]
+    fn clone_refuses_inconsistent_or_unknown_flags() {
+        let _t = testing::setup();
+        let _p = testing::process(&[]);
+        assert_eq!(syscall(NR_CLONE, &[CLONE_THREAD, 0, 0, 0, 0]), err(EINVAL));
+        assert_eq!(syscall(NR_CLONE, &[CLONE_SIGHAND, 0, 0, 0, 0]), err(EINVAL));
+        assert_eq!(syscall(NR_CLONE, &[CLONE_VM | 0x8000_0000, 0, 0, 0, 0]), err(EINVAL));
+        // Hostile tid pointers are ignored, as Linux does.
+        let tid = syscall(NR_CLONE, &[THREAD | CLONE_PARENT_SETTID, 0, 0x8000_0000, 0, 0]);
+        assert!(tid < 0x1000);
+    }
+
+    #[test]
+    fn clone_without_vm_forks_a_copy_on_write_process() {
+        let _t = testing::setup();
+        let p = testing::process(&[(DATA, 0x4000, Prot::R | Prot::W)]);
+        arch::put_user_u32(DATA, 77).unwrap();
+        let pid = syscall(NR_CLONE, &[17, 0, 0, 0, 0]);
+        let slot = slot_of(pid).unwrap();
+        let (tgid, child_mm) = TASKS.with(|t| {
+            let c = t.slots[slot].as_ref().unwrap();
+            (c.tgid, c.mm)
+        });
+        assert_eq!(tgid, pid, "leads its own group");
+        assert_ne!(child_mm, p.mm);
+        assert_eq!(mm::with(child_mm, |m| m.pt.peek_u32(DATA)), Some(77));
+        arch::put_user_u32(DATA, 78).unwrap();
+        assert_eq!(mm::with(child_mm, |m| m.pt.peek_u32(DATA)), Some(77), "parent's write broke COW");
+    }
+
+    #[test]
+    fn thread_exit_clears_ctid_and_the_last_thread_sets_the_status() {
+        let _t = testing::setup();
+        let p = testing::process(&[(DATA, 0x4000, Prot::R | Prot::W)]);
+        let tid = syscall(NR_CLONE, &[THREAD | CLONE_CHILD_CLEARTID | CLONE_PARENT_SETTID, 0, DATA, 0, DATA]);
+        assert_eq!(arch::get_user_u32(DATA), Ok(tid));
+        sched::set_current_for_test(slot_of(tid).unwrap());
+        assert_eq!(syscall(NR_GETPID, &[]), p.pid, "getpid is the group id");
+        testing::expect_task_end(|| {
+            syscall(NR_EXIT, &[5]);
+        });
+        assert_eq!(arch::get_user_u32(DATA), Ok(0), "ctid cleared for the joiner");
+        assert!(group_active(p.pid), "the leader still runs");
+        reap();
+        assert_eq!(slot_of(tid), None, "a thread's slot is freed at once");
+        sched::set_current_for_test(slot_of(p.pid).unwrap());
+        testing::expect_task_end(|| {
+            syscall(NR_EXIT, &[6]);
+        });
+        assert_eq!(testing::status_of(p.pid), Some(ExitStatus::Code(6)));
+        assert_eq!(slot_of(p.pid), None, "collected");
+    }
+
+    #[test]
+    fn exit_group_kills_the_other_threads_and_frees_everything() {
+        let _t = testing::setup();
+        let free = frame::free_frames();
+        let p = testing::process(&[(DATA, 0x4000, Prot::R | Prot::W)]);
+        arch::put_user_u32(DATA, 1).unwrap();
+        for _ in 0..3 {
+            testing::spawn_sibling();
+        }
+        testing::expect_task_end(|| {
+            syscall(crate::syscalls::NR_EXIT_GROUP, &[0]);
+        });
+        assert!(!any_active() || sched::current() == IDLE);
+        assert_eq!(testing::status_of(p.pid), Some(ExitStatus::Code(0)));
+        assert!(!any_active());
+        assert_eq!(frame::free_frames(), free, "stacks, tables and pages all returned");
+    }
+
+    #[test]
+    fn running_out_of_task_slots_is_enomem() {
+        let _t = testing::setup();
+        let _p = testing::process(&[]);
+        let mut made = 0;
+        loop {
+            let r = syscall(NR_CLONE, &[THREAD, 0, 0, 0, 0]);
+            if r == err(ENOMEM) {
+                break;
+            }
+            made += 1;
+            assert!(made < MAX_TASKS, "no limit");
+        }
+        assert_eq!(made, MAX_TASKS - 2, "idle and the caller hold two slots");
+    }
 }

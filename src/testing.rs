@@ -41,8 +41,7 @@ pub fn process(areas: &[(u32, u32, u32)]) -> Process {
         clear_child_tid: 0,
     })
     .unwrap();
-    let slot = (1..sched::MAX_TASKS).find(|&s| sched::state(s) == sched::State::Runnable).unwrap();
-    sched::set_current_for_test(slot);
+    sched::set_current_for_test(task::slot_of(pid).unwrap());
     arch::mmu_switch(mm::pgd(mm), mm::asid::activate(mm));
     Process { mm, pid }
 }
@@ -78,4 +77,31 @@ pub fn expect_exit_run(f: impl FnOnce()) -> u32 {
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
     let msg = r.expect_err("the run did not end");
     msg.downcast_ref::<fake::ExitRun>().expect("ended by something else").0
+}
+
+/// A user frame as the entry code saves it for a system call.
+pub fn syscall_frame(nr: u32, args: &[u32]) -> PtRegs {
+    let mut regs = PtRegs::new_user(0x1_0040, mm::STACK_TOP - 0x100);
+    regs.r[..args.len()].copy_from_slice(args);
+    regs.r[8] = nr;
+    regs
+}
+
+/// Make system call `nr` from the running task; r0 afterwards.
+pub fn syscall(nr: u32, args: &[u32]) -> u32 {
+    let mut regs = syscall_frame(nr, args);
+    crate::trap::syscall(&mut regs);
+    regs.r[0]
+}
+
+/// `-errno` as r0 shows it.
+pub fn err(e: crate::errno::Errno) -> u32 {
+    e.to_user()
+}
+
+/// Reap and collect the exit status of group `tgid` (from the idle context).
+pub fn status_of(tgid: u32) -> Option<task::ExitStatus> {
+    assert_eq!(sched::current(), sched::IDLE, "collect from idle");
+    task::reap();
+    task::collect(tgid)
 }

@@ -20,15 +20,29 @@ pub const OOPS_STATUS: u32 = 2;
 #[no_mangle]
 pub extern "C" fn trap_syscall(regs: *mut PtRegs) {
     // Safety: the entry code passes the frame it just saved on this task's kernel stack.
-    let regs = unsafe { &mut *regs };
-    syscalls::dispatch(regs);
-    return_to_user(regs);
+    syscall(unsafe { &mut *regs });
 }
 
 #[no_mangle]
 pub extern "C" fn trap_exception(regs: *mut PtRegs) {
     // Safety: as in trap_syscall.
-    let regs = unsafe { &mut *regs };
+    exception(unsafe { &mut *regs });
+}
+
+#[no_mangle]
+pub extern "C" fn trap_irq(regs: *mut PtRegs, irq: u32) {
+    // Safety: as in trap_syscall.
+    interrupt(unsafe { &mut *regs }, irq);
+}
+
+// The bodies of the exports, callable (and able to unwind) in host tests.
+
+pub fn syscall(regs: &mut PtRegs) {
+    syscalls::dispatch(regs);
+    return_to_user(regs);
+}
+
+pub fn exception(regs: &mut PtRegs) {
     if regs.from_user() {
         user_exception(regs);
         return_to_user(regs);
@@ -37,8 +51,7 @@ pub extern "C" fn trap_exception(regs: *mut PtRegs) {
     }
 }
 
-#[no_mangle]
-pub extern "C" fn trap_irq(_regs: *mut PtRegs, irq: u32) {
+pub fn interrupt(_regs: &mut PtRegs, irq: u32) {
     // Counted as atomic while the handler runs, like Linux's hardirq count.
     sched::preempt_disable();
     if irq == board::TIMER0_IRQ {
@@ -159,4 +172,158 @@ pub fn oops(regs: &PtRegs, why: &str) -> ! {
         regs.lp_count
     );
     arch::exit_run(OOPS_STATUS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::arch::{fake, status32};
+    use crate::mm::{self, pagetable::pte, vma::Prot};
+    use crate::task::ExitStatus;
+    use crate::testing;
+
+    const DATA: u32 = 0x1_0000;
+    const PC: u32 = 0x1_0020;
+
+    fn user_frame(ecr_value: u32, efa: u32) -> PtRegs {
+        PtRegs { ecr: ecr_value, efa, ret: PC, status32: status32::USER_INITIAL, ..PtRegs::default() }
+    }
+
+    fn kernel_frame(ecr_value: u32, efa: u32) -> PtRegs {
+        PtRegs { ecr: ecr_value, efa, ret: fake::UACCESS_PC, status32: 0, ..PtRegs::default() }
+    }
+
+    const LOAD_MISS: u32 = 0x0005_0100;
+    const STORE_MISS: u32 = 0x0005_0200;
+    const STORE_PROTV: u32 = 0x0006_0208;
+
+    /// The signal a user exception ends the process with.
+    fn fatal(ecr_value: u32, efa: u32) -> ExitStatus {
+        let p = testing::process(&[(DATA, 0x2000, Prot::R)]);
+        testing::expect_task_end(|| exception(&mut user_frame(ecr_value, efa)));
+        testing::status_of(p.pid).expect("group ended")
+    }
+
+    fn sig_of(s: ExitStatus) -> u32 {
+        match s {
+            ExitStatus::Signal { sig, .. } => sig,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn user_fault_in_an_area_is_resolved_without_a_signal() {
+        let _t = testing::setup();
+        let p = testing::process(&[(DATA, 0x2000, Prot::R | Prot::W)]);
+        let mut regs = user_frame(STORE_MISS, DATA + 4);
+        exception(&mut regs);
+        assert_eq!(regs.ret, PC, "the instruction is retried");
+        assert_ne!(mm::with(p.mm, |m| m.pt.get(DATA)) & pte::WRITE, 0);
+        assert_eq!(crate::signal::pending(), None);
+    }
+
+    #[test]
+    fn unresolvable_user_faults_are_sigsegv_with_the_report_fields() {
+        let _t = testing::setup();
+        assert_eq!(
+            fatal(LOAD_MISS, 0x3000_0000),
+            ExitStatus::Signal { sig: SIGSEGV, addr: 0x3000_0000, pc: PC, word: None }
+        );
+        // A store to a read-only page: the report shows the word left unchanged.
+        let p = testing::process(&[(DATA, 0x2000, Prot::R | Prot::W)]);
+        arch::put_user_u32(DATA + 8, 0x6666_0006).unwrap();
+        mm::with(p.mm, |m| m.protect(DATA, DATA + 0x2000, Prot(Prot::R))).unwrap();
+        testing::expect_task_end(|| exception(&mut user_frame(STORE_PROTV, DATA + 8)));
+        assert_eq!(
+            testing::status_of(p.pid),
+            Some(ExitStatus::Signal { sig: SIGSEGV, addr: DATA + 8, pc: PC, word: Some(0x6666_0006) })
+        );
+        assert_eq!(sig_of(fatal(0x0006_0008, 0x8000_0000)), SIGSEGV, "user access to kernel space");
+        assert_eq!(sig_of(fatal(0x0004_0000, DATA)), SIGSEGV, "fetch from a non-executable area");
+    }
+
+    #[test]
+    fn other_exceptions_map_to_their_signals() {
+        let _t = testing::setup();
+        let cases = [
+            (ecr::VEC_PRIVILEGE << 16, SIGILL),
+            (ecr::VEC_INSN_ERROR << 16, SIGILL),
+            (ecr::VEC_MISALIGNED << 16 | 0x0100, SIGBUS),
+            (ecr::VEC_DIV_ZERO << 16, SIGFPE),
+            (ecr::VEC_TRAP << 16 | 1, SIGTRAP),
+            (ecr::VEC_SWI << 16, SIGTRAP),
+        ];
+        for (ecr_value, sig) in cases {
+            assert_eq!(sig_of(fatal(ecr_value, DATA + 2)), sig, "ECR {ecr_value:#x}");
+        }
+    }
+
+    #[test]
+    fn trap_with_parameter_zero_is_a_system_call() {
+        let _t = testing::setup();
+        let p = testing::process(&[]);
+        let mut regs = user_frame(ecr::VEC_TRAP << 16, 0);
+        regs.r[8] = crate::syscalls::NR_GETPID;
+        exception(&mut regs);
+        assert_eq!(regs.r[0], p.pid);
+    }
+
+    #[test]
+    fn kernel_fault_on_a_user_address_resolves_or_fixes_up() {
+        let _t = testing::setup();
+        let p = testing::process(&[(DATA, 0x4000, Prot::R | Prot::W)]);
+        let mut regs = kernel_frame(STORE_MISS, DATA);
+        exception(&mut regs);
+        assert_eq!(regs.ret, fake::UACCESS_PC, "resolved: the access is retried");
+        assert_ne!(mm::with(p.mm, |m| m.pt.get(DATA)) & pte::PRESENT, 0);
+
+        sched::preempt_disable();
+        let mut regs = kernel_frame(STORE_MISS, DATA + 0x2000);
+        exception(&mut regs);
+        sched::preempt_enable();
+        assert_eq!(regs.ret, fake::UACCESS_FIXUP_PC, "atomic: exception-table fixup");
+        assert_eq!(mm::with(p.mm, |m| m.pt.get(DATA + 0x2000)), 0, "and nothing was mapped");
+
+        let mut regs = kernel_frame(LOAD_MISS, 0x3000_0000);
+        exception(&mut regs);
+        assert_eq!(regs.ret, fake::UACCESS_FIXUP_PC, "no area: fixup");
+    }
+
+    #[test]
+    fn kernel_fault_elsewhere_is_an_oops() {
+        let _t = testing::setup();
+        let _p = testing::process(&[]);
+        fake::take_console();
+        let status = testing::expect_exit_run(|| {
+            let mut regs = kernel_frame(LOAD_MISS, 0x3000_0000);
+            regs.ret = 0x8000_4444;
+            exception(&mut regs);
+        });
+        assert_eq!(status, OOPS_STATUS);
+        let out = fake::take_console();
+        assert!(out.contains("OOPS kernel fault: TLBMissD cause=1"), "{out}");
+        assert!(out.contains("EFA=0x30000000") && out.contains("ERET=0x80004444"), "{out}");
+        assert!(out.contains(" r26=0x00000000"), "{out}");
+    }
+
+    #[test]
+    fn timer_interrupt_ticks_and_preempts_only_outside_atomic_sections() {
+        let _t = testing::setup();
+        let _p = testing::process(&[]);
+        testing::spawn_sibling();
+        let me = sched::current();
+        sched::preempt_disable();
+        interrupt(&mut PtRegs::default(), board::TIMER0_IRQ);
+        assert_eq!(sched::ticks(), 1);
+        assert_eq!(sched::current(), me, "atomic: the switch waits");
+        assert!(sched::need_resched());
+        sched::preempt_enable();
+        assert_ne!(sched::current(), me, "switched at preempt_enable");
+        let other = sched::current();
+        interrupt(&mut PtRegs::default(), board::TIMER0_IRQ);
+        assert_eq!(sched::current(), me, "switched at the end of trap_irq");
+        assert_ne!(me, other);
+        interrupt(&mut PtRegs::default(), 24);
+        assert_eq!(sched::ticks(), 2, "other lines do not tick");
+    }
 }

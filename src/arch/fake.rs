@@ -2,11 +2,16 @@
 //!
 //! "Physical memory" is a host buffer at `FAKE_RAM_BASE`. User accesses walk the page tables
 //! the kernel installed with `mmu_switch`, exactly as the TLB refill would (PRESENT plus the
-//! kernel permission bit the accessor needs). A miss is delivered to `trap::trap_exception`
+//! kernel permission bit the accessor needs). A miss is delivered to `trap::exception`
 //! as a kernel-mode TLBMissD/ProtV at a user-access PC, so the kernel's own fault policy runs:
 //! it either resolves the fault (the access is retried) or takes `fixup_exception` (the access
 //! returns `Efault`), as the exception table does on ARC. Context switches are recorded, not
-//! performed. Tests serialise on `testing::setup`, which calls `reset`.
+//! performed, with one exception that lets tests run whole programs: a test may register a
+//! *task body* (a Rust function standing in for user code) for an entry PC. The first switch
+//! to a fresh task starting at that PC runs the body there and then; the body ends the task
+//! through the kernel (exit, a fatal signal), and the "dead task switched back in" panic that
+//! follows on the host brings control back to the switch that started it. Tests serialise on
+//! `testing::setup`, which calls `reset`.
 
 extern crate std;
 
@@ -51,6 +56,8 @@ struct Machine {
     user_faults: u32,
     irq_before_next_put: bool,
     switch_hook: Option<fn()>,
+    bodies: Vec<(u32, fn())>,
+    started: Vec<u32>,
     programs: &'static [u8],
 }
 
@@ -69,6 +76,8 @@ static MACHINE: Mutex<Machine> = Mutex::new(Machine {
     user_faults: 0,
     irq_before_next_put: false,
     switch_hook: None,
+    bodies: Vec::new(),
+    started: Vec::new(),
     programs: &[],
 });
 
@@ -104,6 +113,8 @@ pub fn reset() {
     m.user_faults = 0;
     m.irq_before_next_put = false;
     m.switch_hook = None;
+    m.bodies.clear();
+    m.started.clear();
     m.programs = &[];
 }
 
@@ -143,7 +154,7 @@ pub fn irqs_enabled() -> bool {
 pub fn wait_for_interrupt() {
     if machine().timer_limit.is_some() {
         let mut regs = PtRegs { ecr: super::IRQ_ECR_MARK | 16, ..PtRegs::default() };
-        crate::trap::trap_irq(&mut regs, 16);
+        crate::trap::interrupt(&mut regs, 16);
     }
 }
 
@@ -219,7 +230,7 @@ fn user_access<T>(ua: u32, write: bool, f: impl Fn(u32) -> T) -> Result<T, Efaul
                     efa: ua,
                     ..PtRegs::default()
                 };
-                crate::trap::trap_exception(&mut regs);
+                crate::trap::exception(&mut regs);
                 if regs.ret == UACCESS_FIXUP_PC {
                     return Err(Efault);
                 }
@@ -240,7 +251,7 @@ fn misaligned(ua: u32) -> Result<(), Efault> {
         efa: ua,
         ..PtRegs::default()
     };
-    crate::trap::trap_exception(&mut regs);
+    crate::trap::exception(&mut regs);
     assert_eq!(regs.ret, UACCESS_FIXUP_PC, "misaligned user access not fixed up");
     Err(Efault)
 }
@@ -254,7 +265,7 @@ pub fn put_user_u32(ua: u32, v: u32) -> Result<(), Efault> {
     misaligned(ua)?;
     if core::mem::replace(&mut machine().irq_before_next_put, false) {
         let mut regs = PtRegs { ecr: super::IRQ_ECR_MARK | 16, ..PtRegs::default() };
-        crate::trap::trap_irq(&mut regs, 16);
+        crate::trap::interrupt(&mut regs, 16);
     }
     user_access(ua, true, |pa| {
         // Safety: phys_ptr checks the range.
@@ -288,6 +299,7 @@ pub fn fixup_exception(regs: &mut PtRegs) -> bool {
 }
 
 pub fn context_new(kstack_top: u32, shadow_top: u32) -> Context {
+    machine().started.retain(|&k| k != kstack_top);
     Context { kstack_top, shadow_top }
 }
 
@@ -304,6 +316,36 @@ pub unsafe fn context_switch(prev: *mut Context, next: *const Context) {
     };
     if let Some(hook) = hook {
         hook();
+    }
+    run_body(n);
+}
+
+/// Run the registered body of a fresh task whose kernel stack tops at `kstack_top`.
+fn run_body(kstack_top: u32) {
+    if kstack_top == 0 {
+        return;
+    }
+    let frame = kstack_top - super::PTREGS_SIZE;
+    if !(FAKE_RAM_BASE..FAKE_RAM_BASE + FAKE_RAM_SIZE).contains(&frame) {
+        return;
+    }
+    // Safety: the frame lies inside fake RAM (checked above).
+    let pc = unsafe { (phys_ptr(frame) as *const PtRegs).read_unaligned() }.ret;
+    let body = {
+        let mut m = machine();
+        if m.started.contains(&kstack_top) {
+            return;
+        }
+        let Some(&(_, body)) = m.bodies.iter().find(|(at, _)| *at == pc) else { return };
+        m.started.push(kstack_top);
+        body
+    };
+    let Err(payload) = std::panic::catch_unwind(body) else {
+        panic!("task body at {pc:#x} returned without ending its task");
+    };
+    let text = payload.downcast_ref::<&str>().copied().unwrap_or_default();
+    if !text.contains("dead task was switched back in") {
+        std::panic::resume_unwind(payload);
     }
 }
 
@@ -377,6 +419,11 @@ pub fn timer_limit() -> Option<u32> {
 
 pub fn user_faults() -> u32 {
     machine().user_faults
+}
+
+/// When a task starting at `entry` first runs, `body` runs in its place (see the top).
+pub fn set_task_body(entry: u32, body: fn()) {
+    machine().bodies.push((entry, body));
 }
 
 /// A timer interrupt arrives just before the next `put_user_u32` stores.
