@@ -203,3 +203,132 @@ impl fmt::Display for WordText {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::arch::{fake, status32, PtRegs};
+    use crate::programs::tests::build as build_table;
+    use crate::syscalls::{NR_EXIT_GROUP, NR_WRITE};
+    use crate::testing::{self, syscall};
+
+    /// An executable whose entry is `0x1_0000 + 4 * n`, so each can get its own body.
+    fn elf(n: u32) -> std::vec::Vec<u8> {
+        let mut img = crate::elf::tests::build(&[0; 64], &[1, 2, 3, 4], 0x100);
+        img[24..28].copy_from_slice(&(0x1_0000 + 4 * n).to_le_bytes());
+        img
+    }
+
+    fn exits_0() {
+        syscall(NR_EXIT_GROUP, &[0]);
+    }
+
+    fn prints_then_exits_1() {
+        // The data segment holds bytes 1..=4; write them as "output".
+        syscall(NR_WRITE, &[1, 0x2_0000, 4]);
+        syscall(NR_EXIT_GROUP, &[1]);
+    }
+
+    fn faults() {
+        let mut regs = PtRegs {
+            ecr: 0x0005_0100,
+            efa: 0x3000_0000,
+            ret: 0x1_0008,
+            status32: status32::USER_INITIAL,
+            ..PtRegs::default()
+        };
+        crate::trap::exception(&mut regs);
+    }
+
+    fn breaks_the_canary() {
+        // What a kernel without access_ok would let a hostile store do.
+        unsafe { core::ptr::addr_of_mut!(KERNEL_CANARY).write(0) };
+        syscall(NR_EXIT_GROUP, &[0]);
+    }
+
+    fn run_table(programs: &[(&str, &[u8], u32, u32)]) -> (u32, std::string::String) {
+        fake::set_user_programs(build_table(programs));
+        fake::take_console();
+        let status = testing::expect_exit_run(|| {
+            run();
+        });
+        (status, fake::take_console())
+    }
+
+    #[test]
+    fn programs_run_in_order_and_are_judged() {
+        let _t = testing::setup();
+        fake::set_task_body(0x1_0000, exits_0);
+        fake::set_task_body(0x1_0004, prints_then_exits_1);
+        fake::set_task_body(0x1_0008, faults);
+        let (e0, e1, e2) = (elf(0), elf(1), elf(2));
+        let (status, out) = run_table(&[
+            ("ok", &e0, 0, 0),
+            ("wrong", &e1, 0, 0),
+            ("segv", &e2, 1, 11),
+            ("junk", b"not an elf", 0, 0),
+        ]);
+        let want = "\
+PROGRAM ok pid=1 expect=exit:0
+TASK 1 ok exit=0
+VERDICT ok PASS expect=exit:0 got=exit:0
+PROGRAM wrong pid=2 expect=exit:0
+\u{1}\u{2}\u{3}\u{4}TASK 2 wrong exit=1
+VERDICT wrong FAIL expect=exit:0 got=exit:1
+PROGRAM segv pid=3 expect=signal:SIGSEGV
+TASK 3 segv signal=SIGSEGV addr=0x30000000 pc=0x00010008 word=none
+VERDICT segv PASS expect=signal:SIGSEGV got=signal:SIGSEGV
+PROGRAM junk pid=0 expect=exit:0
+VERDICT junk FAIL expect=exit:0 got=bad-elf
+SUMMARY programs=4 passed=2 failed=2 canary=ok
+";
+        assert_eq!(out, want);
+        assert_eq!(status, 1);
+        assert_eq!(mm::frame::free_frames(), {
+            init_kernel();
+            mm::frame::free_frames()
+        }, "every program's memory came back");
+    }
+
+    #[test]
+    fn all_passing_with_the_canary_intact_exits_0() {
+        let _t = testing::setup();
+        fake::set_task_body(0x1_0000, exits_0);
+        let e0 = elf(0);
+        let (status, out) = run_table(&[("a", &e0, 0, 0), ("b", &e0, 0, 0)]);
+        assert!(out.ends_with("SUMMARY programs=2 passed=2 failed=0 canary=ok\n"), "{out}");
+        assert_eq!(status, 0);
+        let (status, out) = run_table(&[]);
+        assert_eq!((status, out.as_str()), (0, "SUMMARY programs=0 passed=0 failed=0 canary=ok\n"));
+    }
+
+    #[test]
+    fn a_broken_canary_fails_the_run() {
+        let _t = testing::setup();
+        fake::set_task_body(0x1_0000, breaks_the_canary);
+        let e0 = elf(0);
+        let (status, out) = run_table(&[("hostile", &e0, 0, 0)]);
+        unsafe { core::ptr::addr_of_mut!(KERNEL_CANARY).write(CANARY_VALUE) };
+        assert!(out.contains("VERDICT hostile PASS"), "{out}");
+        assert!(out.ends_with("SUMMARY programs=1 passed=1 failed=0 canary=BROKEN\n"), "{out}");
+        assert_eq!(status, 1);
+    }
+
+    #[test]
+    fn an_unreadable_table_fails_the_run() {
+        let _t = testing::setup();
+        fake::set_user_programs(std::vec![0; 4]);
+        let status = testing::expect_exit_run(|| {
+            run();
+        });
+        assert_eq!(status, 1);
+        assert!(fake::take_console().contains("ERROR program table unreadable"));
+    }
+
+    #[test]
+    fn the_first_frame_follows_the_user_abi() {
+        let regs = initial_regs(0x1_0074);
+        assert_eq!((regs.ret, regs.sp, regs.r[0]), (0x1_0074, STACK_TOP, 0));
+        assert_eq!(regs.status32, status32::USER_INITIAL);
+    }
+}
