@@ -45,7 +45,7 @@ fn suite_passes_on_the_simulator() {
     println!("{text}");
     assert_eq!(s.failed(), 0, "{text}\nconsole:\n{}", s.console);
     for id in [
-        "1", "2", "3", "4", "5", "5b", "6", "7a", "7b", "7c", "7d", "8a", "8b", "9a", "9b", "9c", "10a", "sweep",
+        "1", "2", "3", "4", "5", "5b", "6", "7a", "7b", "7c", "7d", "7e", "8a", "8b", "9a", "9b", "9c", "10a", "sweep",
         "canary", "verdicts",
     ] {
         let c = s.evaluation.get(id).unwrap_or_else(|| panic!("no case {id}\n{text}"));

@@ -72,6 +72,17 @@ int main(void)
     pr("CASE 7c FAIL nosignal addr=%p ret=0x%08x z=%d second_ret=0x%08x second_z=%d\n", (void *)k, ret, z, ret2,
        z2);
     return 1;
+#elif VARIANT == 75
+    /* Case 7e: the kernel's canary word (KERNEL_CANARY, value 0xC0DECAFE in
+     * src/run.rs; its address arrives in r1 at entry). `expected` is the real
+     * value, so a kernel without access_ok would overwrite it, and the
+     * SUMMARY line would report canary=BROKEN. */
+    volatile int *k = (volatile int *)entry_r1;
+    if (entry_r1 < TASK_SIZE) {
+        pr("CASE 7e FAIL setup=no-canary-address r1=0x%08x\n", entry_r1);
+        return 1;
+    }
+    expect_signal("7e", "SIGSEGV", k, "any", (int)0xC0DECAFE, 0x7e7e7e7e);
 #elif VARIANT == 74
     /* Case 7d: a word whose last byte passes TASK_SIZE (0x6000_0000). */
     expect_signal("7d", "SIGSEGV", (volatile int *)(TASK_SIZE - 2), "none", 0, 1);

@@ -33,6 +33,9 @@ enum { MAP_PRIVATE = 0x02, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20 };
 #define SIGBUS 7
 #define SIGSEGV 11
 
+/* crt0.S: r1 at entry (this kernel: the address of its canary word). */
+extern u32 entry_r1;
+
 /* sys.S */
 long __syscall(long nr, long a, long b, long c, long d, long e, long f);
 int arc_cmpxchg(volatile int *p, int expected, int new_value);

@@ -306,6 +306,8 @@ pub struct Context {
     /// Words of the kernel image the host read from its ELF (for case 7c:
     /// the kernel word at the refused address must be unchanged).
     pub kernel_words: BTreeMap<u32, u32>,
+    /// Address of the kernel's canary word (symbol KERNEL_CANARY), for case 7e.
+    pub canary_addr: Option<u32>,
 }
 
 impl Context {
@@ -315,6 +317,7 @@ impl Context {
             manifest: crate::user::manifest()?,
             unaligned,
             kernel_words: BTreeMap::new(),
+            canary_addr: None,
         })
     }
 }
@@ -400,6 +403,7 @@ pub fn title(id: &str) -> &'static str {
         "7b" => "NULL: SIGSEGV",
         "7c" => "kernel address 0x80000000: SIGSEGV",
         "7d" => "word passing TASK_SIZE: SIGSEGV",
+        "7e" => "the kernel's canary word: SIGSEGV",
         "8a" => "word straddling two pages",
         "8b" => "misaligned word in one page",
         "9a" => "4 threads x cmpxchg-loop counter: exact",
@@ -535,7 +539,7 @@ fn judge(id: &str, p: &ProgramRun, entry: &ManifestEntry, ctx: &Context) -> Resu
             exit_ok()?;
             Ok(d)
         }
-        "6" | "7a" | "7b" | "7c" | "7d" | "8a" | "8b" => judge_signal(id, p, ctx),
+        "6" | "7a" | "7b" | "7c" | "7d" | "7e" | "8a" | "8b" => judge_signal(id, p, ctx),
         "9a" => {
             let c = pass_line(id)?;
             let (f, e, t, i, s) = (
@@ -643,6 +647,16 @@ fn judge_signal(id: &str, p: &ProgramRun, ctx: &Context) -> Result<String, Strin
     }
     let want_sig = e.kv.get("signal").cloned().unwrap_or_default();
     let want_addr = get_num(e, "addr")?;
+    if id == "7e" {
+        match ctx.canary_addr {
+            Some(a) if a != want_addr => {
+                return Err(format!("the program aimed at {}, but the canary is at {}", hex(want_addr), hex(a)))
+            }
+            Some(_) => {}
+            None if want_addr < 0x6000_0000 => return Err(format!("{} is not a kernel address", hex(want_addr))),
+            None => {}
+        }
+    }
     let want_word = e.kv.get("word").cloned().unwrap_or_default();
     let none_ok = e.kv.get("or").map(|v| v == "none").unwrap_or(false);
     let t = p.end().ok_or("no TASK line: the program never ended")?;
@@ -862,6 +876,7 @@ mod tests {
             manifest: entries,
             unaligned: false,
             kernel_words: BTreeMap::new(),
+            canary_addr: None,
         }
     }
 

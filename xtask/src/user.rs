@@ -339,7 +339,7 @@ mod tests {
         let m = manifest().unwrap();
         assert!(m.len() >= 10);
         let all: Vec<&str> = m.iter().flat_map(|e| e.cases.iter().map(String::as_str)).collect();
-        for id in ["1", "2", "3", "4", "5", "6", "7a", "7b", "7c", "7d", "8a", "8b", "9a", "9b", "10a"] {
+        for id in ["1", "2", "3", "4", "5", "6", "7a", "7b", "7c", "7d", "7e", "8a", "8b", "9a", "9b", "10a"] {
             assert!(all.contains(&id), "case {id} is in no program");
         }
     }

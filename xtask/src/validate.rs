@@ -219,6 +219,12 @@ pub fn validate(opts: &ValidateOptions) -> Result<Summary> {
     if let Some(w) = elf_word(&kernel_bytes, 0x8000_0000) {
         ctx.kernel_words.insert(0x8000_0000, w);
     }
+    ctx.canary_addr = elf_symbol(&kernel_bytes, "KERNEL_CANARY");
+    if let Some(a) = ctx.canary_addr {
+        if let Some(w) = elf_word(&kernel_bytes, a) {
+            ctx.kernel_words.insert(a, w);
+        }
+    }
     let parsed = report::parse(&outcome.console);
     let mut ev = report::evaluate(&parsed, &ctx);
     if parsed.programs.is_empty() {
@@ -301,7 +307,7 @@ pub fn validate(opts: &ValidateOptions) -> Result<Summary> {
 
 /// Which cases each historical bug must break.
 const CONTROLS: &[(&str, &str, &[&str])] = &[
-    ("10b", "bug-pre2018", &["5", "5b", "6", "7a", "7b", "7c", "7d"]),
+    ("10b", "bug-pre2018", &["5", "5b", "6", "7a", "7b", "7c", "7d", "7e"]),
     ("10c", "bug-no-preempt", &["9a", "9b", "9c"]),
 ];
 
