@@ -14,7 +14,9 @@ use xtask::report::{self, Context, Outcome};
 use xtask::validate::{render_summary, validate, ValidateOptions};
 
 fn logs_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests").join("logs")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("logs")
 }
 
 fn opts() -> ValidateOptions {
@@ -45,18 +47,28 @@ fn suite_passes_on_the_simulator() {
     println!("{text}");
     assert_eq!(s.failed(), 0, "{text}\nconsole:\n{}", s.console);
     for id in [
-        "1", "2", "3", "4", "5", "5b", "6", "7a", "7b", "7c", "7d", "7e", "8a", "8b", "9a", "9b", "9c", "10a", "sweep",
-        "canary", "verdicts",
+        "1", "2", "3", "4", "5", "5b", "6", "7a", "7b", "7c", "7d", "7e", "8a", "8b", "9a", "9b",
+        "9c", "10a", "sweep", "canary", "verdicts",
     ] {
-        let c = s.evaluation.get(id).unwrap_or_else(|| panic!("no case {id}\n{text}"));
+        let c = s
+            .evaluation
+            .get(id)
+            .unwrap_or_else(|| panic!("no case {id}\n{text}"));
         assert_eq!(c.outcome, Outcome::Pass, "case {id}: {}\n{text}", c.detail);
     }
     let n = &s.numbers;
     assert!(n.offsets_swept.unwrap_or(0) > 10, "{text}");
     assert_eq!(n.violations, Some(0), "{text}");
     assert_eq!(n.llsc_cas_insns, Some(4), "{text}");
-    assert!(n.syscall_path_insns.unwrap_or(0) > n.llsc_cas_insns.unwrap_or(0), "{text}");
-    assert!(text.trim_end().ends_with(&format!("{} passed, 0 failed, 2 skipped", s.passed())), "{text}");
+    assert!(
+        n.syscall_path_insns.unwrap_or(0) > n.llsc_cas_insns.unwrap_or(0),
+        "{text}"
+    );
+    assert!(
+        text.trim_end()
+            .ends_with(&format!("{} passed, 0 failed, 2 skipped", s.passed())),
+        "{text}"
+    );
 }
 
 #[test]
@@ -72,7 +84,9 @@ fn bug_pre2018_kernel_fails_case_5_or_7() {
     println!("{text}");
     let failed = failed_ids(&s);
     assert!(
-        failed.iter().any(|id| id == "5" || id == "5b" || id.starts_with('7')),
+        failed
+            .iter()
+            .any(|id| id == "5" || id == "5b" || id.starts_with('7')),
         "the pre-2018 body went unnoticed; failed: {failed:?}\n{text}"
     );
     assert!(!s.ok());
@@ -107,7 +121,11 @@ fn captured_logs_give_their_known_verdicts() {
         let cols: Vec<&str> = line.split('|').map(|c| c.trim()).collect();
         let file = cols[1].trim_matches('`');
         let verdict = cols[2];
-        let must_fail: Vec<&str> = cols[3].split(',').map(str::trim).filter(|s| !s.is_empty() && *s != "-").collect();
+        let must_fail: Vec<&str> = cols[3]
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty() && *s != "-")
+            .collect();
         let text = std::fs::read_to_string(logs_dir().join(file)).unwrap();
         let ev = report::evaluate(&report::parse(&text), &ctx);
         let rendered = report::render(&ev);
@@ -118,10 +136,20 @@ fn captured_logs_give_their_known_verdicts() {
         }
         for id in must_fail {
             let c = ev.get(id).unwrap_or_else(|| panic!("{file}: no case {id}"));
-            assert_eq!(c.outcome, Outcome::Fail, "{file}: case {id} should fail:\n{rendered}");
+            assert_eq!(
+                c.outcome,
+                Outcome::Fail,
+                "{file}: case {id} should fail:\n{rendered}"
+            );
         }
-        assert!(rendered.lines().last().unwrap().contains(" passed, "), "{rendered}");
+        assert!(
+            rendered.lines().last().unwrap().contains(" passed, "),
+            "{rendered}"
+        );
         checked += 1;
     }
-    assert!(checked >= 3, "tests/logs/README.md lists only {checked} logs");
+    assert!(
+        checked >= 3,
+        "tests/logs/README.md lists only {checked} logs"
+    );
 }

@@ -31,7 +31,9 @@ pub enum CaseKind {
     /// `CASE <id> EXPECT signal=... addr=... word=...`: printed before a call that must fault.
     Expect,
     /// `CASE <id> RETURNED <PASS|FAIL> ...`: a misaligned call that returned (unaligned cores).
-    Returned { ok: bool },
+    Returned {
+        ok: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -126,7 +128,14 @@ impl Report {
     }
 }
 
-const KEYWORDS: &[&str] = &["arc-kernel", "PROGRAM", "CASE", "TASK", "VERDICT", "SUMMARY"];
+const KEYWORDS: &[&str] = &[
+    "arc-kernel",
+    "PROGRAM",
+    "CASE",
+    "TASK",
+    "VERDICT",
+    "SUMMARY",
+];
 
 /// A number as the records write it: `0x...` hex or decimal (optionally negative).
 pub fn num(s: &str) -> Option<u32> {
@@ -151,7 +160,13 @@ fn kv_of(tokens: &[&str]) -> BTreeMap<String, String> {
 
 fn fmt_kv(kv: &BTreeMap<String, String>) -> String {
     kv.iter()
-        .map(|(k, v)| if v.is_empty() { k.clone() } else { format!("{k}={v}") })
+        .map(|(k, v)| {
+            if v.is_empty() {
+                k.clone()
+            } else {
+                format!("{k}={v}")
+            }
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -174,7 +189,11 @@ pub fn parse(text: &str) -> Report {
         let ok = match t[0] {
             "arc-kernel" => {
                 r.banner = Some(Banner {
-                    version: t.get(1).filter(|v| !v.contains('=')).unwrap_or(&"").to_string(),
+                    version: t
+                        .get(1)
+                        .filter(|v| !v.contains('='))
+                        .unwrap_or(&"")
+                        .to_string(),
                     fields: kv_of(&t[1..]),
                 });
                 true
@@ -424,8 +443,7 @@ fn hex(v: u32) -> String {
 }
 
 fn get_num(c: &CaseLine, k: &str) -> Result<u32, String> {
-    c.kv
-        .get(k)
+    c.kv.get(k)
         .and_then(|v| num(v))
         .ok_or_else(|| format!("CASE {} line {} has no numeric {k}=", c.id, c.line))
 }
@@ -433,7 +451,11 @@ fn get_num(c: &CaseLine, k: &str) -> Result<u32, String> {
 /// Checks a swap-type line (cases 1-5, 8 RETURNED): the host recomputes what
 /// arc_usr_cmpxchg must have done from before/exp/new and compares with
 /// ret/z/mem. `want_swap`: whether the case is about a swap (Some) or either.
-fn check_swap(c: &CaseLine, want_swap: Option<bool>, want_before: Option<u32>) -> Result<String, String> {
+fn check_swap(
+    c: &CaseLine,
+    want_swap: Option<bool>,
+    want_before: Option<u32>,
+) -> Result<String, String> {
     let before = get_num(c, "before")?;
     let exp = get_num(c, "exp")?;
     let new = get_num(c, "new")?;
@@ -444,17 +466,27 @@ fn check_swap(c: &CaseLine, want_swap: Option<bool>, want_before: Option<u32>) -
     let detail = format!("ret={} Z={z} mem={}", hex(ret), hex(mem));
     if let Some(w) = want_swap {
         if w != swap {
-            return Err(format!("{detail}: the program tested the wrong thing (before==exp is {swap})"));
+            return Err(format!(
+                "{detail}: the program tested the wrong thing (before==exp is {swap})"
+            ));
         }
     }
     if let Some(b) = want_before {
         if before != b {
-            return Err(format!("{detail}: before={} but this case needs {}", hex(before), hex(b)));
+            return Err(format!(
+                "{detail}: before={} but this case needs {}",
+                hex(before),
+                hex(b)
+            ));
         }
     }
     let mut errs = Vec::new();
     if ret != before {
-        errs.push(format!("returned {} instead of the old value {}", hex(ret), hex(before)));
+        errs.push(format!(
+            "returned {} instead of the old value {}",
+            hex(ret),
+            hex(before)
+        ));
     }
     if z != swap as u32 {
         errs.push(format!("Z={z}, want {}", swap as u32));
@@ -479,7 +511,10 @@ fn program_ended_as(p: &ProgramRun, want: &Expect) -> Result<(), String> {
         {
             Ok(())
         }
-        (Some(TaskEnd::Exit(n)), _) => Err(format!("program ended with exit={n}, want {}", want.to_report())),
+        (Some(TaskEnd::Exit(n)), _) => Err(format!(
+            "program ended with exit={n}, want {}",
+            want.to_report()
+        )),
         (Some(TaskEnd::Signal { sig, addr, .. }), _) => Err(format!(
             "program died of {sig} at {}, want {}",
             addr.map(hex).unwrap_or_else(|| "?".into()),
@@ -492,7 +527,10 @@ fn kernel_verdict_ok(p: &ProgramRun) -> Result<(), String> {
     match &p.verdict {
         None => Err("no kernel VERDICT line".into()),
         Some(v) if v.pass => Ok(()),
-        Some(v) => Err(format!("kernel VERDICT FAIL expect={} got={}", v.expect, v.got)),
+        Some(v) => Err(format!(
+            "kernel VERDICT FAIL expect={} got={}",
+            v.expect, v.got
+        )),
     }
 }
 
@@ -529,9 +567,17 @@ fn judge(id: &str, p: &ProgramRun, entry: &ManifestEntry, ctx: &Context) -> Resu
             let reload = get_num(c, "reload")?;
             let fresh = get_num(c, "fresh")?;
             let nb = get_num(c, "neighbour")?;
-            let d = format!("reload={} fresh={} neighbour={}", hex(reload), hex(fresh), hex(nb));
+            let d = format!(
+                "reload={} fresh={} neighbour={}",
+                hex(reload),
+                hex(fresh),
+                hex(nb)
+            );
             if reload != new {
-                return Err(format!("{d}: the swapped value was lost (want {})", hex(new)));
+                return Err(format!(
+                    "{d}: the swapped value was lost (want {})",
+                    hex(new)
+                ));
             }
             if fresh != 0 || nb != 0 {
                 return Err(format!("{d}: the zero page or the COW copy is corrupt"));
@@ -558,7 +604,9 @@ fn judge(id: &str, p: &ProgramRun, entry: &ManifestEntry, ctx: &Context) -> Resu
                 return Err(format!("{d}: lost {} increments", e as i64 - f as i64));
             }
             if s == 0 {
-                return Err(format!("{d}: the threads never interleaved, nothing was tested"));
+                return Err(format!(
+                    "{d}: the threads never interleaved, nothing was tested"
+                ));
             }
             exit_ok()?;
             Ok(d)
@@ -581,7 +629,9 @@ fn judge(id: &str, p: &ProgramRun, entry: &ManifestEntry, ctx: &Context) -> Resu
                 return Err(format!("{d}: mutual exclusion broken"));
             }
             if ct == 0 {
-                return Err(format!("{d}: the lock was never contended, nothing was tested"));
+                return Err(format!(
+                    "{d}: the lock was never contended, nothing was tested"
+                ));
             }
             exit_ok()?;
             Ok(d)
@@ -599,14 +649,20 @@ fn judge(id: &str, p: &ProgramRun, entry: &ManifestEntry, ctx: &Context) -> Resu
         }
         "10a" => {
             let c = pass_line(id)?;
-            let (f, e, l) = (get_num(c, "final")?, get_num(c, "expected")?, get_num(c, "lost")?);
+            let (f, e, l) = (
+                get_num(c, "final")?,
+                get_num(c, "expected")?,
+                get_num(c, "lost")?,
+            );
             let (t, i) = (get_num(c, "threads")?, get_num(c, "iters")?);
             let d = format!("final={f}/{e} lost={l}");
             if e != t * i || l != e.wrapping_sub(f) {
                 return Err(format!("{d}: inconsistent numbers"));
             }
             if l == 0 || l > e {
-                return Err(format!("{d}: no update was lost, so the suite cannot see a race"));
+                return Err(format!(
+                    "{d}: no update was lost, so the suite cannot see a race"
+                ));
             }
             exit_ok()?;
             Ok(d)
@@ -639,7 +695,9 @@ fn judge_signal(id: &str, p: &ProgramRun, ctx: &Context) -> Result<String, Strin
         let d = check_swap(r, Some(true), None)?;
         return match p.end().map(|t| &t.end) {
             Some(TaskEnd::Exit(0)) => Ok(format!("unaligned core: swapped, {d}")),
-            other => Err(format!("unaligned core: swapped, but the program ended {other:?}")),
+            other => Err(format!(
+                "unaligned core: swapped, but the program ended {other:?}"
+            )),
         };
     }
     if let Some(r) = p.case(id, |k| matches!(k, CaseKind::Returned { .. })) {
@@ -650,17 +708,29 @@ fn judge_signal(id: &str, p: &ProgramRun, ctx: &Context) -> Result<String, Strin
     if id == "7e" {
         match ctx.canary_addr {
             Some(a) if a != want_addr => {
-                return Err(format!("the program aimed at {}, but the canary is at {}", hex(want_addr), hex(a)))
+                return Err(format!(
+                    "the program aimed at {}, but the canary is at {}",
+                    hex(want_addr),
+                    hex(a)
+                ))
             }
             Some(_) => {}
-            None if want_addr < 0x6000_0000 => return Err(format!("{} is not a kernel address", hex(want_addr))),
+            None if want_addr < 0x6000_0000 => {
+                return Err(format!("{} is not a kernel address", hex(want_addr)))
+            }
             None => {}
         }
     }
     let want_word = e.kv.get("word").cloned().unwrap_or_default();
     let none_ok = e.kv.get("or").map(|v| v == "none").unwrap_or(false);
     let t = p.end().ok_or("no TASK line: the program never ended")?;
-    let TaskEnd::Signal { sig, addr, pc, word } = &t.end else {
+    let TaskEnd::Signal {
+        sig,
+        addr,
+        pc,
+        word,
+    } = &t.end
+    else {
         return Err(format!("no signal: the program exited ({:?})", t.end));
     };
     let word_s = word.map(hex).unwrap_or_else(|| "none".into());
@@ -678,12 +748,17 @@ fn judge_signal(id: &str, p: &ProgramRun, ctx: &Context) -> Result<String, Strin
     match want_word.as_str() {
         "none" => {
             if word.is_some() {
-                return Err(format!("{d}: the kernel reads a word at an address that has no mapping"));
+                return Err(format!(
+                    "{d}: the kernel reads a word at an address that has no mapping"
+                ));
             }
         }
         "any" => match (word, ctx.kernel_words.get(&want_addr)) {
             (Some(w), Some(k)) if w != k => {
-                return Err(format!("{d}: kernel memory changed, the image holds {}", hex(*k)));
+                return Err(format!(
+                    "{d}: kernel memory changed, the image holds {}",
+                    hex(*k)
+                ));
             }
             (Some(_), Some(_)) => d.push_str(" (= kernel image)"),
             _ => {}
@@ -710,7 +785,10 @@ pub fn evaluate(r: &Report, ctx: &Context) -> Evaluation {
         let run = r.program(&entry.name);
         for id in &entry.cases {
             let res = match run {
-                None => Err(format!("program {} never ran (no PROGRAM line)", entry.name)),
+                None => Err(format!(
+                    "program {} never ran (no PROGRAM line)",
+                    entry.name
+                )),
                 Some(p) => judge(id, p, entry, ctx),
             };
             match res {
@@ -721,7 +799,8 @@ pub fn evaluate(r: &Report, ctx: &Context) -> Evaluation {
         if let Some(p) = run {
             // The kernel's own verdict must agree with the manifest's expectation,
             // except where the host knows better (case 8 on unaligned cores).
-            let unaligned_override = ctx.unaligned && entry.cases.iter().all(|c| c.starts_with('8'));
+            let unaligned_override =
+                ctx.unaligned && entry.cases.iter().all(|c| c.starts_with('8'));
             if p.expect != entry.expect.to_report() {
                 verdict_problems.push(format!(
                     "{}: kernel expects {}, manifest {}",
@@ -749,7 +828,10 @@ pub fn evaluate(r: &Report, ctx: &Context) -> Evaluation {
         }
     }
     for c in &r.orphan_cases {
-        verdict_problems.push(format!("CASE {} on line {} outside any PROGRAM", c.id, c.line));
+        verdict_problems.push(format!(
+            "CASE {} on line {} outside any PROGRAM",
+            c.id, c.line
+        ));
     }
     for p in &r.programs {
         if !ctx.manifest.iter().any(|e| e.name == p.name) {
@@ -758,15 +840,31 @@ pub fn evaluate(r: &Report, ctx: &Context) -> Evaluation {
     }
     match &r.summary {
         None => {
-            ev.push("canary", "kernel", Outcome::Fail, "no SUMMARY line: the run did not finish");
+            ev.push(
+                "canary",
+                "kernel",
+                Outcome::Fail,
+                "no SUMMARY line: the run did not finish",
+            );
             verdict_problems.push("no SUMMARY line".into());
         }
         Some(s) => {
-            let o = if s.canary == "ok" { Outcome::Pass } else { Outcome::Fail };
+            let o = if s.canary == "ok" {
+                Outcome::Pass
+            } else {
+                Outcome::Fail
+            };
             ev.push("canary", "kernel", o, format!("canary={}", s.canary));
             let verdicts = r.programs.iter().filter(|p| p.verdict.is_some()).count() as u32;
-            let kpass = r.programs.iter().filter(|p| p.verdict.as_ref().is_some_and(|v| v.pass)).count() as u32;
-            if s.programs != ctx.manifest.len() as u32 || s.programs != verdicts || s.passed != kpass {
+            let kpass = r
+                .programs
+                .iter()
+                .filter(|p| p.verdict.as_ref().is_some_and(|v| v.pass))
+                .count() as u32;
+            if s.programs != ctx.manifest.len() as u32
+                || s.programs != verdicts
+                || s.passed != kpass
+            {
                 verdict_problems.push(format!(
                     "SUMMARY programs={} passed={} failed={} but the log has {} VERDICTs ({} PASS) for {} programs",
                     s.programs,
@@ -788,19 +886,45 @@ pub fn evaluate(r: &Report, ctx: &Context) -> Evaluation {
             "verdicts",
             "kernel",
             Outcome::Pass,
-            format!("SUMMARY programs={} passed={} failed={}", s.programs, s.passed, s.failed),
+            format!(
+                "SUMMARY programs={} passed={} failed={}",
+                s.programs, s.passed, s.failed
+            ),
         );
     } else {
-        ev.push("verdicts", "kernel", Outcome::Fail, verdict_problems.join("; "));
+        ev.push(
+            "verdicts",
+            "kernel",
+            Outcome::Fail,
+            verdict_problems.join("; "),
+        );
     }
     ev
 }
 
 /// The table users read: case, result, program, detail; then the closing line.
 pub fn render(ev: &Evaluation) -> String {
-    let w_id = ev.cases.iter().map(|c| c.id.len()).max().unwrap_or(4).max(4);
-    let w_title = ev.cases.iter().map(|c| c.title.len()).max().unwrap_or(4).max(4);
-    let w_prog = ev.cases.iter().map(|c| c.program.len()).max().unwrap_or(7).max(7);
+    let w_id = ev
+        .cases
+        .iter()
+        .map(|c| c.id.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let w_title = ev
+        .cases
+        .iter()
+        .map(|c| c.title.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let w_prog = ev
+        .cases
+        .iter()
+        .map(|c| c.program.len())
+        .max()
+        .unwrap_or(7)
+        .max(7);
     let mut s = format!(
         "{:<w_id$}  {:<w_title$}  {:<6}  {:<w_prog$}  detail\n",
         "case", "what", "result", "program"
@@ -850,12 +974,15 @@ mod tests {
         assert_eq!(r.banner.as_ref().unwrap().fields["board"], "sim");
         assert_eq!(r.programs.len(), 2);
         assert_eq!(r.programs[0].cases[0].kv["ret"], "0x5");
-        assert_eq!(r.programs[1].end().unwrap().end, TaskEnd::Signal {
-            sig: "SIGSEGV".into(),
-            addr: Some(0),
-            pc: Some(0x10088),
-            word: None
-        });
+        assert_eq!(
+            r.programs[1].end().unwrap().end,
+            TaskEnd::Signal {
+                sig: "SIGSEGV".into(),
+                addr: Some(0),
+                pc: Some(0x10088),
+                word: None
+            }
+        );
         assert!(r.programs[1].verdict.as_ref().unwrap().pass);
         assert_eq!(r.summary.as_ref().unwrap().canary, "ok");
         assert!(r.malformed.is_empty(), "{:?}", r.malformed);
@@ -895,7 +1022,12 @@ mod tests {
             "VERDICT p PASS expect=exit:0 got=exit:0",
         );
         let ev = evaluate(&parse(&good), &c);
-        assert_eq!(ev.get("1").unwrap().outcome, Outcome::Pass, "{}", render(&ev));
+        assert_eq!(
+            ev.get("1").unwrap().outcome,
+            Outcome::Pass,
+            "{}",
+            render(&ev)
+        );
         assert_eq!(ev.failed(), 0, "{}", render(&ev));
         // The program claims PASS but the memory shows the lost write.
         let lying = good.replace("mem=0x7", "mem=0x5");
@@ -909,7 +1041,10 @@ mod tests {
         let ev = evaluate(&parse(&good.replace("exp=0x5", "exp=0x6")), &c);
         assert_eq!(ev.get("1").unwrap().outcome, Outcome::Fail);
         // Kernel verdict disagreeing fails the case too.
-        let ev = evaluate(&parse(&good.replace("TASK 2 p exit=0", "TASK 2 p exit=1")), &c);
+        let ev = evaluate(
+            &parse(&good.replace("TASK 2 p exit=0", "TASK 2 p exit=1")),
+            &c,
+        );
         assert_eq!(ev.get("1").unwrap().outcome, Outcome::Fail);
         assert_eq!(ev.get("verdicts").unwrap().outcome, Outcome::Fail);
     }
@@ -924,7 +1059,11 @@ mod tests {
         );
         let ev = evaluate(&parse(&log), &c);
         assert_eq!(ev.get("2").unwrap().outcome, Outcome::Fail);
-        assert!(ev.closing_line().starts_with("3 passed, 1 failed"), "{}", ev.closing_line());
+        assert!(
+            ev.closing_line().starts_with("3 passed, 1 failed"),
+            "{}",
+            ev.closing_line()
+        );
         let ev = evaluate(&parse(""), &c);
         assert_eq!(ev.passed(), 0);
         assert_eq!(ev.failed(), 4);
@@ -944,7 +1083,12 @@ mod tests {
     fn signal_cases_match_kernel_task_line() {
         let c = ctx(vec![entry("ro", Expect::Signal(11), &["6"])]);
         let ev = evaluate(&parse(&sig_log("0x66", "0x00000066", "0x20000000")), &c);
-        assert_eq!(ev.get("6").unwrap().outcome, Outcome::Pass, "{}", render(&ev));
+        assert_eq!(
+            ev.get("6").unwrap().outcome,
+            Outcome::Pass,
+            "{}",
+            render(&ev)
+        );
         // Memory changed although the call was refused.
         let ev = evaluate(&parse(&sig_log("0x66", "0x00000067", "0x20000000")), &c);
         assert_eq!(ev.get("6").unwrap().outcome, Outcome::Fail);
@@ -971,15 +1115,27 @@ mod tests {
                    TASK 4 k signal=SIGSEGV addr=0x80000000 pc=0x10080 word=0x7c7c7c7c\n\
                    VERDICT k PASS expect=signal:SIGSEGV got=signal:SIGSEGV\n\
                    SUMMARY programs=1 passed=1 failed=0 canary=ok\n";
-        assert_eq!(evaluate(&parse(log), &c0).get("7c").unwrap().outcome, Outcome::Pass);
+        assert_eq!(
+            evaluate(&parse(log), &c0).get("7c").unwrap().outcome,
+            Outcome::Pass
+        );
         let mut c = c0.clone();
         c.kernel_words.insert(0x8000_0000, 0x8000_0400);
-        assert_eq!(evaluate(&parse(log), &c).get("7c").unwrap().outcome, Outcome::Fail);
+        assert_eq!(
+            evaluate(&parse(log), &c).get("7c").unwrap().outcome,
+            Outcome::Fail
+        );
         let log2 = log.replace("word=0x7c7c7c7c", "word=0x80000400");
-        assert_eq!(evaluate(&parse(&log2), &c).get("7c").unwrap().outcome, Outcome::Pass);
+        assert_eq!(
+            evaluate(&parse(&log2), &c).get("7c").unwrap().outcome,
+            Outcome::Pass
+        );
         // A broken canary fails its own row.
         let log3 = log2.replace("canary=ok", "canary=BROKEN");
-        assert_eq!(evaluate(&parse(&log3), &c).get("canary").unwrap().outcome, Outcome::Fail);
+        assert_eq!(
+            evaluate(&parse(&log3), &c).get("canary").unwrap().outcome,
+            Outcome::Fail
+        );
     }
 
     #[test]
@@ -992,12 +1148,25 @@ mod tests {
             VERDICT m FAIL expect=signal:SIGSEGV got=exit:0\n\
             SUMMARY programs=1 passed=0 failed=1 canary=ok\n";
         let mut c = ctx(e.clone());
-        assert_eq!(evaluate(&parse(returned), &c).get("8b").unwrap().outcome, Outcome::Fail);
+        assert_eq!(
+            evaluate(&parse(returned), &c).get("8b").unwrap().outcome,
+            Outcome::Fail
+        );
         c.unaligned = true;
         let ev = evaluate(&parse(returned), &c);
-        assert_eq!(ev.get("8b").unwrap().outcome, Outcome::Pass, "{}", render(&ev));
+        assert_eq!(
+            ev.get("8b").unwrap().outcome,
+            Outcome::Pass,
+            "{}",
+            render(&ev)
+        );
         // The kernel's VERDICT FAIL is expected there: its table cannot know the core.
-        assert_eq!(ev.get("verdicts").unwrap().outcome, Outcome::Pass, "{}", render(&ev));
+        assert_eq!(
+            ev.get("verdicts").unwrap().outcome,
+            Outcome::Pass,
+            "{}",
+            render(&ev)
+        );
         let faulted = "PROGRAM m pid=4 expect=signal:SIGSEGV\n\
             CASE 8b EXPECT signal=SIGSEGV addr=0x20000041 word=0xb4b3b2b1 or=none unaligned=returns\n\
             TASK 4 m signal=SIGSEGV addr=0x20000041 pc=0x10080 word=none\n\
@@ -1005,7 +1174,12 @@ mod tests {
             SUMMARY programs=1 passed=1 failed=0 canary=ok\n";
         let c = ctx(e);
         let ev = evaluate(&parse(faulted), &c);
-        assert_eq!(ev.get("8b").unwrap().outcome, Outcome::Pass, "{}", render(&ev));
+        assert_eq!(
+            ev.get("8b").unwrap().outcome,
+            Outcome::Pass,
+            "{}",
+            render(&ev)
+        );
         assert!(ev.get("8b").unwrap().detail.contains("unverified"));
     }
 
@@ -1015,11 +1189,23 @@ mod tests {
         let mk = |l: &str| {
             format!("PROGRAM c pid=2 expect=exit:0\n{l}\nTASK 2 c exit=0\nVERDICT c PASS expect=exit:0 got=exit:0\n{OK_TAIL}")
         };
-        let ok = mk("CASE 9a PASS final=8000 expected=8000 threads=4 iters=2000 switches=30 retries=5");
-        assert_eq!(evaluate(&parse(&ok), &c).get("9a").unwrap().outcome, Outcome::Pass);
-        let lost = mk("CASE 9a PASS final=7990 expected=8000 threads=4 iters=2000 switches=30 retries=5");
-        assert_eq!(evaluate(&parse(&lost), &c).get("9a").unwrap().outcome, Outcome::Fail);
-        let idle = mk("CASE 9a PASS final=8000 expected=8000 threads=4 iters=2000 switches=0 retries=0");
-        assert_eq!(evaluate(&parse(&idle), &c).get("9a").unwrap().outcome, Outcome::Fail);
+        let ok =
+            mk("CASE 9a PASS final=8000 expected=8000 threads=4 iters=2000 switches=30 retries=5");
+        assert_eq!(
+            evaluate(&parse(&ok), &c).get("9a").unwrap().outcome,
+            Outcome::Pass
+        );
+        let lost =
+            mk("CASE 9a PASS final=7990 expected=8000 threads=4 iters=2000 switches=30 retries=5");
+        assert_eq!(
+            evaluate(&parse(&lost), &c).get("9a").unwrap().outcome,
+            Outcome::Fail
+        );
+        let idle =
+            mk("CASE 9a PASS final=8000 expected=8000 threads=4 iters=2000 switches=0 retries=0");
+        assert_eq!(
+            evaluate(&parse(&idle), &c).get("9a").unwrap().outcome,
+            Outcome::Fail
+        );
     }
 }

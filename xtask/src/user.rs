@@ -108,7 +108,8 @@ pub fn parse_manifest(text: &str) -> Result<Vec<ManifestEntry>> {
         if f.len() != 5 {
             return Err(bad("want 5 columns: name source defines expect cases"));
         }
-        let expect = Expect::parse(f[3]).ok_or_else(|| bad("expect must be exit:N or signal:SIGxxx"))?;
+        let expect =
+            Expect::parse(f[3]).ok_or_else(|| bad("expect must be exit:N or signal:SIGxxx"))?;
         let defines = if f[2] == "-" {
             Vec::new()
         } else {
@@ -181,9 +182,16 @@ fn run_tool(cmd: &mut Command, what: &str) -> Result<String> {
     // GCC 12 says `-mno-atomic` is ignored for HS cores; that is known (see
     // shared/arc/facts.md) and is why we check the disassembly instead.
     let noise = |l: &str| l.contains("unset option") && l.contains("atomic");
-    let stderr: String = stderr.lines().filter(|l| !noise(l)).collect::<Vec<_>>().join("\n");
+    let stderr: String = stderr
+        .lines()
+        .filter(|l| !noise(l))
+        .collect::<Vec<_>>()
+        .join("\n");
     if !out.status.success() {
-        return Err(Error::new("user", format!("{what} failed ({}):\n{stderr}", out.status)));
+        return Err(Error::new(
+            "user",
+            format!("{what} failed ({}):\n{stderr}", out.status),
+        ));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
@@ -208,9 +216,16 @@ pub fn llsc_lines(disasm: &str) -> Vec<String> {
 /// Disassembles `elf` with `objdump -d` into `disasm_out` and fails if any
 /// LLOCK/SCOND instruction is present.
 pub fn check_no_llsc(elf: &Path, disasm_out: &Path) -> Result<()> {
-    let dis = run_tool(Command::new(objdump()).arg("-d").arg(elf), "arc-linux-gnu-objdump -d")?;
-    std::fs::write(disasm_out, &dis)
-        .map_err(|e| Error::new("user", format!("cannot write {}: {e}", disasm_out.display())))?;
+    let dis = run_tool(
+        Command::new(objdump()).arg("-d").arg(elf),
+        "arc-linux-gnu-objdump -d",
+    )?;
+    std::fs::write(disasm_out, &dis).map_err(|e| {
+        Error::new(
+            "user",
+            format!("cannot write {}: {e}", disasm_out.display()),
+        )
+    })?;
     let bad = llsc_lines(&dis);
     if !bad.is_empty() {
         return Err(Error::new(
@@ -225,7 +240,10 @@ pub fn check_no_llsc(elf: &Path, disasm_out: &Path) -> Result<()> {
     if !dis.contains("trap_s") {
         return Err(Error::new(
             "user",
-            format!("{}: objdump shows no trap_s at all; is this a user program?", elf.display()),
+            format!(
+                "{}: objdump shows no trap_s at all; is this a user program?",
+                elf.display()
+            ),
         ));
     }
     Ok(())
@@ -290,7 +308,11 @@ pub fn build_user_programs(out_dir: &Path) -> Result<Vec<UserProgram>> {
                             for d in &e.defines {
                                 c.arg(format!("-D{d}"));
                             }
-                            c.arg("-Wl,--build-id=none").arg("-T").arg(link).args(rt_objs).arg(udir.join("programs").join(&e.source));
+                            c.arg("-Wl,--build-id=none")
+                                .arg("-T")
+                                .arg(link)
+                                .args(rt_objs)
+                                .arg(udir.join("programs").join(&e.source));
                             c.arg("-lgcc").arg("-o").arg(&fresh);
                             run_tool(&mut c, &format!("{} (program {})", cc(), e.name))?;
                             check_no_llsc(&fresh, &out_dir.join(format!("{}.dis", e.name)))?;
@@ -305,7 +327,10 @@ pub fn build_user_programs(out_dir: &Path) -> Result<Vec<UserProgram>> {
                 })
             })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().expect("user build thread")).collect()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("user build thread"))
+            .collect()
     });
     results.into_iter().collect()
 }
@@ -320,7 +345,11 @@ pub fn build_llsc_baseline(out_dir: &Path, ram_base: u32) -> Result<PathBuf> {
     let elf = out_dir.join("llsc_loop.elf");
     let mut c = Command::new(cc());
     c.args(["-mcpu=hs38", "-nostdlib", "-static", "-fno-pic"]);
-    c.args(["-Wl,-N", "-Wl,--build-id=none", "-Wl,--no-warn-rwx-segments"]);
+    c.args([
+        "-Wl,-N",
+        "-Wl,--build-id=none",
+        "-Wl,--no-warn-rwx-segments",
+    ]);
     c.arg(format!("-Wl,-Ttext={ram_base:#x}"))
         .arg("-Wl,-e,_start")
         .arg(user_dir().join("baseline").join("llsc_loop.S"))
@@ -338,8 +367,14 @@ mod tests {
     fn manifest_parses_and_names_cases() {
         let m = manifest().unwrap();
         assert!(m.len() >= 10);
-        let all: Vec<&str> = m.iter().flat_map(|e| e.cases.iter().map(String::as_str)).collect();
-        for id in ["1", "2", "3", "4", "5", "6", "7a", "7b", "7c", "7d", "7e", "8a", "8b", "9a", "9b", "10a"] {
+        let all: Vec<&str> = m
+            .iter()
+            .flat_map(|e| e.cases.iter().map(String::as_str))
+            .collect();
+        for id in [
+            "1", "2", "3", "4", "5", "6", "7a", "7b", "7c", "7d", "7e", "8a", "8b", "9a", "9b",
+            "10a",
+        ] {
             assert!(all.contains(&id), "case {id} is in no program");
         }
     }
@@ -356,7 +391,12 @@ mod tests {
 
     #[test]
     fn expect_round_trip() {
-        for e in [Expect::Exit(0), Expect::Exit(3), Expect::Signal(11), Expect::Signal(7)] {
+        for e in [
+            Expect::Exit(0),
+            Expect::Exit(3),
+            Expect::Signal(11),
+            Expect::Signal(7),
+        ] {
             assert_eq!(Expect::parse(&e.to_report()), Some(e));
         }
         assert_eq!(Expect::parse("signal:SIGSEGV"), Some(Expect::Signal(11)));

@@ -153,11 +153,14 @@ pub fn elf_word(elf: &[u8], addr: u32) -> Option<u32> {
 pub fn elf_symbol(elf: &[u8], name: &str) -> Option<u32> {
     use object::{Object, ObjectSymbol};
     let f = object::File::parse(elf).ok()?;
-    f.symbols().find(|s| s.name() == Ok(name)).map(|s| s.address() as u32)
+    f.symbols()
+        .find(|s| s.name() == Ok(name))
+        .map(|s| s.address() as u32)
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| Error::new("validate", format!("cannot read {}: {e}", path.display())))
+    std::fs::read(path)
+        .map_err(|e| Error::new("validate", format!("cannot read {}: {e}", path.display())))
 }
 
 fn bar(opts: &ValidateOptions, len: u64, msg: &str) -> ProgressBar {
@@ -185,7 +188,8 @@ pub fn validate(opts: &ValidateOptions) -> Result<Summary> {
         None => Runner::for_board(&board)?,
     };
     let mut notes = Vec::new();
-    let steps = 2 + u64::from(runner == Runner::Sim) * (u64::from(opts.sweep) + 2 * u64::from(opts.controls) + 1);
+    let steps = 2 + u64::from(runner == Runner::Sim)
+        * (u64::from(opts.sweep) + 2 * u64::from(opts.controls) + 1);
     let main_bar = bar(opts, steps, "validate");
 
     main_bar.set_message("build kernel");
@@ -204,7 +208,11 @@ pub fn validate(opts: &ValidateOptions) -> Result<Summary> {
         runner,
         &built.elf,
         &RunOptions {
-            max_insns: if opts.max_insns == 0 { 2_000_000_000 } else { opts.max_insns },
+            max_insns: if opts.max_insns == 0 {
+                2_000_000_000
+            } else {
+                opts.max_insns
+            },
             ..RunOptions::default()
         },
     )?;
@@ -228,7 +236,10 @@ pub fn validate(opts: &ValidateOptions) -> Result<Summary> {
     let parsed = report::parse(&outcome.console);
     let mut ev = report::evaluate(&parsed, &ctx);
     if parsed.programs.is_empty() {
-        notes.push(format!("the run ended ({}) before any program started", outcome.ended));
+        notes.push(format!(
+            "the run ended ({}) before any program started",
+            outcome.ended
+        ));
     }
 
     let mut numbers = Numbers {
@@ -248,10 +259,19 @@ pub fn validate(opts: &ValidateOptions) -> Result<Summary> {
                     numbers.violations = Some(s.violations.len() as u64);
                     numbers.syscall_path_insns = Some(s.path_insns);
                     numbers.sweep_mode = Some(s.mode.to_string());
-                    let o = if s.violations.is_empty() && s.offsets > 0 { Outcome::Pass } else { Outcome::Fail };
+                    let o = if s.violations.is_empty() && s.offsets > 0 {
+                        Outcome::Pass
+                    } else {
+                        Outcome::Fail
+                    };
                     ev.push("sweep", "sweep", o, s.describe());
                 }
-                Err(e) => ev.push("sweep", "sweep", Outcome::Fail, format!("could not sweep: {e}")),
+                Err(e) => ev.push(
+                    "sweep",
+                    "sweep",
+                    Outcome::Fail,
+                    format!("could not sweep: {e}"),
+                ),
             }
             numbers.sweep_wall_s = Some(t.elapsed().as_secs_f64());
             main_bar.inc(1);
@@ -272,15 +292,43 @@ pub fn validate(opts: &ValidateOptions) -> Result<Summary> {
             controls(opts, &board, &ctx, &mut ev, &mut numbers, &main_bar);
             numbers.controls_wall_s = Some(t.elapsed().as_secs_f64());
         } else {
-            ev.push("10b", "kernel+bug-pre2018", Outcome::Skip, "disabled (--no-controls)");
-            ev.push("10c", "kernel+bug-no-preempt", Outcome::Skip, "disabled (--no-controls)");
+            ev.push(
+                "10b",
+                "kernel+bug-pre2018",
+                Outcome::Skip,
+                "disabled (--no-controls)",
+            );
+            ev.push(
+                "10c",
+                "kernel+bug-no-preempt",
+                Outcome::Skip,
+                "disabled (--no-controls)",
+            );
         }
     } else {
-        ev.push("sweep", "sweep", Outcome::Skip, "simulator only: needs exact interrupt injection");
-        ev.push("10b", "kernel+bug-pre2018", Outcome::Skip, "negative controls run on the simulator");
-        ev.push("10c", "kernel+bug-no-preempt", Outcome::Skip, "negative controls run on the simulator");
+        ev.push(
+            "sweep",
+            "sweep",
+            Outcome::Skip,
+            "simulator only: needs exact interrupt injection",
+        );
+        ev.push(
+            "10b",
+            "kernel+bug-pre2018",
+            Outcome::Skip,
+            "negative controls run on the simulator",
+        );
+        ev.push(
+            "10c",
+            "kernel+bug-no-preempt",
+            Outcome::Skip,
+            "negative controls run on the simulator",
+        );
         if runner == Runner::Qemu {
-            notes.push("QEMU's archs always has LLOCK/SCOND; the syscall path is exercised all the same".into());
+            notes.push(
+                "QEMU's archs always has LLOCK/SCOND; the syscall path is exercised all the same"
+                    .into(),
+            );
         }
     }
     main_bar.finish_and_clear();
@@ -307,7 +355,11 @@ pub fn validate(opts: &ValidateOptions) -> Result<Summary> {
 
 /// Which cases each historical bug must break.
 const CONTROLS: &[(&str, &str, &[&str])] = &[
-    ("10b", "bug-pre2018", &["5", "5b", "6", "7a", "7b", "7c", "7d", "7e"]),
+    (
+        "10b",
+        "bug-pre2018",
+        &["5", "5b", "6", "7a", "7b", "7c", "7d", "7e"],
+    ),
     ("10c", "bug-no-preempt", &["9a", "9b", "9c"]),
 ];
 
@@ -330,14 +382,29 @@ fn controls(
                 let failed: Vec<&str> = cev
                     .cases
                     .iter()
-                    .filter(|c| c.outcome == Outcome::Fail && !["canary", "verdicts"].contains(&c.id.as_str()))
+                    .filter(|c| {
+                        c.outcome == Outcome::Fail
+                            && !["canary", "verdicts"].contains(&c.id.as_str())
+                    })
                     .map(|c| c.id.as_str())
                     .collect();
-                let hit: Vec<&str> = failed.iter().copied().filter(|c| must_fail.contains(c)).collect();
-                let other: Vec<&str> = failed.iter().copied().filter(|c| !must_fail.contains(c)).collect();
+                let hit: Vec<&str> = failed
+                    .iter()
+                    .copied()
+                    .filter(|c| must_fail.contains(c))
+                    .collect();
+                let other: Vec<&str> = failed
+                    .iter()
+                    .copied()
+                    .filter(|c| !must_fail.contains(c))
+                    .collect();
                 let mut d = format!(
                     "fails {} (must fail one of {})",
-                    if hit.is_empty() { "none".to_string() } else { hit.join(",") },
+                    if hit.is_empty() {
+                        "none".to_string()
+                    } else {
+                        hit.join(",")
+                    },
                     must_fail.join(",")
                 );
                 if !other.is_empty() {
@@ -345,7 +412,11 @@ fn controls(
                 }
                 let mut caught = !hit.is_empty();
                 if let Some(s) = sweep {
-                    d.push_str(&format!("; sweep: {} violations in {} offsets", s.violations.len(), s.offsets));
+                    d.push_str(&format!(
+                        "; sweep: {} violations in {} offsets",
+                        s.violations.len(),
+                        s.offsets
+                    ));
                     numbers.no_preempt_violations = Some(s.violations.len() as u64);
                     caught |= !s.violations.is_empty();
                 }
@@ -380,7 +451,9 @@ fn control_run(
     let cev = report::evaluate(&report::parse(&outcome.console), ctx);
     let sweep = if feature == "bug-no-preempt" && opts.sweep {
         let kernel = read(&built.elf)?;
-        let user = crate::build::output_dir(&bopts).join("user").join("sweep.elf");
+        let user = crate::build::output_dir(&bopts)
+            .join("user")
+            .join("sweep.elf");
         Some(sweep(board, &kernel, &user, opts)?)
     } else {
         None
@@ -422,7 +495,10 @@ impl SweepResult {
             self.mode
         );
         if self.natural_irqs_in_path > 0 {
-            s.push_str(&format!("; {} timer tick(s) fell inside the measured path", self.natural_irqs_in_path));
+            s.push_str(&format!(
+                "; {} timer tick(s) fell inside the measured path",
+                self.natural_irqs_in_path
+            ));
         }
         if let Some((k, why)) = self.violations.first() {
             s.push_str(&format!("; first at offset {k}: {why}"));
@@ -459,11 +535,17 @@ fn run_to(
                 return Ok(());
             }
             if let Some(stop) = stopped(m.run(1)) {
-                return Err(Error::new("sweep", format!("the run ended ({stop}) before the marked syscall")));
+                return Err(Error::new(
+                    "sweep",
+                    format!("the run ended ({stop}) before the marked syscall"),
+                ));
             }
         } else {
             if let Some(stop) = stopped(m.run(1000)) {
-                return Err(Error::new("sweep", format!("the run ended ({stop}) before the sweep program")));
+                return Err(Error::new(
+                    "sweep",
+                    format!("the run ended ({stop}) before the sweep program"),
+                ));
             }
         }
         console.push_str(&String::from_utf8_lossy(&m.take_console()));
@@ -477,7 +559,10 @@ fn run_to(
             ));
         }
     }
-    Err(Error::new("sweep", format!("marked syscall not reached within {budget} cycles")))
+    Err(Error::new(
+        "sweep",
+        format!("marked syscall not reached within {budget} cycles"),
+    ))
 }
 
 fn stopped(s: Stop) -> Option<String> {
@@ -504,7 +589,9 @@ fn finish_offset(m: &mut Machine, budget: u64) -> std::result::Result<(), String
             };
         }
         if let Some(s) = stopped(stop) {
-            return Err(format!("run ended ({s}) before the sweep program's VERDICT"));
+            return Err(format!(
+                "run ended ({s}) before the sweep program's VERDICT"
+            ));
         }
     }
     Err(format!("no VERDICT within {budget} cycles (hang?)"))
@@ -514,14 +601,25 @@ fn finish_offset(m: &mut Machine, budget: u64) -> std::result::Result<(), String
 /// measures the syscall path (cycles until user mode resumes after it), then
 /// for every offset k in 0..=path re-runs from that point with timer0 raised
 /// at trap + k and checks the program's atomicity verdict.
-pub fn sweep(board: &Board, kernel: &[u8], sweep_elf: &Path, opts: &ValidateOptions) -> Result<SweepResult> {
+pub fn sweep(
+    board: &Board,
+    kernel: &[u8],
+    sweep_elf: &Path,
+    opts: &ValidateOptions,
+) -> Result<SweepResult> {
     let user = read(sweep_elf)?;
-    let trap_pc = elf_symbol(&user, "sweep_trap")
-        .ok_or_else(|| Error::new("sweep", format!("{} has no sweep_trap symbol", sweep_elf.display())))?;
+    let trap_pc = elf_symbol(&user, "sweep_trap").ok_or_else(|| {
+        Error::new(
+            "sweep",
+            format!("{} has no sweep_trap symbol", sweep_elf.display()),
+        )
+    })?;
     let mut m = fresh_machine(board, kernel)?;
     let mut console = String::new();
     let t_reach = Instant::now();
-    run_to(&mut m, &mut console, "PROGRAM sweep ", 500_000_000, |m| is_marker(m, trap_pc))?;
+    run_to(&mut m, &mut console, "PROGRAM sweep ", 500_000_000, |m| {
+        is_marker(m, trap_pc)
+    })?;
     let step_wall = t_reach.elapsed();
     let trap_at = m.insns();
 
@@ -551,25 +649,37 @@ pub fn sweep(board: &Board, kernel: &[u8], sweep_elf: &Path, opts: &ValidateOpti
     let irqs_before = m.stats().interrupts;
     let path = loop {
         if let Some(s) = stopped(m.run(1)) {
-            return Err(Error::new("sweep", format!("the run ended ({s}) inside the syscall")));
+            return Err(Error::new(
+                "sweep",
+                format!("the run ended ({s}) inside the syscall"),
+            ));
         }
         let path = m.insns() - trap_at;
         if m.pc() == trap_pc + 2 && m.status32() & STATUS32_U != 0 {
             break path;
         }
         if path > 200_000 {
-            return Err(Error::new("sweep", "the marked syscall did not return within 200000 cycles"));
+            return Err(Error::new(
+                "sweep",
+                "the marked syscall did not return within 200000 cycles",
+            ));
         }
     };
     let natural = m.stats().interrupts - irqs_before;
     // The undisturbed run must itself pass.
     if let Err(why) = finish_offset(&mut m, 50_000_000) {
-        return Err(Error::new("sweep", format!("the undisturbed run already fails: {why}")));
+        return Err(Error::new(
+            "sweep",
+            format!("the undisturbed run already fails: {why}"),
+        ));
     }
 
     let offsets: Vec<u64> = (0..=path).collect();
     let pb = bar(opts, offsets.len() as u64, "sweep offsets");
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(4);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(4);
     let violations: Vec<(u64, String)> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|i| {
@@ -605,7 +715,10 @@ pub fn sweep(board: &Board, kernel: &[u8], sweep_elf: &Path, opts: &ValidateOpti
                 })
             })
             .collect();
-        let mut v: Vec<(u64, String)> = handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect();
+        let mut v: Vec<(u64, String)> = handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect();
         v.sort();
         v
     });
@@ -628,7 +741,8 @@ pub fn llsc_baseline(board: &Board, out_dir: &Path) -> Result<(u64, f64)> {
     let elf_path = crate::user::build_llsc_baseline(out_dir, board.memory.ram_base)?;
     let elf = read(&elf_path)?;
     let sym = |n: &str| {
-        elf_symbol(&elf, n).ok_or_else(|| Error::new("baseline", format!("llsc_loop.elf has no {n}")))
+        elf_symbol(&elf, n)
+            .ok_or_else(|| Error::new("baseline", format!("llsc_loop.elf has no {n}")))
     };
     let (start, cas, cas_end, end) = (
         sym("llsc_loop_start")?,
@@ -647,7 +761,10 @@ pub fn llsc_baseline(board: &Board, out_dir: &Path) -> Result<(u64, f64)> {
                 return Ok(m.insns());
             }
             if let Some(s) = stopped(m.run(1)) {
-                return Err(Error::new("baseline", format!("ended ({s}) before pc {pc:#x}")));
+                return Err(Error::new(
+                    "baseline",
+                    format!("ended ({s}) before pc {pc:#x}"),
+                ));
             }
         }
         Err(Error::new("baseline", format!("pc {pc:#x} never reached")))
@@ -659,7 +776,10 @@ pub fn llsc_baseline(board: &Board, out_dir: &Path) -> Result<(u64, f64)> {
     match m.run(1000) {
         Stop::Exit(0) => {}
         other => {
-            return Err(Error::new("baseline", format!("the LL/SC loop ended with {other:?}, not exit 0")));
+            return Err(Error::new(
+                "baseline",
+                format!("the LL/SC loop ended with {other:?}, not exit 0"),
+            ));
         }
     }
     let iters = 1000.0;
@@ -687,7 +807,10 @@ pub fn render_summary(s: &Summary) -> String {
     }
     let n = &s.numbers;
     out.push_str("\nnumbers\n");
-    out.push_str(&format!("  suite wall time        {:.2} s (boot + all programs)\n", n.suite_wall_s));
+    out.push_str(&format!(
+        "  suite wall time        {:.2} s (boot + all programs)\n",
+        n.suite_wall_s
+    ));
     if let Some(i) = n.sim_insns {
         out.push_str(&format!("  simulated cycles       {i}\n"));
     }
@@ -702,18 +825,30 @@ pub fn render_summary(s: &Summary) -> String {
         out.push_str(&format!("  bug-no-preempt sweep   {v} violations\n"));
     }
     if let Some(p) = n.syscall_path_insns {
-        out.push_str(&format!("  cmpxchg syscall        {p} cycles trap_s -> user (successful swap, warm TLB)\n"));
+        out.push_str(&format!(
+            "  cmpxchg syscall        {p} cycles trap_s -> user (successful swap, warm TLB)\n"
+        ));
     }
     if let (Some(c), Some(i)) = (n.llsc_cas_insns, n.llsc_insns_per_increment) {
-        out.push_str(&format!("  LL/SC lower bound      {c} instructions per successful CAS ({i:.1} per increment)\n"));
+        out.push_str(&format!(
+            "  LL/SC lower bound      {c} instructions per successful CAS ({i:.1} per increment)\n"
+        ));
         if let Some(p) = n.syscall_path_insns {
-            out.push_str(&format!("  syscall / LL/SC        {:.0}x\n", p as f64 / c.max(1) as f64));
+            out.push_str(&format!(
+                "  syscall / LL/SC        {:.0}x\n",
+                p as f64 / c.max(1) as f64
+            ));
         }
     }
     if let Some(c) = n.controls_wall_s {
-        out.push_str(&format!("  controls wall time     {c:.2} s (two builds, runs, one sweep)\n"));
+        out.push_str(&format!(
+            "  controls wall time     {c:.2} s (two builds, runs, one sweep)\n"
+        ));
     }
-    out.push_str(&format!("  total wall time        {:.2} s\n", n.total_wall_s));
+    out.push_str(&format!(
+        "  total wall time        {:.2} s\n",
+        n.total_wall_s
+    ));
     for note in &s.notes {
         out.push_str(&format!("note: {note}\n"));
     }
@@ -733,7 +868,12 @@ pub fn report_file(path: &Path) -> Result<(String, bool)> {
     let ev = report::evaluate(&parsed, &ctx);
     let mut out = String::new();
     if let Some(b) = &parsed.banner {
-        let f: Vec<String> = b.fields.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={v}")).collect();
+        let f: Vec<String> = b
+            .fields
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
         out.push_str(&format!("arc-kernel {} {}\n\n", b.version, f.join(" ")));
     } else {
         out.push_str("no arc-kernel banner in the log\n\n");
@@ -766,13 +906,23 @@ mod tests {
     fn llsc_traps_on_the_sim_board() {
         let board = sim_board();
         let out = std::env::temp_dir().join(format!("xtask-llsc-trap-{}", std::process::id()));
-        let elf = std::fs::read(crate::user::build_llsc_baseline(&out, board.memory.ram_base).unwrap()).unwrap();
+        let elf =
+            std::fs::read(crate::user::build_llsc_baseline(&out, board.memory.ram_base).unwrap())
+                .unwrap();
         let cfg = sim_config(&board);
         assert!(!cfg.llsc);
         let mut m = Machine::new(cfg);
         m.load_elf(&elf).unwrap();
         let stop = m.run(100_000);
-        assert_ne!(stop, Stop::Exit(0), "LLOCK/SCOND ran on a core without them");
-        assert!(m.stats().exceptions[2] > 0, "no Instruction Error: {:?}", m.stats());
+        assert_ne!(
+            stop,
+            Stop::Exit(0),
+            "LLOCK/SCOND ran on a core without them"
+        );
+        assert!(
+            m.stats().exceptions[2] > 0,
+            "no Instruction Error: {:?}",
+            m.stats()
+        );
     }
 }
