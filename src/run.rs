@@ -150,10 +150,15 @@ fn wait_for_all_tasks() {
             task::kill_all(ExitStatus::Signal { sig: SIGKILL, addr: 0, pc: 0, word: None });
             continue;
         }
+        // Check and sleep with interrupts off: `wait_for_interrupt` enables them as it
+        // sleeps, so a wakeup between the check and the sleep cannot be missed.
+        let flags = arch::irq_disable();
         if sched::runnable() {
+            arch::irq_restore(flags);
             sched::schedule();
         } else {
             arch::wait_for_interrupt();
+            arch::irq_restore(flags);
         }
     }
 }

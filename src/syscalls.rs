@@ -451,10 +451,10 @@ mod tests {
         let victim = process();
         let sibling = testing::spawn_sibling();
         let killer = process();
-        assert!(task::group_exists(victim.pid));
+        assert!(task::find(victim.pid).is_some());
         assert_eq!(syscall(NR_KILL, &[sibling, signal::SIGKILL]), 0, "a thread id names its group");
-        assert!(!task::group_exists(victim.pid));
-        assert!(task::group_exists(killer.pid));
+        assert!(task::find(victim.pid).is_none() && task::find(sibling).is_none());
+        assert!(task::find(killer.pid).is_some());
         sched::set_current_for_test(sched::IDLE);
         match testing::status_of(victim.pid) {
             Some(ExitStatus::Signal { sig, .. }) => assert_eq!(sig, signal::SIGKILL),

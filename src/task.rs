@@ -15,6 +15,7 @@ use crate::errno::{Errno, EINVAL, ENOMEM};
 use crate::mm::{self, frame, MmId};
 use crate::sched::{self, State, IDLE, MAX_TASKS};
 use crate::sync::PreemptCell;
+use crate::umem;
 
 pub const KSTACK_SIZE: u32 = 16 * 1024;
 pub const SHADOW_STACK_SIZE: u32 = 16 * 1024;
@@ -73,7 +74,7 @@ static TASKS: PreemptCell<Tasks> =
 
 pub fn init() {
     TASKS.with(|t| {
-        t.slots = [const { None }; MAX_TASKS];
+        t.slots.iter_mut().for_each(|s| *s = None);
         t.next_pid = 1;
     });
 }
@@ -230,10 +231,6 @@ pub fn finished_groups(mut f: impl FnMut(u32, &'static str)) {
     }
 }
 
-pub fn group_exists(tgid: u32) -> bool {
-    TASKS.with(|t| t.slots.iter().flatten().any(|task| task.tgid == tgid && task.alive))
-}
-
 /// Mark every live thread of `tgid` except the running one dead and take it off the CPU;
 /// record `status` on the leader unless the group already has one.
 fn kill_group_members(tgid: u32, status: ExitStatus) {
@@ -289,9 +286,9 @@ pub fn exit_group(status: ExitStatus) -> ! {
 /// exit: the running thread ends; the group ends with `code` if it was the last thread.
 pub fn exit_thread(code: u32) -> ! {
     let (tgid, pid, clear) = with_current(|t| (t.tgid, t.pid, t.clear_child_tid));
-    if clear != 0 && crate::umem::access_ok(clear, 4) {
+    if clear != 0 {
         // A joining thread polls this word; nothing to do if it is gone.
-        let _: Result<(), Efault> = arch::put_user_u32(clear, 0);
+        let _: Result<(), Efault> = umem::put_user(clear, 0);
     }
     TASKS.with(|t| {
         let others = t.slots.iter().flatten().any(|s| s.tgid == tgid && s.pid != pid && s.alive);
@@ -394,11 +391,11 @@ pub fn clone_current(regs: &PtRegs, a: &CloneArgs) -> Result<u32, Errno> {
     })?;
     // Both writes go through the running task's address space: the child's tid word is
     // only reachable from here when the child shares it. Linux ignores these faults too.
-    if a.flags & CLONE_PARENT_SETTID != 0 && crate::umem::access_ok(a.ptid, 4) {
-        let _ = arch::put_user_u32(a.ptid, pid);
+    if a.flags & CLONE_PARENT_SETTID != 0 {
+        let _ = umem::put_user(a.ptid, pid);
     }
-    if a.flags & CLONE_CHILD_SETTID != 0 && a.flags & CLONE_VM != 0 && crate::umem::access_ok(a.ctid, 4) {
-        let _ = arch::put_user_u32(a.ctid, pid);
+    if a.flags & CLONE_CHILD_SETTID != 0 && a.flags & CLONE_VM != 0 {
+        let _ = umem::put_user(a.ctid, pid);
     }
     Ok(pid)
 }

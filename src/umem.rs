@@ -11,13 +11,6 @@ pub fn access_ok(addr: u32, len: u32) -> bool {
     len <= TASK_SIZE && addr <= TASK_SIZE - len
 }
 
-pub fn get_user(ua: u32) -> Result<u32, Efault> {
-    if !access_ok(ua, 4) {
-        return Err(Efault);
-    }
-    arch::get_user_u32(ua)
-}
-
 pub fn put_user(ua: u32, v: u32) -> Result<(), Efault> {
     if !access_ok(ua, 4) {
         return Err(Efault);

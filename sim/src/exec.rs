@@ -271,6 +271,14 @@ impl Machine {
                 Ok(Flow::NEXT)
             }
             Op::Set => {
+                // `set<cc>.<qq>`: the predicate qq is in `disp` (0 = always).
+                let qq = i.disp as u32;
+                if qq >= 0x10 {
+                    return Err(INSN_ERR);
+                }
+                if !self.cpu.cond(qq as u8) {
+                    return Ok(Flow::NEXT);
+                }
                 let t = compare(b, c, i.cond).ok_or(INSN_ERR)?;
                 if f {
                     let (r, cy, ov) = sub_flags(b, c, false);

@@ -146,10 +146,6 @@ pub fn irq_enable() {
     machine().irq_on = true;
 }
 
-pub fn irqs_enabled() -> bool {
-    machine().irq_on
-}
-
 /// On the host an interrupt "arrives" at once: a timer tick if the timer runs.
 pub fn wait_for_interrupt() {
     if machine().timer_limit.is_some() {

@@ -64,7 +64,8 @@ pub struct Mm {
 static MMS: PreemptCell<[Option<Mm>; MAX_MMS]> = PreemptCell::new([const { None }; MAX_MMS]);
 
 pub fn init() {
-    MMS.with(|t| *t = [const { None }; MAX_MMS]);
+    // Slot by slot: a whole-table temporary would be kilobytes of shadow stack.
+    MMS.with(|t| t.iter_mut().for_each(|m| *m = None));
     asid::init();
 }
 

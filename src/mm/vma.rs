@@ -15,7 +15,6 @@ pub const MAX_VMAS: usize = 32;
 pub struct Prot(pub u32);
 
 impl Prot {
-    pub const NONE: Prot = Prot(0);
     pub const R: u32 = 1;
     pub const W: u32 = 2;
     pub const X: u32 = 4;

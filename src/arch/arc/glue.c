@@ -57,11 +57,14 @@ static inline void aux_write(uint32_t reg, uint32_t v)
 
 void wasm_rt_allocate_memory(wasm_rt_memory_t *mem, uint32_t initial_pages, uint32_t max_pages)
 {
-	/* Memory base 0: a wasm address is the ARC address. */
+	/* Memory base 0: a wasm address is the ARC address. The size covers the whole
+	 * 32-bit space because memory.copy/fill still range-check against it, and the
+	 * kernel copies and clears frames far above its statics. */
+	(void)initial_pages;
 	mem->data = 0;
-	mem->pages = initial_pages;
+	mem->pages = max_pages;
 	mem->max_pages = max_pages;
-	mem->size = initial_pages << 16;
+	mem->size = UINT32_MAX;
 }
 
 uint32_t wasm_rt_grow_memory(wasm_rt_memory_t *mem, uint32_t pages)
