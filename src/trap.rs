@@ -120,22 +120,19 @@ fn user_exception(regs: &mut PtRegs) {
 
 fn kernel_exception(regs: &mut PtRegs) {
     let vector = ecr::vector(regs.ecr);
-    if is_memory_fault(vector) && regs.efa < TASK_SIZE {
-        // A user accessor touched an absent or protected user page. Outside atomic context
-        // take the fault for it (the access is then retried); otherwise, or if the address
-        // is bad, the access fails through its exception-table entry.
-        if !sched::in_atomic() {
-            if let Some(mm) = task::current_mm() {
-                if handle_mm_fault(mm, regs.efa, fault_access(regs.ecr)).is_ok() {
-                    return;
-                }
+    // A user accessor touched an absent or protected user page: outside atomic context
+    // take the fault for it, and the access is retried.
+    if is_memory_fault(vector) && regs.efa < TASK_SIZE && !sched::in_atomic() {
+        if let Some(mm) = task::current_mm() {
+            if handle_mm_fault(mm, regs.efa, fault_access(regs.ecr)).is_ok() {
+                return;
             }
         }
-        if arch::fixup_exception(regs) {
-            return;
-        }
     }
-    if vector == ecr::VEC_MISALIGNED && arch::fixup_exception(regs) {
+    // Otherwise a faulting accessor (any address, also misaligned) fails through its
+    // exception-table entry; a fault anywhere else in the kernel is a bug.
+    let accessor_fault = is_memory_fault(vector) || vector == ecr::VEC_MISALIGNED;
+    if accessor_fault && arch::fixup_exception(regs) {
         return;
     }
     oops(regs, "kernel fault");
@@ -287,6 +284,10 @@ mod tests {
         let mut regs = kernel_frame(LOAD_MISS, 0x3000_0000);
         exception(&mut regs);
         assert_eq!(regs.ret, fake::UACCESS_FIXUP_PC, "no area: fixup");
+
+        let mut regs = kernel_frame(LOAD_MISS, 0x6000_0000);
+        exception(&mut regs);
+        assert_eq!(regs.ret, fake::UACCESS_FIXUP_PC, "beyond user space: fixup, not an oops");
     }
 
     #[test]
