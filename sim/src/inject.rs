@@ -36,7 +36,7 @@ impl RandomInjector {
 
     /// Gap uniform in [1, 2·mean], mean ≈ `mean`.
     fn gap(&mut self) -> u64 {
-        1 + self.draw() % (2 * self.mean.max(1))
+        1 + self.draw() % self.mean.max(1).saturating_mul(2)
     }
 }
 
@@ -47,19 +47,33 @@ impl Injections {
 
     pub fn every(&mut self, period: u64, irq: u32, now: u64) {
         let period = period.max(1);
-        self.periodic.push(Periodic { period, next: now + period, irq });
+        self.periodic.push(Periodic {
+            period,
+            next: now + period,
+            irq,
+        });
     }
 
     pub fn random(&mut self, seed: u64, mean: u64, irq: u32, now: u64) {
-        let mut r = RandomInjector { state: seed | 1, mean, next: 0, irq };
-        r.next = now + r.gap();
+        let mut r = RandomInjector {
+            state: seed | 1,
+            mean,
+            next: 0,
+            irq,
+        };
+        r.next = now.saturating_add(r.gap());
         self.random = Some(r);
     }
 
     /// Cycle of the next injection, u64::MAX if none.
     pub fn next_at(&self) -> u64 {
         let once = self.once.keys().next().copied().unwrap_or(u64::MAX);
-        let periodic = self.periodic.iter().map(|p| p.next).min().unwrap_or(u64::MAX);
+        let periodic = self
+            .periodic
+            .iter()
+            .map(|p| p.next)
+            .min()
+            .unwrap_or(u64::MAX);
         let random = self.random.as_ref().map_or(u64::MAX, |r| r.next);
         once.min(periodic).min(random)
     }
@@ -74,15 +88,15 @@ impl Injections {
             due.extend(self.once.remove(&at).unwrap_or_default());
         }
         for p in &mut self.periodic {
-            while p.next <= now {
+            if p.next <= now {
                 due.push(p.irq);
-                p.next += p.period;
+                p.next = now.saturating_add(p.period);
             }
         }
         if let Some(r) = &mut self.random {
-            while r.next <= now {
+            if r.next <= now {
                 due.push(r.irq);
-                r.next += r.gap();
+                r.next = now.saturating_add(r.gap());
             }
         }
         due
