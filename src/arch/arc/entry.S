@@ -77,6 +77,7 @@
 
 	.section .text, "ax"
 
+	.balign 4
 	.global exception_entry
 	.type exception_entry, @function
 exception_entry:
@@ -115,6 +116,7 @@ exception_entry:
 	b	ret_from_exception
 	.size exception_entry, . - exception_entry
 
+	.balign 4
 	.global interrupt_entry
 	.type interrupt_entry, @function
 interrupt_entry:
@@ -140,6 +142,7 @@ interrupt_entry:
 	/* fall through */
 	.size interrupt_entry, . - interrupt_entry
 
+	.balign 4
 	.global ret_from_exception
 	.type ret_from_exception, @function
 ret_from_exception:

@@ -8,6 +8,7 @@
 	.section .text, "ax"
 
 /* void __switch_to(u32 *prev_ksp, const u32 *next_ksp) */
+	.balign 4
 	.global __switch_to
 	.type __switch_to, @function
 __switch_to:
@@ -52,6 +53,7 @@ __switch_to:
 
 /* Where a new task's first switch returns: its initial switch frame (arc_context_init)
  * holds the shadow stack top in the r13 slot, and PtRegs for user space sit just above. */
+	.balign 4
 	.global ret_from_fork
 	.type ret_from_fork, @function
 ret_from_fork:

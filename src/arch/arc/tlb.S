@@ -16,6 +16,7 @@ tlb_scratch:
 	.space 12
 
 	.section .text, "ax"
+	.balign 4
 	.global tlb_refill
 	.type tlb_refill, @function
 tlb_refill:
@@ -51,6 +52,7 @@ tlb_refill:
 
 /* void arc_tlb_flush_page(u32 pd0): DeleteEntry of the entry matching VPN|V|ASID.
  * Callers disable interrupts: a refill in between would reuse TLBPD0/PD1. */
+	.balign 4
 	.global arc_tlb_flush_page
 	.type arc_tlb_flush_page, @function
 arc_tlb_flush_page:
@@ -61,6 +63,7 @@ arc_tlb_flush_page:
 	.size arc_tlb_flush_page, . - arc_tlb_flush_page
 
 /* void arc_tlb_flush_all(u32 entries): write an invalid entry at every index. */
+	.balign 4
 	.global arc_tlb_flush_all
 	.type arc_tlb_flush_all, @function
 arc_tlb_flush_all:

@@ -6,6 +6,7 @@
 	.section .text, "ax"
 
 /* int arc_get_user_u32(u32 uaddr, u32 *out): 0 or -EFAULT */
+	.balign 4
 	.global arc_get_user_u32
 	.type arc_get_user_u32, @function
 arc_get_user_u32:
@@ -16,6 +17,7 @@ arc_get_user_u32:
 	.size arc_get_user_u32, . - arc_get_user_u32
 
 /* int arc_put_user_u32(u32 uaddr, u32 val): 0 or -EFAULT */
+	.balign 4
 	.global arc_put_user_u32
 	.type arc_put_user_u32, @function
 arc_put_user_u32:
@@ -29,6 +31,7 @@ arc_put_user_u32:
 	mov	r0, -14
 
 /* u32 arc_copy_from_user(u8 *dst, u32 uaddr, u32 n): bytes NOT copied */
+	.balign 4
 	.global arc_copy_from_user
 	.type arc_copy_from_user, @function
 arc_copy_from_user:
@@ -43,6 +46,7 @@ arc_copy_from_user:
 	.size arc_copy_from_user, . - arc_copy_from_user
 
 /* u32 arc_copy_to_user(u32 uaddr, const u8 *src, u32 n): bytes NOT copied */
+	.balign 4
 	.global arc_copy_to_user
 	.type arc_copy_to_user, @function
 arc_copy_to_user:

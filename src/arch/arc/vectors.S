@@ -31,6 +31,7 @@ __vectors:
 __vectors_end:
 
 	.section .text.boot, "ax"
+	.balign 4
 	.global _start
 	.type _start, @function
 _start:
@@ -56,6 +57,7 @@ _start:
 
 /* void arc_exit_run(u32 status): semihosting exit where the board has it, else halt. */
 	.section .text, "ax"
+	.balign 4
 	.global arc_exit_run
 	.type arc_exit_run, @function
 arc_exit_run:
