@@ -17,6 +17,8 @@ pub struct BuildOptions {
     pub release: bool,
     /// Kernel cargo features, e.g. `bug-pre2018`.
     pub features: Vec<String>,
+    /// Which program set to embed: a manifest file in `user/` (default: the validation suite).
+    pub manifest: String,
 }
 
 impl BuildOptions {
@@ -25,6 +27,7 @@ impl BuildOptions {
             board: board.to_string(),
             release: true,
             features: Vec::new(),
+            manifest: crate::user::DEFAULT_MANIFEST.to_string(),
         }
     }
 }
@@ -63,9 +66,14 @@ const WASM2C_DEFINES: &[&str] = &[
 ];
 
 /// `target/arc/<board>` for the default kernel; `target/arc/<board>+<feature>…` for
-/// builds with features, so a bug-reproducing kernel never overwrites the real one.
+/// builds with features, and `…@<manifest>` for another program set, so a
+/// bug-reproducing or test kernel never overwrites the real one.
 pub fn output_dir(opts: &BuildOptions) -> PathBuf {
     let mut name = opts.board.clone();
+    if opts.manifest != crate::user::DEFAULT_MANIFEST {
+        name.push('@');
+        name.push_str(opts.manifest.trim_end_matches(".txt"));
+    }
     for f in &opts.features {
         name.push('+');
         name.push_str(f);
@@ -84,7 +92,7 @@ pub fn build_kernel(opts: &BuildOptions) -> Result<BuildOutput> {
     let lock = std::fs::File::create(&lock_path).map_err(|e| io_err("build", &lock_path, e))?;
     lock.lock().map_err(|e| io_err("build", &lock_path, e))?;
 
-    let programs = crate::user::build_user_programs(&out.join("user"))?;
+    let programs = crate::user::build_user_programs_from(&opts.manifest, &out.join("user"))?;
     let programs_s = out.join("programs.S");
     write_if_changed(&programs_s, &program_table_asm(&programs))?;
 
@@ -154,16 +162,21 @@ pub fn build_kernel(opts: &BuildOptions) -> Result<BuildOutput> {
     deps.push(&board_ld);
     if stale(&elf, &deps) {
         let mut cmd = Command::new("arc-linux-gnu-gcc");
-        cmd.args(["-mcpu=hs38", "-nostdlib", "-static", "-Wl,--no-warn-rwx-segments"])
-            .arg("-T")
-            .arg(&script)
-            .arg("-L")
-            .arg(&out)
-            .arg(format!("-Wl,-Map={}", map.display()))
-            .arg("-o")
-            .arg(&elf)
-            .args(&objects)
-            .arg("-lgcc");
+        cmd.args([
+            "-mcpu=hs38",
+            "-nostdlib",
+            "-static",
+            "-Wl,--no-warn-rwx-segments",
+        ])
+        .arg("-T")
+        .arg(&script)
+        .arg("-L")
+        .arg(&out)
+        .arg(format!("-Wl,-Map={}", map.display()))
+        .arg("-o")
+        .arg(&elf)
+        .args(&objects)
+        .arg("-lgcc");
         run("link", &mut cmd)?;
     }
     let disasm = out.join("kernel.dis");
@@ -245,7 +258,10 @@ fn wasm_heap_end(kern_c: &Path) -> Result<u32> {
     text.lines()
         .find_map(|l| {
             let rest = l.trim().strip_prefix("instance->w2c___heap_base = ")?;
-            rest.trim_end_matches(';').trim_end_matches('u').parse().ok()
+            rest.trim_end_matches(';')
+                .trim_end_matches('u')
+                .parse()
+                .ok()
         })
         .ok_or_else(|| {
             Error::new(

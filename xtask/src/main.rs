@@ -24,6 +24,9 @@ struct BuildArgs {
     /// Kernel cargo features, e.g. bug-pre2018 or bug-no-preempt.
     #[arg(long, value_delimiter = ',')]
     features: Vec<String>,
+    /// Program set to embed: a manifest in user/ (default: the validation suite).
+    #[arg(long, default_value = xtask::user::DEFAULT_MANIFEST)]
+    programs: String,
 }
 
 impl BuildArgs {
@@ -32,6 +35,7 @@ impl BuildArgs {
             board: self.board.clone(),
             release: !self.debug,
             features: self.features.clone(),
+            manifest: self.programs.clone(),
         }
     }
 }
@@ -90,8 +94,8 @@ fn main() -> ExitCode {
 }
 
 fn run(build: &BuildArgs, runner: Option<&str>, max_insns: u64) -> xtask::Result<ExitCode> {
-    let board = boards::Board::load(&build.board)
-        .map_err(|e| xtask::Error::new("board", e.to_string()))?;
+    let board =
+        boards::Board::load(&build.board).map_err(|e| xtask::Error::new("board", e.to_string()))?;
     let runner = match runner {
         Some(r) => Runner::parse(r)?,
         None => Runner::for_board(&board)?,

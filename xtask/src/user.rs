@@ -133,7 +133,15 @@ pub fn parse_manifest(text: &str) -> Result<Vec<ManifestEntry>> {
 }
 
 pub fn manifest() -> Result<Vec<ManifestEntry>> {
-    let path = user_dir().join("manifest.txt");
+    manifest_named(DEFAULT_MANIFEST)
+}
+
+/// The validation suite's program set; other sets (kernel tests, benchmarks) are other
+/// manifests in `user/` over the same runtime and `user/programs/`.
+pub const DEFAULT_MANIFEST: &str = "manifest.txt";
+
+pub fn manifest_named(name: &str) -> Result<Vec<ManifestEntry>> {
+    let path = user_dir().join(name);
     let text = std::fs::read_to_string(&path)
         .map_err(|e| Error::new("user", format!("cannot read {}: {e}", path.display())))?;
     parse_manifest(&text)
@@ -277,7 +285,11 @@ fn replace_if_changed(fresh: &Path, dest: &Path) -> Result<()> {
 /// order (the order the kernel runs them), and checks each for LLOCK/SCOND.
 /// Writes `<name>.elf` and `<name>.dis` (the objdump listing).
 pub fn build_user_programs(out_dir: &Path) -> Result<Vec<UserProgram>> {
-    let entries = manifest()?;
+    build_user_programs_from(DEFAULT_MANIFEST, out_dir)
+}
+
+pub fn build_user_programs_from(manifest: &str, out_dir: &Path) -> Result<Vec<UserProgram>> {
+    let entries = manifest_named(manifest)?;
     let udir = user_dir();
     std::fs::create_dir_all(out_dir)
         .map_err(|e| Error::new("user", format!("cannot create {}: {e}", out_dir.display())))?;

@@ -197,6 +197,7 @@ pub fn validate(opts: &ValidateOptions) -> Result<Summary> {
         board: opts.board.clone(),
         release: true,
         features: opts.features.clone(),
+        ..BuildOptions::new(&opts.board)
     };
     let built = build_kernel(&bopts)?;
     main_bar.inc(1);
@@ -437,6 +438,7 @@ fn control_run(
         board: opts.board.clone(),
         release: true,
         features: vec![feature.to_string()],
+        ..BuildOptions::new(&opts.board)
     };
     let built = build_kernel(&bopts)?;
     let outcome = run_image(
