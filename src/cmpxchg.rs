@@ -38,7 +38,7 @@ pub fn arc_usr_cmpxchg(regs: &mut PtRegs, uaddr: u32, expected: u32, new: u32) -
         force_sig(SIGSEGV, uaddr);
         return 0;
     }
-    if uaddr % 4 != 0 {
+    if !uaddr.is_multiple_of(4) {
         force_sig(SIGBUS, uaddr);
         return 0;
     }

@@ -192,7 +192,7 @@ fn sys_mmap2(addr: u32, len: u32, prot: u32, flags: u32, _fd: u32, pgoff: u32) -
     let prot = Prot(prot);
     mm::with(current_mm(), |m| {
         if flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) != 0 {
-            if addr % PAGE_SIZE != 0 {
+            if !addr.is_multiple_of(PAGE_SIZE) {
                 return Err(EINVAL);
             }
             if addr < PAGE_SIZE {
@@ -206,7 +206,7 @@ fn sys_mmap2(addr: u32, len: u32, prot: u32, flags: u32, _fd: u32, pgoff: u32) -
             m.map_anon(addr, end, prot).map_err(|_| ENOMEM)?;
             return Ok(addr);
         }
-        let hint_free = addr % PAGE_SIZE == 0
+        let hint_free = addr.is_multiple_of(PAGE_SIZE)
             && addr >= PAGE_SIZE
             && user_range_end(addr, size)
                 .is_some_and(|end| !m.vmas.iter().any(|v| v.start < end && addr < v.end));
@@ -221,7 +221,7 @@ fn sys_mmap2(addr: u32, len: u32, prot: u32, flags: u32, _fd: u32, pgoff: u32) -
 }
 
 fn sys_munmap(addr: u32, len: u32) -> Result<u32, Errno> {
-    if addr % PAGE_SIZE != 0 || len == 0 {
+    if !addr.is_multiple_of(PAGE_SIZE) || len == 0 {
         return Err(EINVAL);
     }
     let end = user_range_end(addr, len).ok_or(EINVAL)?;
@@ -230,7 +230,7 @@ fn sys_munmap(addr: u32, len: u32) -> Result<u32, Errno> {
 }
 
 fn sys_mprotect(addr: u32, len: u32, prot: u32) -> Result<u32, Errno> {
-    if addr % PAGE_SIZE != 0 || prot & !PROT_ALL != 0 {
+    if !addr.is_multiple_of(PAGE_SIZE) || prot & !PROT_ALL != 0 {
         return Err(EINVAL);
     }
     if len == 0 {

@@ -17,21 +17,25 @@ use crate::{board, sched, syscalls, task};
 /// Exit status of a run that ended in an oops.
 pub const OOPS_STATUS: u32 = 2;
 
+/// # Safety
+/// `regs` is the frame the entry code just saved on the current task's kernel stack (so
+/// for all three exports).
 #[no_mangle]
-pub extern "C" fn trap_syscall(regs: *mut PtRegs) {
-    // Safety: the entry code passes the frame it just saved on this task's kernel stack.
+pub unsafe extern "C" fn trap_syscall(regs: *mut PtRegs) {
     syscall(unsafe { &mut *regs });
 }
 
+/// # Safety
+/// As for `trap_syscall`.
 #[no_mangle]
-pub extern "C" fn trap_exception(regs: *mut PtRegs) {
-    // Safety: as in trap_syscall.
+pub unsafe extern "C" fn trap_exception(regs: *mut PtRegs) {
     exception(unsafe { &mut *regs });
 }
 
+/// # Safety
+/// As for `trap_syscall`.
 #[no_mangle]
-pub extern "C" fn trap_irq(regs: *mut PtRegs, irq: u32) {
-    // Safety: as in trap_syscall.
+pub unsafe extern "C" fn trap_irq(regs: *mut PtRegs, irq: u32) {
     interrupt(unsafe { &mut *regs }, irq);
 }
 

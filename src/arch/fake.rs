@@ -237,7 +237,7 @@ fn user_access<T>(ua: u32, write: bool, f: impl Fn(u32) -> T) -> Result<T, Efaul
 }
 
 fn misaligned(ua: u32) -> Result<(), Efault> {
-    if ua % 4 == 0 {
+    if ua.is_multiple_of(4) {
         return Ok(());
     }
     // The core (no unaligned option) raises Misaligned; the kernel must fix it up.

@@ -54,7 +54,7 @@ pub struct Vmas {
 }
 
 fn aligned(start: u32, end: u32) -> bool {
-    start % PAGE_SIZE == 0 && end % PAGE_SIZE == 0 && start < end
+    start.is_multiple_of(PAGE_SIZE) && end.is_multiple_of(PAGE_SIZE) && start < end
 }
 
 impl Vmas {
