@@ -47,8 +47,10 @@ impl Machine {
     }
 
     fn user_readable(addr: u32) -> bool {
-        matches!(addr, LP_START | LP_END | STATUS32 | IDENTITY | PC | JLI_BASE | LDI_BASE | EI_BASE)
-            || (0x60..=0x7F).contains(&addr)
+        matches!(
+            addr,
+            LP_START | LP_END | STATUS32 | IDENTITY | PC | JLI_BASE | LDI_BASE | EI_BASE
+        ) || (0x60..=0x7F).contains(&addr)
             || (0xC0..=0xFF).contains(&addr)
     }
 
@@ -77,11 +79,17 @@ impl Machine {
     /// LR.
     pub(crate) fn read_aux(&mut self, addr: u32) -> Result<u32, Exception> {
         let user = self.cpu.user();
-        let v = self.read_aux_raw(addr).ok_or(Exception::INSTRUCTION_ERROR)?;
+        let v = self
+            .read_aux_raw(addr)
+            .ok_or(Exception::INSTRUCTION_ERROR)?;
         if user && !Self::user_readable(addr) {
             return Err(Exception::PRIVILEGE);
         }
-        Ok(if user && addr == STATUS32 { v & st::ZNCV } else { v })
+        Ok(if user && addr == STATUS32 {
+            v & st::ZNCV
+        } else {
+            v
+        })
     }
 
     fn read_aux_raw(&mut self, addr: u32) -> Option<u32> {
@@ -222,7 +230,8 @@ impl Machine {
 
 /// Kernel SR to STATUS32: everything but H (halts instead), U, L, ES, RB and SC (no
 /// stack checking option).
-pub const STATUS32_SR_MASK: u32 = st::IE | st::US | st::AD | st::DZ | st::ZNCV | st::DE | st::AE | st::E_MASK;
+pub const STATUS32_SR_MASK: u32 =
+    st::IE | st::US | st::AD | st::DZ | st::ZNCV | st::DE | st::AE | st::E_MASK;
 /// FLAG in kernel mode: Z N C V, E, DZ, AD, US.
 pub const FLAG_KERNEL_MASK: u32 = st::ZNCV | st::E_MASK | st::DZ | st::AD | st::US;
 /// KFLAG: FLAG's set plus AE and IE.

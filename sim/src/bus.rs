@@ -35,7 +35,11 @@ pub struct Bus {
 
 impl Bus {
     pub fn new(ram_base: u32, ram_size: u32) -> Bus {
-        Bus { ram_base, ram: vec![0; ram_size as usize], uart: Uart16550::default() }
+        Bus {
+            ram_base,
+            ram: vec![0; ram_size as usize],
+            uart: Uart16550::default(),
+        }
     }
 
     pub fn ram_size(&self) -> u32 {

@@ -53,22 +53,36 @@ impl Config {
     /// Checks that MMU_BUILD can describe the geometry and RAM fits the address space.
     pub fn validate(&self) -> Result<(), ConfigError> {
         if ![64, 128, 256, 512].contains(&self.tlb_sets) {
-            return Err(ConfigError(format!("tlb_sets {} (must be 64, 128, 256 or 512)", self.tlb_sets)));
+            return Err(ConfigError(format!(
+                "tlb_sets {} (must be 64, 128, 256 or 512)",
+                self.tlb_sets
+            )));
         }
         if ![2, 4, 6].contains(&self.tlb_ways) {
-            return Err(ConfigError(format!("tlb_ways {} (must be 2, 4 or 6)", self.tlb_ways)));
+            return Err(ConfigError(format!(
+                "tlb_ways {} (must be 2, 4 or 6)",
+                self.tlb_ways
+            )));
         }
         if self.ram_size == 0 || self.ram_size % 8192 != 0 {
-            return Err(ConfigError(format!("ram_size {:#x} (must be a non-zero multiple of 8 KiB)", self.ram_size)));
+            return Err(ConfigError(format!(
+                "ram_size {:#x} (must be a non-zero multiple of 8 KiB)",
+                self.ram_size
+            )));
         }
         if self.ram_base % 8192 != 0 {
-            return Err(ConfigError(format!("ram_base {:#x} is not 8 KiB aligned", self.ram_base)));
+            return Err(ConfigError(format!(
+                "ram_base {:#x} is not 8 KiB aligned",
+                self.ram_base
+            )));
         }
         let end = self.ram_base as u64 + self.ram_size as u64;
         if end > crate::bus::UART_BASE as u64 {
             return Err(ConfigError(format!(
                 "RAM {:#x}+{:#x} overlaps the I/O window at {:#x}",
-                self.ram_base, self.ram_size, crate::bus::UART_BASE
+                self.ram_base,
+                self.ram_size,
+                crate::bus::UART_BASE
             )));
         }
         Ok(())

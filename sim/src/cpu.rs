@@ -113,7 +113,8 @@ impl Cpu {
     /// Sets Z and N from a result.
     #[inline(always)]
     pub fn set_zn(&mut self, r: u32) {
-        self.status = (self.status & !(st::Z | st::N)) | if r == 0 { st::Z } else { 0 } | (r >> 31) * st::N;
+        self.status =
+            (self.status & !(st::Z | st::N)) | if r == 0 { st::Z } else { 0 } | (r >> 31) * st::N;
     }
 
     #[inline(always)]

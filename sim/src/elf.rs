@@ -24,9 +24,19 @@ pub enum LoadError {
     Truncated(String),
     NoLoadableSegments,
     /// A segment's file size exceeds its memory size.
-    BadSegment { index: usize, reason: String },
-    OutsideRam { index: usize, paddr: u32, memsz: u32 },
-    Overlap { first: usize, second: usize },
+    BadSegment {
+        index: usize,
+        reason: String,
+    },
+    OutsideRam {
+        index: usize,
+        paddr: u32,
+        memsz: u32,
+    },
+    Overlap {
+        first: usize,
+        second: usize,
+    },
     EntryOutsideSegments(u32),
 }
 
@@ -43,14 +53,25 @@ impl fmt::Display for LoadError {
             LoadError::NotExecutable(t) => write!(f, "ELF type {t} is not an executable (ET_EXEC)"),
             LoadError::Truncated(what) => write!(f, "truncated ELF file: {what}"),
             LoadError::NoLoadableSegments => write!(f, "ELF file has no PT_LOAD segment"),
-            LoadError::BadSegment { index, reason } => write!(f, "program header {index}: {reason}"),
-            LoadError::OutsideRam { index, paddr, memsz } => {
-                write!(f, "program header {index}: segment {paddr:#010x}+{memsz:#x} lies outside RAM")
+            LoadError::BadSegment { index, reason } => {
+                write!(f, "program header {index}: {reason}")
+            }
+            LoadError::OutsideRam {
+                index,
+                paddr,
+                memsz,
+            } => {
+                write!(
+                    f,
+                    "program header {index}: segment {paddr:#010x}+{memsz:#x} lies outside RAM"
+                )
             }
             LoadError::Overlap { first, second } => {
                 write!(f, "program headers {first} and {second}: segments overlap")
             }
-            LoadError::EntryOutsideSegments(e) => write!(f, "entry point {e:#010x} is in no loaded segment"),
+            LoadError::EntryOutsideSegments(e) => {
+                write!(f, "entry point {e:#010x} is in no loaded segment")
+            }
         }
     }
 }
@@ -99,7 +120,8 @@ pub fn parse(image: &[u8], ram_base: u32, ram_size: u32) -> Result<Parsed<'_>, L
     if image[5] != elf::ELFDATA2LSB {
         return Err(LoadError::NotLittleEndian);
     }
-    let hdr = elf::FileHeader32::<LE>::parse(image).map_err(|e| LoadError::Truncated(format!("file header: {e}")))?;
+    let hdr = elf::FileHeader32::<LE>::parse(image)
+        .map_err(|e| LoadError::Truncated(format!("file header: {e}")))?;
     let e = LE;
     match hdr.e_machine(e) {
         EM_ARCV2 => {}
@@ -109,7 +131,9 @@ pub fn parse(image: &[u8], ram_base: u32, ram_size: u32) -> Result<Parsed<'_>, L
     if hdr.e_type(e) != elf::ET_EXEC {
         return Err(LoadError::NotExecutable(hdr.e_type(e)));
     }
-    let phdrs = hdr.program_headers(e, image).map_err(|err| LoadError::Truncated(format!("program headers: {err}")))?;
+    let phdrs = hdr
+        .program_headers(e, image)
+        .map_err(|err| LoadError::Truncated(format!("program headers: {err}")))?;
     let ram_end = ram_base as u64 + ram_size as u64;
     let mut segments = Vec::new();
     let mut data = Vec::new();
@@ -118,17 +142,29 @@ pub fn parse(image: &[u8], ram_base: u32, ram_size: u32) -> Result<Parsed<'_>, L
         if ph.p_type(e) != elf::PT_LOAD || ph.p_memsz(e) == 0 {
             continue;
         }
-        let (paddr, filesz, memsz, offset) = (ph.p_paddr(e), ph.p_filesz(e), ph.p_memsz(e), ph.p_offset(e));
+        let (paddr, filesz, memsz, offset) =
+            (ph.p_paddr(e), ph.p_filesz(e), ph.p_memsz(e), ph.p_offset(e));
         if filesz > memsz {
-            return Err(LoadError::BadSegment { index, reason: format!("file size {filesz:#x} exceeds memory size {memsz:#x}") });
+            return Err(LoadError::BadSegment {
+                index,
+                reason: format!("file size {filesz:#x} exceeds memory size {memsz:#x}"),
+            });
         }
         let bytes = ph
             .data(e, image)
             .map_err(|_| LoadError::Truncated(format!("program header {index}: data {offset:#x}+{filesz:#x} past end of file ({:#x} bytes)", image.len())))?;
         if (paddr as u64) < ram_base as u64 || paddr as u64 + memsz as u64 > ram_end {
-            return Err(LoadError::OutsideRam { index, paddr, memsz });
+            return Err(LoadError::OutsideRam {
+                index,
+                paddr,
+                memsz,
+            });
         }
-        segments.push(Segment { paddr, filesz, memsz });
+        segments.push(Segment {
+            paddr,
+            filesz,
+            memsz,
+        });
         data.push(bytes);
         indices.push(index);
     }
@@ -141,16 +177,29 @@ pub fn parse(image: &[u8], ram_base: u32, ram_size: u32) -> Result<Parsed<'_>, L
             let (a0, a1) = (a.paddr as u64, a.paddr as u64 + a.memsz as u64);
             let (b0, b1) = (b.paddr as u64, b.paddr as u64 + b.memsz as u64);
             if a0 < b1 && b0 < a1 {
-                return Err(LoadError::Overlap { first: indices[i], second: indices[j] });
+                return Err(LoadError::Overlap {
+                    first: indices[i],
+                    second: indices[j],
+                });
             }
         }
     }
     let entry = hdr.e_entry(e);
-    if !segments.iter().any(|s| entry >= s.paddr && (entry as u64) < s.paddr as u64 + s.memsz as u64) {
+    if !segments
+        .iter()
+        .any(|s| entry >= s.paddr && (entry as u64) < s.paddr as u64 + s.memsz as u64)
+    {
         return Err(LoadError::EntryOutsideSegments(entry));
     }
     let symbols = symbols(hdr, image).unwrap_or_default();
-    Ok(Parsed { info: ElfInfo { entry, segments, symbols }, data })
+    Ok(Parsed {
+        info: ElfInfo {
+            entry,
+            segments,
+            symbols,
+        },
+        data,
+    })
 }
 
 /// Symbol table, if there is a readable one (symbols are optional: errors mean none).

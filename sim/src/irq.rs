@@ -69,7 +69,9 @@ impl Default for IrqController {
 
 impl IrqController {
     pub fn pending(&self, irq: u32) -> bool {
-        (self.line.get(irq) && !self.pulse.get(irq)) || self.latched.get(irq) || (self.hint == irq && irq != 0)
+        (self.line.get(irq) && !self.pulse.get(irq))
+            || self.latched.get(irq)
+            || (self.hint == irq && irq != 0)
     }
 
     /// Drives a device's line; a rising edge latches a pulse-triggered line.

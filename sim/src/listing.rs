@@ -18,35 +18,49 @@ pub fn listing(image: &[u8]) -> Result<String, LoadError> {
         return Err(LoadError::NotElf32);
     }
     let e = LE;
-    let hdr = elf::FileHeader32::<LE>::parse(image).map_err(|err| LoadError::Truncated(format!("file header: {err}")))?;
+    let hdr = elf::FileHeader32::<LE>::parse(image)
+        .map_err(|err| LoadError::Truncated(format!("file header: {err}")))?;
     match hdr.e_machine(e) {
         crate::elf::EM_ARCV2 => {}
         crate::elf::EM_ARC_COMPACT => return Err(LoadError::ArcCompact),
         m => return Err(LoadError::WrongMachine(m)),
     }
-    let sections = hdr.sections(e, image).map_err(|err| LoadError::Truncated(format!("section headers: {err}")))?;
+    let sections = hdr
+        .sections(e, image)
+        .map_err(|err| LoadError::Truncated(format!("section headers: {err}")))?;
     let mut labels: BTreeMap<u32, String> = BTreeMap::new();
     if let Ok(symtab) = sections.symbols(e, image, elf::SHT_SYMTAB) {
         for sym in symtab.iter() {
             let kind = sym.st_type();
-            if sym.st_shndx(e) == elf::SHN_UNDEF || !(kind == elf::STT_FUNC || kind == elf::STT_NOTYPE) {
+            if sym.st_shndx(e) == elf::SHN_UNDEF
+                || !(kind == elf::STT_FUNC || kind == elf::STT_NOTYPE)
+            {
                 continue;
             }
             if let Ok(name) = sym.name(e, symtab.strings()) {
                 let name = String::from_utf8_lossy(name);
                 if !name.is_empty() && !name.starts_with('$') {
-                    labels.entry(sym.st_value(e)).or_insert_with(|| name.into_owned());
+                    labels
+                        .entry(sym.st_value(e))
+                        .or_insert_with(|| name.into_owned());
                 }
             }
         }
     }
     let mut out = String::new();
     for section in sections.iter() {
-        if section.sh_flags(e) as u64 & elf::SHF_EXECINSTR as u64 == 0 || section.sh_type(e) != elf::SHT_PROGBITS {
+        if section.sh_flags(e) as u64 & elf::SHF_EXECINSTR as u64 == 0
+            || section.sh_type(e) != elf::SHT_PROGBITS
+        {
             continue;
         }
-        let name = sections.section_name(e, section).map(String::from_utf8_lossy).unwrap_or_default();
-        let data = section.data(e, image).map_err(|_| LoadError::Truncated(format!("section {name}")))?;
+        let name = sections
+            .section_name(e, section)
+            .map(String::from_utf8_lossy)
+            .unwrap_or_default();
+        let data = section
+            .data(e, image)
+            .map_err(|_| LoadError::Truncated(format!("section {name}")))?;
         let base = section.sh_addr(e);
         let _ = writeln!(out, "\nDisassembly of section {name}:");
         let mut off = 0usize;
@@ -62,9 +76,19 @@ pub fn listing(image: &[u8]) -> Result<String, LoadError> {
             let len = (insn.len as usize).clamp(2, 8).min(data.len() - off) & !1;
             let len = len.max(2);
             let hex: Vec<String> = (0..len / 2)
-                .map(|k| format!("{:04x}", u16::from_le_bytes([data[off + 2 * k], data[off + 2 * k + 1]])))
+                .map(|k| {
+                    format!(
+                        "{:04x}",
+                        u16::from_le_bytes([data[off + 2 * k], data[off + 2 * k + 1]])
+                    )
+                })
                 .collect();
-            let _ = writeln!(out, "{addr:8x}:\t{:<20}\t{}", hex.join(" "), crate::disasm::disasm(&insn, addr));
+            let _ = writeln!(
+                out,
+                "{addr:8x}:\t{:<20}\t{}",
+                hex.join(" "),
+                crate::disasm::disasm(&insn, addr)
+            );
             off += len;
         }
     }

@@ -21,7 +21,11 @@ const GUEST_STATUS_MAX: u32 = 123;
 const SLICE: u64 = 1 << 20;
 
 #[derive(Parser)]
-#[command(name = "arcsim", version, about = "Deterministic ARC HS (ARCv2) simulator")]
+#[command(
+    name = "arcsim",
+    version,
+    about = "Deterministic ARC HS (ARCv2) simulator"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -167,7 +171,9 @@ fn run(args: RunArgs) -> ExitCode {
         let parts: Vec<&str> = spec.split(':').collect();
         let parsed = match parts.as_slice() {
             [seed, mean] => parse_u64(seed).and_then(|s| Ok((s, parse_u64(mean)?, 16))),
-            [seed, mean, irq] => parse_u64(seed).and_then(|s| Ok((s, parse_u64(mean)?, parse_irq(irq)?))),
+            [seed, mean, irq] => {
+                parse_u64(seed).and_then(|s| Ok((s, parse_u64(mean)?, parse_irq(irq)?)))
+            }
             _ => Err("expected SEED:MEAN[:IRQ]".to_string()),
         };
         match parsed {
@@ -221,7 +227,10 @@ fn run(args: RunArgs) -> ExitCode {
     if args.stats {
         let secs = start.elapsed().as_secs_f64();
         eprint!("{}", m.stats());
-        eprintln!("host time       {secs:.3} s ({:.1} M instructions/s)", m.insns() as f64 / secs / 1e6);
+        eprintln!(
+            "host time       {secs:.3} s ({:.1} M instructions/s)",
+            m.insns() as f64 / secs / 1e6
+        );
     }
     match stop {
         Stop::Exit(code) => ExitCode::from(code.min(GUEST_STATUS_MAX) as u8),

@@ -141,7 +141,9 @@ impl Mmu {
     }
 
     fn matches(e: &TlbEntry, vpn: u32, asid: u32) -> bool {
-        e.pd0 & PD0_V != 0 && e.pd0 & VPN_MASK == vpn && (e.pd0 & PD0_G != 0 || e.pd0 & PD0_ASID == asid)
+        e.pd0 & PD0_V != 0
+            && e.pd0 & VPN_MASK == vpn
+            && (e.pd0 & PD0_G != 0 || e.pd0 & PD0_ASID == asid)
     }
 
     /// Index of the single entry mapping `vaddr` for `asid`; Err(()) on several matches.
@@ -176,7 +178,11 @@ impl Mmu {
             return Ok(vaddr);
         }
         if vaddr >= UNTRANSLATED {
-            return if user { Err(MmuFault::ProtV(access)) } else { Ok(vaddr) };
+            return if user {
+                Err(MmuFault::ProtV(access))
+            } else {
+                Ok(vaddr)
+            };
         }
         let e = match self.lookup(vaddr, self.asid()) {
             Err(()) => return Err(MmuFault::DuplicateMatch),
@@ -208,7 +214,9 @@ impl Mmu {
                 let e = &self.entries[i as usize];
                 e.pd0 & PD0_V != 0
                     && e.pd0 & VPN_MASK == vpn
-                    && (self.pd0 & PD0_G != 0 || e.pd0 & PD0_G != 0 || e.pd0 & PD0_ASID == self.pd0 & PD0_ASID)
+                    && (self.pd0 & PD0_G != 0
+                        || e.pd0 & PD0_G != 0
+                        || e.pd0 & PD0_ASID == self.pd0 & PD0_ASID)
             })
             .collect()
     }
@@ -221,7 +229,10 @@ impl Mmu {
 
     fn write_entry(&mut self, index: u32) {
         if let Some(e) = self.entries.get_mut(index as usize) {
-            *e = TlbEntry { pd0: self.pd0, pd1: self.pd1 };
+            *e = TlbEntry {
+                pd0: self.pd0,
+                pd1: self.pd1,
+            };
         }
     }
 
@@ -246,7 +257,9 @@ impl Mmu {
                 let m = self.pd0_matches();
                 self.index = if let Some(&i) = m.first() {
                     i
-                } else if let Some(i) = (base..base + self.ways).find(|&i| self.entries[i as usize].pd0 & PD0_V == 0) {
+                } else if let Some(i) =
+                    (base..base + self.ways).find(|&i| self.entries[i as usize].pd0 & PD0_V == 0)
+                {
                     i
                 } else {
                     self.next_victim(set)
@@ -272,7 +285,11 @@ impl Mmu {
                 if self.pd0 & PD0_V == 0 {
                     self.index = INDEX_E;
                 } else {
-                    let slot = if m.len() == 1 { m[0] } else { self.next_victim(self.set_of(self.pd0)) };
+                    let slot = if m.len() == 1 {
+                        m[0]
+                    } else {
+                        self.next_victim(self.set_of(self.pd0))
+                    };
                     self.write_entry(slot);
                     self.index = slot;
                 }
@@ -323,19 +340,33 @@ mod tests {
     fn off_is_identity_and_unchecked() {
         let mut m = Mmu::new(256, 4);
         assert_eq!(m.translate(0x1234, Access::Write, true), Ok(0x1234));
-        assert_eq!(m.translate(0x9000_0000, Access::Read, true), Ok(0x9000_0000));
+        assert_eq!(
+            m.translate(0x9000_0000, Access::Read, true),
+            Ok(0x9000_0000)
+        );
     }
 
     #[test]
     fn miss_loads_pd0_then_insert_hits() {
         let mut m = Mmu::new(256, 4);
         m.write_pid(PID_ENABLE | 5);
-        assert_eq!(m.translate(0x2000_0010, Access::Read, true), Err(MmuFault::TlbMiss(Access::Read)));
+        assert_eq!(
+            m.translate(0x2000_0010, Access::Read, true),
+            Err(MmuFault::TlbMiss(Access::Read))
+        );
         assert_eq!(m.pd0, 0x2000_0205);
-        assert_eq!(m.translate(0x2000_0010, Access::Fetch, true).unwrap_err().ecr_parts(), (4, 0, 0));
+        assert_eq!(
+            m.translate(0x2000_0010, Access::Fetch, true)
+                .unwrap_err()
+                .ecr_parts(),
+            (4, 0, 0)
+        );
         let idx = insert(&mut m, 0x2000_0000, 5, 0x8010_0000, RW_USER);
         assert_eq!(idx & INDEX_E, 0);
-        assert_eq!(m.translate(0x2000_0010, Access::Read, true), Ok(0x8010_0010));
+        assert_eq!(
+            m.translate(0x2000_0010, Access::Read, true),
+            Ok(0x8010_0010)
+        );
         // another ASID misses
         m.write_pid(PID_ENABLE | 6);
         assert!(m.translate(0x2000_0010, Access::Read, true).is_err());
@@ -347,12 +378,36 @@ mod tests {
         m.write_pid(PID_ENABLE | 1);
         insert(&mut m, 0x4000, 1, 0x8000_4000, PD1_UR | PD1_KR);
         assert!(m.translate(0x4000, Access::Read, true).is_ok());
-        assert_eq!(m.translate(0x4000, Access::Write, true), Err(MmuFault::ProtV(Access::Write)));
-        assert_eq!(m.translate(0x4000, Access::Write, false), Err(MmuFault::ProtV(Access::Write)));
-        assert_eq!(m.translate(0x4000, Access::Fetch, true).unwrap_err().ecr_parts(), (6, 0, 8));
-        assert_eq!(m.translate(0x4000, Access::Exchange, true).unwrap_err().ecr_parts(), (6, 3, 8));
-        assert_eq!(m.translate(0x8000_0000, Access::Read, true).unwrap_err().ecr_parts(), (6, 1, 8));
-        assert_eq!(m.translate(0x8000_0000, Access::Read, false), Ok(0x8000_0000));
+        assert_eq!(
+            m.translate(0x4000, Access::Write, true),
+            Err(MmuFault::ProtV(Access::Write))
+        );
+        assert_eq!(
+            m.translate(0x4000, Access::Write, false),
+            Err(MmuFault::ProtV(Access::Write))
+        );
+        assert_eq!(
+            m.translate(0x4000, Access::Fetch, true)
+                .unwrap_err()
+                .ecr_parts(),
+            (6, 0, 8)
+        );
+        assert_eq!(
+            m.translate(0x4000, Access::Exchange, true)
+                .unwrap_err()
+                .ecr_parts(),
+            (6, 3, 8)
+        );
+        assert_eq!(
+            m.translate(0x8000_0000, Access::Read, true)
+                .unwrap_err()
+                .ecr_parts(),
+            (6, 1, 8)
+        );
+        assert_eq!(
+            m.translate(0x8000_0000, Access::Read, false),
+            Ok(0x8000_0000)
+        );
     }
 
     #[test]
@@ -434,8 +489,14 @@ mod tests {
         m.index = 5 | INDEX_E;
         m.pd0 = 0;
         m.command(2);
-        assert_eq!((m.pd0, m.pd1, m.index), (0x2000 | PD0_V, 0x8000_0000 | PD1_KR, 5));
-        assert_eq!(m.translate(0x2000, Access::Read, false), Err(MmuFault::DuplicateMatch));
+        assert_eq!(
+            (m.pd0, m.pd1, m.index),
+            (0x2000 | PD0_V, 0x8000_0000 | PD1_KR, 5)
+        );
+        assert_eq!(
+            m.translate(0x2000, Access::Read, false),
+            Err(MmuFault::DuplicateMatch)
+        );
         assert_eq!(MmuFault::DuplicateMatch.ecr_parts(), (3, 1, 0));
     }
 

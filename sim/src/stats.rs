@@ -24,7 +24,11 @@ impl fmt::Display for Stats {
         writeln!(f, "instructions    {}", self.insns)?;
         writeln!(f, "idle cycles     {}", self.idle_cycles)?;
         writeln!(f, "decodes         {}", self.decodes)?;
-        writeln!(f, "tlb misses      I {} D {}", self.tlb_miss_i, self.tlb_miss_d)?;
+        writeln!(
+            f,
+            "tlb misses      I {} D {}",
+            self.tlb_miss_i, self.tlb_miss_d
+        )?;
         writeln!(f, "interrupts      {}", self.interrupts)?;
         for (irq, n) in &self.interrupts_by_irq {
             writeln!(f, "  irq {irq:<3}       {n}")?;

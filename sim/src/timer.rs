@@ -22,7 +22,11 @@ pub struct Timer {
 
 impl Default for Timer {
     fn default() -> Self {
-        Timer { control: 0, limit: RESET_LIMIT, origin: 0 }
+        Timer {
+            control: 0,
+            limit: RESET_LIMIT,
+            origin: 0,
+        }
     }
 }
 
@@ -51,7 +55,11 @@ impl Timer {
     pub fn next_expiry(&self, now: u64) -> u64 {
         let count = self.count(now) as u64;
         let period = self.period();
-        let to_go = if count < period { period - count } else { (1u64 << 32) - count + period };
+        let to_go = if count < period {
+            period - count
+        } else {
+            (1u64 << 32) - count + period
+        };
         now + to_go
     }
 

@@ -12,7 +12,12 @@ pub struct Tracer {
 impl Machine {
     pub(crate) fn trace_insn(&mut self, insn: &Insn, pc: u32, before: &[u32; 64]) {
         let mut line = String::new();
-        let _ = write!(line, "{:>10} {pc:08x}  {:<30}", self.cycles, crate::disasm::disasm(insn, pc));
+        let _ = write!(
+            line,
+            "{:>10} {pc:08x}  {:<30}",
+            self.cycles,
+            crate::disasm::disasm(insn, pc)
+        );
         for (n, (old, new)) in before.iter().zip(self.cpu.regs.iter()).enumerate().take(63) {
             if old != new {
                 let _ = write!(line, " r{n}={new:#x}");

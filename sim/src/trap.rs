@@ -15,12 +15,20 @@ const CTRL_LP: u32 = 1 << 13;
 impl Machine {
     fn vector(&mut self, n: u32) -> Result<u32, Stop> {
         let addr = self.cpu.int_vector_base.wrapping_add(4 * n);
-        self.read_phys_u32(addr)
-            .ok_or_else(|| Stop::Lockup(format!("vector {n}: table entry {addr:#010x} is not in RAM")))
+        self.read_phys_u32(addr).ok_or_else(|| {
+            Stop::Lockup(format!(
+                "vector {n}: table entry {addr:#010x} is not in RAM"
+            ))
+        })
     }
 
     /// Takes exception `e` raised by the instruction at `fault_pc`; ERET ← `ret`.
-    pub(crate) fn enter_exception(&mut self, mut e: Exception, ret: u32, fault_pc: u32) -> Result<(), Stop> {
+    pub(crate) fn enter_exception(
+        &mut self,
+        mut e: Exception,
+        ret: u32,
+        fault_pc: u32,
+    ) -> Result<(), Stop> {
         self.cpu.reservation = None;
         self.sleeping = false;
         if self.cpu.status & st::AE != 0 {
@@ -30,7 +38,12 @@ impl Machine {
                     (e.vector as u32) << 16 | (e.cause as u32) << 8 | e.param as u32
                 )));
             }
-            e = Exception { vector: Exception::MACHINE_CHECK, cause: 0, param: 0, efa: e.efa };
+            e = Exception {
+                vector: Exception::MACHINE_CHECK,
+                cause: 0,
+                param: 0,
+                efa: e.efa,
+            };
         }
         self.stats.exceptions[e.vector as usize & 15] += 1;
         match e.vector {
@@ -59,16 +72,24 @@ impl Machine {
     fn push(&mut self, v: u32) -> Result<(), Stop> {
         let sp = self.cpu.regs[SP].wrapping_sub(4);
         self.write_as(sp, 4, 4, v, Access::Write, false)
-            .map_err(|e| Stop::Lockup(format!("exception {:#x} pushing the interrupt frame at {sp:#010x}", e.vector)))?;
+            .map_err(|e| {
+                Stop::Lockup(format!(
+                    "exception {:#x} pushing the interrupt frame at {sp:#010x}",
+                    e.vector
+                ))
+            })?;
         self.cpu.regs[SP] = sp;
         Ok(())
     }
 
     fn pop(&mut self) -> Result<u32, Stop> {
         let sp = self.cpu.regs[SP];
-        let v = self
-            .read_as(sp, 4, 4, Access::Read, false)
-            .map_err(|e| Stop::Lockup(format!("exception {:#x} popping the interrupt frame at {sp:#010x}", e.vector)))?;
+        let v = self.read_as(sp, 4, 4, Access::Read, false).map_err(|e| {
+            Stop::Lockup(format!(
+                "exception {:#x} popping the interrupt frame at {sp:#010x}",
+                e.vector
+            ))
+        })?;
         self.cpu.regs[SP] = sp.wrapping_add(4);
         Ok(v)
     }
