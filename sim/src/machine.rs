@@ -91,7 +91,13 @@ impl Flow {
     }
     /// A `.d` branch: the next instruction is its delay slot; if taken, DE and BTA are set.
     pub const fn delayed(taken: bool, target: u32) -> Flow {
-        Flow(if taken { Self::DELAYED_TAKEN } else { Self::DELAYED_NOT_TAKEN } | (target as u64) << 32)
+        Flow(
+            if taken {
+                Self::DELAYED_TAKEN
+            } else {
+                Self::DELAYED_NOT_TAKEN
+            } | (target as u64) << 32,
+        )
     }
     /// TRAP_S: completes like NEXT, then raises Trap with ERET = the resulting PC.
     pub const fn trap(n: u8) -> Flow {
@@ -236,7 +242,11 @@ impl Machine {
     pub fn run(&mut self, max_insns: u64) -> Stop {
         self.limit = self.cycles.saturating_add(max_insns);
         self.next_event = self.cycles;
-        let stop = if self.tracer.is_some() { self.run_loop::<true>() } else { self.run_loop::<false>() };
+        let stop = if self.tracer.is_some() {
+            self.run_loop::<true>()
+        } else {
+            self.run_loop::<false>()
+        };
         self.stats.insns = self.cycles;
         stop
     }

@@ -9,7 +9,10 @@ use proptest::prelude::*;
 const RAM_BASE: u32 = 0x8000_0000;
 
 fn small_config() -> Config {
-    Config { ram_size: 1 << 20, ..Config::default() }
+    Config {
+        ram_size: 1 << 20,
+        ..Config::default()
+    }
 }
 
 /// A valid ELF32 LE EM_ARCV2 executable: one PT_LOAD with `code` at RAM_BASE + 0x100.
@@ -32,7 +35,16 @@ fn minimal_elf(code: &[u8], memsz_extra: u32) -> Vec<u8> {
     f.extend_from_slice(&40u16.to_le_bytes());
     f.extend_from_slice(&0u16.to_le_bytes());
     f.extend_from_slice(&0u16.to_le_bytes());
-    for v in [1, data_off, paddr, paddr, code.len() as u32, code.len() as u32 + memsz_extra, 7, 4] {
+    for v in [
+        1,
+        data_off,
+        paddr,
+        paddr,
+        code.len() as u32,
+        code.len() as u32 + memsz_extra,
+        7,
+        4,
+    ] {
         f.extend_from_slice(&v.to_le_bytes());
     }
     f.extend_from_slice(code);
@@ -41,7 +53,9 @@ fn minimal_elf(code: &[u8], memsz_extra: u32) -> Vec<u8> {
 
 /// `mov r0, 9` (0x204a 0x0240), then semihosting exit: `mov r8, 1` (0x204a 0x1040),
 /// `swi` (0x226f 0x003f), in middle-endian halfword order.
-const EXIT_9: [u8; 12] = [0x4a, 0x20, 0x40, 0x02, 0x4a, 0x20, 0x40, 0x10, 0x6f, 0x22, 0x3f, 0x00];
+const EXIT_9: [u8; 12] = [
+    0x4a, 0x20, 0x40, 0x02, 0x4a, 0x20, 0x40, 0x10, 0x6f, 0x22, 0x3f, 0x00,
+];
 
 #[test]
 fn minimal_elf_runs() {
@@ -55,7 +69,12 @@ fn minimal_elf_runs() {
 fn every_truncation_is_an_error() {
     let image = minimal_elf(&EXIT_9, 0);
     for len in 0..image.len() {
-        assert!(Machine::new(small_config()).load_elf(&image[..len]).is_err(), "length {len} accepted");
+        assert!(
+            Machine::new(small_config())
+                .load_elf(&image[..len])
+                .is_err(),
+            "length {len} accepted"
+        );
     }
 }
 
@@ -63,7 +82,10 @@ fn check(image: &[u8]) {
     let mut m = Machine::new(small_config());
     if let Ok(info) = m.load_elf(image) {
         for s in &info.segments {
-            assert!(s.paddr >= RAM_BASE && s.paddr as u64 + s.memsz as u64 <= RAM_BASE as u64 + (1 << 20));
+            assert!(
+                s.paddr >= RAM_BASE
+                    && s.paddr as u64 + s.memsz as u64 <= RAM_BASE as u64 + (1 << 20)
+            );
         }
         let _ = m.run(2_000);
     }

@@ -67,11 +67,26 @@ fn build(body: &str) -> Vec<u8> {
     std::fs::write(&s, &src).unwrap();
     std::fs::write(&ld, LINK_LD).unwrap();
     let run = |cmd: &mut Command| {
-        let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?} (ARC binutils installed?): {e}"));
-        assert!(out.status.success(), "{cmd:?} failed:\n{}\n--- source ---\n{src}", String::from_utf8_lossy(&out.stderr));
+        let out = cmd
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {cmd:?} (ARC binutils installed?): {e}"));
+        assert!(
+            out.status.success(),
+            "{cmd:?} failed:\n{}\n--- source ---\n{src}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     };
-    run(Command::new("arc-linux-gnu-as").args(["-mcpu=hs38", "-o"]).arg(&o).arg(&s));
-    run(Command::new("arc-linux-gnu-ld").arg("-T").arg(&ld).arg("--no-warn-rwx-segments").arg("-o").arg(&tmp_elf).arg(&o));
+    run(Command::new("arc-linux-gnu-as")
+        .args(["-mcpu=hs38", "-o"])
+        .arg(&o)
+        .arg(&s));
+    run(Command::new("arc-linux-gnu-ld")
+        .arg("-T")
+        .arg(&ld)
+        .arg("--no-warn-rwx-segments")
+        .arg("-o")
+        .arg(&tmp_elf)
+        .arg(&o));
     std::fs::rename(&tmp_elf, &elf).unwrap();
     std::fs::read(&elf).unwrap()
 }
@@ -93,13 +108,13 @@ fn run_cfg(cfg: Config, body: &str) -> (Machine, ElfInfo, Stop) {
 }
 
 fn sym(info: &ElfInfo, name: &str) -> u32 {
-    info.symbol(name).unwrap_or_else(|| panic!("no symbol {name}"))
+    info.symbol(name)
+        .unwrap_or_else(|| panic!("no symbol {name}"))
 }
 
 #[test]
 fn uart_output_and_semihosting_exit() {
-    let (mut m, _, stop) = run(
-        "_start:
+    let (mut m, _, stop) = run("_start:
         mov r1,0xF0000000
         mov r2,msg
 1:      ldb.ab r3,[r2,1]
@@ -114,8 +129,7 @@ fn uart_output_and_semihosting_exit() {
         EXIT 42
         .data
 msg:    .asciz \"hello\\n\"
-msg2:   .ascii \"abc\"",
-    );
+msg2:   .ascii \"abc\"");
     assert_eq!(stop, Stop::Exit(42));
     assert_eq!(m.take_console(), b"hello\nabc");
 }
@@ -129,8 +143,7 @@ fn flag_1_halts() {
 
 #[test]
 fn trap_s_saves_next_pc_and_rtie_returns() {
-    let (m, info, stop) = run(
-        "_start: SETUP
+    let (m, info, stop) = run("_start: SETUP
         mov r5,0
 trap:   trap_s 5
 after:  add r5,r5,1
@@ -140,8 +153,7 @@ vec_9:  lr r1,[0x403]
         lr r3,[0x402]
         lr r4,[0x404]
         lr r6,[0x0a]
-        rtie",
-    );
+        rtie");
     assert_eq!(stop, Stop::Exit(0));
     assert_eq!(m.reg(1), 0x0009_0005, "ECR");
     assert_eq!(m.reg(2), sym(&info, "after"), "ERET = next instruction");
@@ -156,7 +168,10 @@ vec_9:  lr r1,[0x403]
 
 #[test]
 fn swi_without_semihosting_is_an_exception_at_the_swi() {
-    let cfg = Config { semihosting: false, ..Config::default() };
+    let cfg = Config {
+        semihosting: false,
+        ..Config::default()
+    };
     let (m, info, _) = run_cfg(
         cfg,
         "_start: SETUP
@@ -252,10 +267,22 @@ fn kernel_only_operations_fault_in_user_mode() {
     ] {
         assert_eq!(user_ecr(insn), 0x0007_0000, "{insn}");
     }
-    for insn in ["lr r0,[0x2]", "sr r0,[0x3]", "lr r0,[0xa]", "flag 0x100", "lr r0,[0x4]", "lr r0,[0x6f]", "sr r0,[0x290]"] {
+    for insn in [
+        "lr r0,[0x2]",
+        "sr r0,[0x3]",
+        "lr r0,[0xa]",
+        "flag 0x100",
+        "lr r0,[0x4]",
+        "lr r0,[0x6f]",
+        "sr r0,[0x290]",
+    ] {
         assert_eq!(user_ecr(insn), 0, "{insn}");
     }
-    assert_eq!(user_ecr("lr r0,[0x7ff]"), 0x0002_0000, "unknown aux register");
+    assert_eq!(
+        user_ecr("lr r0,[0x7ff]"),
+        0x0002_0000,
+        "unknown aux register"
+    );
 }
 
 #[test]
@@ -278,9 +305,19 @@ vec_2:  lr r0,[0x403]
         mov r8,1
         swi";
     assert_eq!(run(body).2, Stop::Exit(0x1002_0000));
-    let (m, _, stop) = run_cfg(Config { llsc: true, ..Config::default() }, body);
+    let (m, _, stop) = run_cfg(
+        Config {
+            llsc: true,
+            ..Config::default()
+        },
+        body,
+    );
     assert_eq!(stop, Stop::Exit(0));
-    assert_eq!((m.reg(6), m.reg(7)), (1, 1), "scond succeeds, then fails after an intervening store");
+    assert_eq!(
+        (m.reg(6), m.reg(7)),
+        (1, 1),
+        "scond succeeds, then fails after an intervening store"
+    );
     assert_eq!(m.read_phys_u32(0x8010_0000), Some(10));
 }
 
@@ -313,9 +350,20 @@ fn misaligned_access_raises_unless_option_and_ad() {
     assert_eq!((ecr, efa), (0x000D_0000, 0x8010_0002));
     let st = "mov r1,0x80100001\nsth r2,[r1]";
     assert_eq!(exception_ecr_efa(Config::default(), st).0, 0x000D_0000);
-    let cfg = Config { unaligned: true, ..Config::default() };
-    assert_eq!(exception_ecr_efa(cfg.clone(), code).0, 0x000D_0000, "AD clear");
-    assert_eq!(exception_ecr_efa(cfg, &format!("flag 0x80000\n{code}")).0, 0, "option and AD set");
+    let cfg = Config {
+        unaligned: true,
+        ..Config::default()
+    };
+    assert_eq!(
+        exception_ecr_efa(cfg.clone(), code).0,
+        0x000D_0000,
+        "AD clear"
+    );
+    assert_eq!(
+        exception_ecr_efa(cfg, &format!("flag 0x80000\n{code}")).0,
+        0,
+        "option and AD set"
+    );
 }
 
 #[test]
@@ -330,27 +378,31 @@ fn unmapped_physical_address_is_memory_error() {
 fn divide_by_zero_traps_only_with_dz() {
     let code = "mov r1,7\nmov r2,0\nmov r3,5\ndiv r3,r1,r2";
     assert_eq!(exception_ecr_efa(Config::default(), code).0, 0);
-    let (ecr, efa, _) = exception_ecr_efa(Config::default(), &format!("flag 0x2000\n{code}\nflag 0"));
+    let (ecr, efa, _) =
+        exception_ecr_efa(Config::default(), &format!("flag 0x2000\n{code}\nflag 0"));
     assert_eq!(ecr, 0x000B_0000);
     assert_ne!(efa, 0);
 }
 
 #[test]
 fn exception_in_handler_is_machine_check() {
-    let (ecr, _, _) = exception_ecr_efa(Config::default(), "trap_s 1\nvec_9: mov r1,0x10000000\nld r1,[r1]");
+    let (ecr, _, _) = exception_ecr_efa(
+        Config::default(),
+        "trap_s 1\nvec_9: mov r1,0x10000000\nld r1,[r1]",
+    );
     assert_eq!(ecr, 0x0003_0000);
 }
 
 #[test]
 fn exception_in_machine_check_handler_locks_up() {
-    let (_, _, stop) = run("_start: SETUP\n trap_s 0\nvec_9: ld r0,[0x10000000]\nvec_3: ld r0,[0x10000000]");
+    let (_, _, stop) =
+        run("_start: SETUP\n trap_s 0\nvec_9: ld r0,[0x10000000]\nvec_3: ld r0,[0x10000000]");
     assert!(matches!(stop, Stop::Lockup(_)), "{stop:?}");
 }
 
 #[test]
 fn fault_in_delay_slot_returns_into_the_slot() {
-    let (m, info, stop) = run(
-        "_start: SETUP
+    let (m, info, stop) = run("_start: SETUP
         mov r1,0x10000000
         mov r4,0x80100000
         st 77,[r4]
@@ -362,10 +414,13 @@ vec_1:  lr r5,[0x400]
         lr r6,[0x402]
         lr r7,[0x401]
         mov r1,r4
-        rtie",
-    );
+        rtie");
     assert_eq!(stop, Stop::Exit(0));
-    assert_eq!(m.reg(5), sym(&info, "slot"), "ERET = the delay-slot instruction");
+    assert_eq!(
+        m.reg(5),
+        sym(&info, "slot"),
+        "ERET = the delay-slot instruction"
+    );
     assert_eq!(m.reg(6) & 0x40, 0x40, "ERSTATUS.DE");
     assert_eq!(m.reg(7), sym(&info, "target"), "ERBTA");
     assert_eq!(m.reg(2), 77, "slot re-executed after the handler fixed r1");
@@ -373,16 +428,14 @@ vec_1:  lr r5,[0x400]
 
 #[test]
 fn trap_in_taken_delay_slot_returns_to_target() {
-    let (m, info, stop) = run(
-        "_start: SETUP
+    let (m, info, stop) = run("_start: SETUP
         b.d target
         trap_s 2
         EXIT 1
 target: EXIT 0
 vec_9:  lr r5,[0x400]
         lr r6,[0x402]
-        rtie",
-    );
+        rtie");
     assert_eq!(stop, Stop::Exit(0));
     assert_eq!(m.reg(5), sym(&info, "target"));
     assert_eq!(m.reg(6) & 0x40, 0);
@@ -430,8 +483,16 @@ vec_16: lr r21,[0x40a]
     assert_eq!(m.reg(21), 16, "ICAUSE");
     assert_eq!(m.reg(22), 2, "AUX_IRQ_ACT: priority 1 active");
     assert_eq!(m.reg(23), KSTACK - 40, "10-word frame (NR=2, B, L)");
-    assert_eq!(m.read_phys_u32(KSTACK - 40 + 4), Some(0x1111_1111), "r1 in the frame");
-    assert_eq!(m.reg(24) & 0x8000_0000, 0x8000_0000, "IE stays set in a regular interrupt");
+    assert_eq!(
+        m.read_phys_u32(KSTACK - 40 + 4),
+        Some(0x1111_1111),
+        "r1 in the frame"
+    );
+    assert_eq!(
+        m.reg(24) & 0x8000_0000,
+        0x8000_0000,
+        "IE stays set in a regular interrupt"
+    );
     assert_eq!(m.reg(1), 0x1111_1111, "r1 restored");
     assert_eq!(m.stats().interrupts, 5);
     assert!(m.insns() > 500 && m.insns() < 700, "{}", m.insns());
@@ -471,7 +532,11 @@ vec_20: lr r21,[0x43]
     assert_eq!(m.run(10_000), Stop::Exit(0));
     assert_eq!(m.reg(21), 1, "ACT bit 0");
     assert_eq!(m.reg(22), KSTACK, "no frame");
-    assert_eq!(m.reg(23) & 0x8000_0000, 0x8000_0000, "STATUS32_P0 holds the interrupted STATUS32");
+    assert_eq!(
+        m.reg(23) & 0x8000_0000,
+        0x8000_0000,
+        "STATUS32_P0 holds the interrupted STATUS32"
+    );
 }
 
 #[test]
@@ -495,9 +560,14 @@ vec_20: mov r0,r20
     let mut later = snap;
     later.schedule_irq(2000, 20);
     let Stop::Exit(n_a) = a else { panic!("{a:?}") };
-    let Stop::Exit(n_b) = later.run(10_000) else { panic!() };
+    let Stop::Exit(n_b) = later.run(10_000) else {
+        panic!()
+    };
     assert!(n_b > n_a, "later injection, more iterations: {n_a} {n_b}");
-    assert!((n_b - n_a).abs_diff(500) <= 1, "2 instructions per iteration: {n_a} {n_b}");
+    assert!(
+        (n_b - n_a).abs_diff(500) <= 1,
+        "2 instructions per iteration: {n_a} {n_b}"
+    );
 }
 
 #[test]
@@ -523,7 +593,11 @@ vec_20: EXIT 0";
     let (m, _, stop) = run(body);
     assert_eq!(stop, Stop::Exit(0));
     assert_eq!(m.reg(5), 1, "IRQ_PENDING");
-    assert_eq!(m.reg(6), 0x8000_0012, "IRQ_STATUS: pending bit 31, enabled, priority 2");
+    assert_eq!(
+        m.reg(6),
+        0x8000_0012,
+        "IRQ_STATUS: pending bit 31, enabled, priority 2"
+    );
 }
 
 #[test]
@@ -594,9 +668,17 @@ fn mmu_refill_translates_user_accesses() {
         swi";
     let (m, _, stop) = run(&mmu_program(code, 0x7E));
     assert_eq!(stop, Stop::Exit(1234));
-    assert_eq!(m.read_phys_u32(0x8042_0010), Some(1234), "VA 0x20010 -> PA 0x80420010");
+    assert_eq!(
+        m.read_phys_u32(0x8042_0010),
+        Some(1234),
+        "VA 0x20010 -> PA 0x80420010"
+    );
     assert_eq!(m.reg(23), 2, "one instruction miss, one data miss");
-    assert_eq!(m.reg(22), 0x0002_0205, "TLBPD0 after the data miss: VPN | V | ASID 5");
+    assert_eq!(
+        m.reg(22),
+        0x0002_0205,
+        "TLBPD0 after the data miss: VPN | V | ASID 5"
+    );
     assert_eq!((m.stats().tlb_miss_i, m.stats().tlb_miss_d), (1, 1));
 }
 
@@ -640,7 +722,12 @@ fn duplicate_tlb_match_is_machine_check_cause_1() {
 
 #[test]
 fn build_registers_describe_the_configuration() {
-    let mut m = Machine::new(Config { tlb_sets: 128, tlb_ways: 2, llsc: true, ..Config::default() });
+    let mut m = Machine::new(Config {
+        tlb_sets: 128,
+        tlb_ways: 2,
+        llsc: true,
+        ..Config::default()
+    });
     let mmu = m.aux(0x6F).unwrap();
     assert_eq!(mmu >> 24, 4, "MMU v4");
     assert_eq!(64 << ((mmu >> 8) & 3), 128);
@@ -648,7 +735,11 @@ fn build_registers_describe_the_configuration() {
     assert_eq!(1 << (((mmu >> 15) & 0xF) - 1), 8, "8 KiB pages");
     assert_eq!(m.aux(0xC1).unwrap() >> 21 & 1, 1, "ISA_CONFIG.atomic");
     let mut d = Machine::new(Config::default());
-    assert_eq!(d.aux(0xC1).unwrap() >> 21 & 3, 0, "no atomics, no unaligned");
+    assert_eq!(
+        d.aux(0xC1).unwrap() >> 21 & 3,
+        0,
+        "no atomics, no unaligned"
+    );
     assert_eq!(d.aux(0x04), Some(0xFFFF_0054));
     assert_eq!(d.aux(0x6F), Some(0x0402_0A0A));
     assert_eq!(d.aux(0x75).unwrap() & 0x700, 0x700, "timer0, timer1, RTC");
@@ -666,8 +757,15 @@ fn loader_rejects_bad_images_clearly() {
     assert!(e.contains("EM_ARC_COMPACT"), "{e}");
     let e = m.load_elf(&good[..good.len() / 2]).unwrap_err().to_string();
     assert!(e.contains("truncated") || e.contains("past end"), "{e}");
-    assert!(m.load_elf(b"not an elf").unwrap_err().to_string().contains("not an ELF"));
-    let small = Config { ram_size: 64 << 10, ..Config::default() };
+    assert!(m
+        .load_elf(b"not an elf")
+        .unwrap_err()
+        .to_string()
+        .contains("not an ELF"));
+    let small = Config {
+        ram_size: 64 << 10,
+        ..Config::default()
+    };
     let big = build("_start: EXIT 0\n.bss\n.space 0x20000");
     let e = Machine::new(small).load_elf(&big).unwrap_err().to_string();
     assert!(e.contains("outside RAM"), "{e}");
