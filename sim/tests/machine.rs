@@ -1,95 +1,13 @@
-//! End-to-end machine tests: small hand-written assembly programs (arc-linux-gnu-as/-ld)
-//! exercising exceptions, interrupts, the MMU, timers, sleep and the UART through the
-//! library API.
-//!
-//! Every program gets a vector table at 0x8000_0000: entry n points at the label `vec_n`
-//! when the source defines it, otherwise at `unexpected`, which ends the run with
-//! exit status 0xE000_0000 | ECR (exceptions) or 0xF000_0000 | ICAUSE (interrupts).
+//! End-to-end machine tests: small hand-written assembly programs (see `asm/mod.rs` for
+//! the vector table and macros every program gets) exercising exceptions, interrupts, the
+//! MMU, timers, sleep and the UART through the library API.
+
+mod asm;
 
 use arcsim::{Config, ElfInfo, Machine, Stop};
-use std::path::PathBuf;
-use std::process::Command;
+use asm::build;
 
 const KSTACK: u32 = 0x8010_0000;
-
-fn tmp_dir() -> PathBuf {
-    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("machine-tests");
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-const LINK_LD: &str = "ENTRY(_start)
-SECTIONS {
-  . = 0x80000000;
-  .text : { *(.vectors) *(.text*) }
-  .rodata : { *(.rodata*) }
-  .data : { *(.data*) }
-  .bss : { *(.bss*) *(COMMON) }
-  .user 0x10000 : AT(0x80410000) { *(.user*) }
-}
-";
-
-/// Assembles and links `body` (with the vector table and exit helpers) into an ELF image.
-fn build(body: &str) -> Vec<u8> {
-    let mut src = String::from("\t.section .vectors,\"ax\"\nvectors:\n");
-    for n in 0..256 {
-        let label = format!("vec_{n}");
-        if body.contains(&format!("{label}:")) {
-            src.push_str(&format!("\t.word {label}\n"));
-        } else {
-            src.push_str("\t.word unexpected\n");
-        }
-    }
-    src.push_str(
-        "\t.text\nunexpected:\n\tlr r0,[0x403]\n\tbset r0,r0,31\n\tbset r0,r0,30\n\tbset r0,r0,29\n\
-         \tlr r1,[0x40a]\n\tbreq r1,0,1f\n\tmov r0,0xF0000000\n\tor r0,r0,r1\n1:\tmov r8,1\n\tswi\n",
-    );
-    src.push_str(".macro EXIT code\n\tmov r0,\\code\n\tmov r8,1\n\tswi\n.endm\n");
-    src.push_str(".macro SETUP\n\tmov sp,0x80100000\n\tmov r0,vectors\n\tsr r0,[0x25]\n.endm\n");
-    src.push_str("\t.text\n\t.global _start\n");
-    src.push_str(body);
-    src.push('\n');
-    let key = format!("{:016x}", {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        src.hash(&mut h);
-        h.finish()
-    });
-    let dir = tmp_dir();
-    let elf = dir.join(format!("{key}.elf"));
-    if let Ok(b) = std::fs::read(&elf) {
-        return b;
-    }
-    let s = dir.join(format!("{key}.S"));
-    let o = dir.join(format!("{key}.o"));
-    let ld = dir.join(format!("{key}.ld"));
-    let tmp_elf = dir.join(format!("{key}.{}.tmp", std::process::id()));
-    std::fs::write(&s, &src).unwrap();
-    std::fs::write(&ld, LINK_LD).unwrap();
-    let run = |cmd: &mut Command| {
-        let out = cmd
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run {cmd:?} (ARC binutils installed?): {e}"));
-        assert!(
-            out.status.success(),
-            "{cmd:?} failed:\n{}\n--- source ---\n{src}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    run(Command::new("arc-linux-gnu-as")
-        .args(["-mcpu=hs38", "-o"])
-        .arg(&o)
-        .arg(&s));
-    run(Command::new("arc-linux-gnu-ld")
-        .arg("-T")
-        .arg(&ld)
-        .arg("--no-warn-rwx-segments")
-        .arg("-o")
-        .arg(&tmp_elf)
-        .arg(&o));
-    std::fs::rename(&tmp_elf, &elf).unwrap();
-    std::fs::read(&elf).unwrap()
-}
 
 fn boot(cfg: Config, body: &str) -> (Machine, ElfInfo) {
     let mut m = Machine::new(cfg);
