@@ -61,7 +61,7 @@ fn norm(v: u32, bits: u32) -> u32 {
 
 impl Machine {
     #[inline(always)]
-    fn val(&self, o: Operand) -> u32 {
+    pub(crate) fn val(&self, o: Operand) -> u32 {
         match o {
             Operand::Reg(r) => self.cpu.regs[(r & 63) as usize],
             Operand::Imm(v) => v,
@@ -70,7 +70,7 @@ impl Machine {
     }
 
     #[inline(always)]
-    fn set(&mut self, o: Operand, v: u32) {
+    pub(crate) fn set(&mut self, o: Operand, v: u32) {
         if let Operand::Reg(r) = o {
             self.cpu.regs[(r & 63) as usize] = v;
         }
@@ -629,7 +629,37 @@ impl Machine {
                 Ok(Flow::jump(target))
             }
             Op::Sync | Op::Dsync | Op::Dmb | Op::Nop => Ok(Flow::NEXT),
-            // DSP, vector and FPU options are not configured on this core.
+            Op::Vadd2h
+            | Op::Vsub2h
+            | Op::Vaddsub2h
+            | Op::Vsubadd2h
+            | Op::Vadd4h
+            | Op::Vsub4h
+            | Op::Vaddsub4h
+            | Op::Vsubadd4h
+            | Op::Vadd2
+            | Op::Vsub2
+            | Op::Vaddsub
+            | Op::Vsubadd
+            | Op::Vpack2hl
+            | Op::Vpack2hm
+            | Op::Dmpyh
+            | Op::Dmpyhu
+            | Op::Dmach
+            | Op::Dmachu
+            | Op::Vmpy2h
+            | Op::Vmpy2hu
+            | Op::Vmac2h
+            | Op::Vmac2hu
+            | Op::Qmpyh
+            | Op::Qmpyhu
+            | Op::Qmach
+            | Op::Qmachu
+            | Op::Dmpywh
+            | Op::Dmpywhu
+            | Op::Dmacwh
+            | Op::Dmacwhu => self.execute_dsp(i, b, c),
+            // The FPU and the other DSP extensions are not configured on this core.
             _ => Err(INSN_ERR),
         }
     }

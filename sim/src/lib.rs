@@ -10,6 +10,7 @@ mod aux;
 pub mod bus;
 pub mod config;
 mod cpu;
+mod dsp;
 pub mod elf;
 mod exec;
 mod icache;

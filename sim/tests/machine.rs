@@ -688,3 +688,12 @@ fn loader_rejects_bad_images_clearly() {
     let e = Machine::new(small).load_elf(&big).unwrap_err().to_string();
     assert!(e.contains("outside RAM"), "{e}");
 }
+
+#[test]
+fn gcc_vectorised_code_uses_the_dsp_operations_correctly() {
+    for opt in ["-O1", "-O2", "-O3"] {
+        let mut m = Machine::new(Config::default());
+        m.load_elf(&asm::build_c("vector.c", opt)).unwrap();
+        assert_eq!(m.run(10_000_000), Stop::Exit(4), "{opt}");
+    }
+}

@@ -87,3 +87,53 @@ pub fn build(body: &str) -> Vec<u8> {
     std::fs::rename(&tmp_elf, &elf).unwrap();
     std::fs::read(&elf).unwrap()
 }
+
+/// Compiles `c_file` (in this directory) with `crt.S`-style start-up for hs38 at `opt`.
+pub fn build_c(c_file: &str, opt: &str) -> Vec<u8> {
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/asm");
+    let src = std::fs::read_to_string(here.join(c_file)).unwrap();
+    let key = format!("{:016x}", {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (src.as_str(), opt, LINK_LD).hash(&mut h);
+        h.finish()
+    });
+    let dir = tmp_dir();
+    let elf = dir.join(format!("{key}.c.elf"));
+    if let Ok(b) = std::fs::read(&elf) {
+        return b;
+    }
+    let crt = dir.join(format!("{key}.crt.S"));
+    let ld = dir.join(format!("{key}.c.ld"));
+    let tmp_elf = dir.join(format!("{key}.{}.ctmp", std::process::id()));
+    std::fs::write(
+        &crt,
+        "\t.text\n\t.global _start\n_start:\n\tmov sp,0x80800000\n\tbl main\n\tmov r8,1\n\tswi\n",
+    )
+    .unwrap();
+    std::fs::write(&ld, LINK_LD).unwrap();
+    let out = Command::new("arc-linux-gnu-gcc")
+        .args([
+            "-mcpu=hs38",
+            "-mno-unaligned-access",
+            opt,
+            "-nostdlib",
+            "-static",
+            "-Wl,--no-warn-rwx-segments",
+            "-T",
+        ])
+        .arg(&ld)
+        .arg(&crt)
+        .arg(here.join(c_file))
+        .arg("-o")
+        .arg(&tmp_elf)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run arc-linux-gnu-gcc: {e}"));
+    assert!(
+        out.status.success(),
+        "gcc failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::rename(&tmp_elf, &elf).unwrap();
+    std::fs::read(&elf).unwrap()
+}
