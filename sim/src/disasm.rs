@@ -48,8 +48,10 @@ pub fn disasm(insn: &Insn, pc: u32) -> String {
 }
 
 /// Collects objdump's spelling: mnemonic, suffixes, then comma-separated operands where a `[`
-/// suppresses the following comma; an immediate right after `pcl` (or a PC-relative operand)
-/// adds a `;0x…` comment with the address it designates.
+/// suppresses the following comma. objdump appends a `;0x…` comment (PCL + the last value
+/// operand) when the last register operand printed was `pcl` (or a PC-relative operand came
+/// after it) and at least one value operand (immediate, LIMM, the `0` destination,
+/// displacement) was printed; a `r13-…` register range clears both conditions.
 struct Text {
     pc: u32,
     head: String,
@@ -58,10 +60,11 @@ struct Text {
     need_comma: bool,
     in_brackets: bool,
     aux: bool,
-    /// objdump comments `pcl + immediate` when the last register operand was pcl.
-    after_pcl: bool,
-    last_immediate: Option<u32>,
-    target: Option<u32>,
+    /// The last register operand was pcl, or a PC-relative operand was printed.
+    rpcl: bool,
+    /// A value operand was printed; `vpcl` is the last one.
+    rset: bool,
+    vpcl: u32,
 }
 
 impl Text {
@@ -74,24 +77,20 @@ impl Text {
             need_comma: false,
             in_brackets: false,
             aux: false,
-            after_pcl: false,
-            last_immediate: None,
-            target: None,
+            rpcl: false,
+            rset: false,
+            vpcl: 0,
         }
     }
 
     fn finish(self) -> String {
-        let pcl_target = match (self.after_pcl, self.last_immediate) {
-            (true, Some(imm)) => Some((self.pc & !3).wrapping_add(imm)),
-            _ => None,
-        };
-        let target = self.target.or(pcl_target);
         let mut out = self.head;
         if self.any_operand {
             out.push('\t');
             out.push_str(&self.operands);
         }
-        if let Some(target) = target {
+        if self.rpcl && self.rset {
+            let target = (self.pc & !3).wrapping_add(self.vpcl);
             let _ = write!(out, "\t;0x{target:x}");
         }
         out
@@ -105,6 +104,11 @@ impl Text {
         self.any_operand = true;
     }
 
+    fn value(&mut self, value: u32) {
+        self.vpcl = value;
+        self.rset = true;
+    }
+
     fn immediate(&mut self, value: i64, text: String) {
         self.comma();
         let name = if self.aux && self.in_brackets {
@@ -116,7 +120,7 @@ impl Text {
             Some(name) => self.operands.push_str(name),
             None => self.operands.push_str(&text),
         }
-        self.last_immediate = Some(value as u32);
+        self.value(value as u32);
     }
 }
 
@@ -149,7 +153,7 @@ impl Sink for Text {
             Shown::Reg(r) => {
                 self.comma();
                 self.operands.push_str(CORE_NAMES[r as usize & 63]);
-                self.after_pcl = r == PCL;
+                self.rpcl = r == PCL;
             }
             Shown::Pair(r) => {
                 self.comma();
@@ -157,7 +161,7 @@ impl Sink for Text {
                 if r & 1 == 0 {
                     self.operands.push_str(CORE_NAMES[(r as usize + 1) & 63]);
                 }
-                self.after_pcl = false;
+                self.rpcl = r == PCL;
             }
             Shown::Uimm(v) => self.immediate(v as i64, hex(v)),
             Shown::Limm(v) => self.immediate(v as i64, hex(v)),
@@ -165,15 +169,25 @@ impl Sink for Text {
             Shown::Zero => {
                 self.comma();
                 self.operands.push('0');
+                self.value(0);
             }
             Shown::Pcrel(disp) => {
                 self.comma();
                 let _ = write!(self.operands, "{disp}");
-                self.target = Some((self.pc & !3).wrapping_add(disp as u32));
+                self.rpcl = true;
+                self.value(disp as u32);
             }
-            Shown::Text(text) => {
+            Shown::PcrelHex(disp) => {
+                self.comma();
+                self.operands.push_str(&hex(disp));
+                self.rpcl = true;
+                self.value(disp);
+            }
+            Shown::Range(text) => {
                 self.comma();
                 self.operands.push_str(text);
+                self.rpcl = false;
+                self.rset = false;
             }
         }
     }

@@ -145,7 +145,10 @@ impl Tally {
         for l in &listed {
             let hw = [at(l.addr), at(l.addr + 2), at(l.addr + 4), at(l.addr + 6)];
             let insn = decode_halfwords(hw);
-            let ours = disasm(&insn, l.addr);
+            // objdump's text was trimmed (a final register-pair warning ends in a newline that
+            // the listing shows as an empty line): compare ours the same way.
+            let full = disasm(&insn, l.addr);
+            let ours = full.trim_end();
             self.compared += 1;
             if ours != l.text || u32::from(insn.len) != l.len {
                 self.mismatches.push(format!(
@@ -165,6 +168,9 @@ impl Tally {
     }
 
     fn report(&self, what: &str) {
+        let all = work_dir("report").join(format!("{}.txt", what.replace(' ', "_")));
+        let _ = std::fs::write(&all, self.mismatches.join("\n"));
+        println!("all mismatches: {}", all.display());
         println!(
             "{what}: compared {}, mismatched {}",
             self.compared,

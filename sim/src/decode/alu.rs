@@ -448,8 +448,7 @@ fn loop_start<S: Sink>(cx: &mut Cx<S>) {
     match cx.bits(23, 22) {
         1 => {
             cx.name(Op::Lp, "lp");
-            cx.insn.disp = (c * 2) as i32;
-            cx.uimm(c * 2);
+            cx.pcrel_hex(c * 2);
         }
         2 => {
             cx.name(Op::Lp, "lp");
@@ -458,8 +457,7 @@ fn loop_start<S: Sink>(cx: &mut Cx<S>) {
         3 if cx.bit(5) => {
             cx.name(Op::Lp, "lp");
             cx.cond(cx.bits(4, 0) as u8, false);
-            cx.insn.disp = (c * 2) as i32;
-            cx.uimm(c * 2);
+            cx.pcrel_hex(c * 2);
         }
         _ => {}
     }

@@ -95,6 +95,11 @@ impl<'s, S: Sink> Cx<'s, S> {
         self.insn.disp = disp;
         self.show(Shown::Pcrel(disp));
     }
+    /// An unsigned displacement that objdump prints in hex (`lp u7`).
+    pub fn pcrel_hex(&mut self, disp: u32) {
+        self.insn.disp = disp as i32;
+        self.show(Shown::PcrelHex(disp));
+    }
     pub fn open(&mut self) {
         self.show(Shown::Open);
     }

@@ -7,6 +7,7 @@ use super::{cond, flag, AddrMode, MemSize, Op, Operand};
 
 const H_LIMM: u8 = 30;
 const GP: u8 = 26;
+const FP: u8 = 27;
 const SP: u8 = 28;
 const BLINK: u8 = 31;
 const PCL: u8 = 63;
@@ -123,7 +124,7 @@ pub(crate) fn decode<S: Sink>(cx: &mut Cx<S>) {
             cx.name(op, name);
             cx.insn.b = cx.reg(cx.rb());
             cx.insn.c = Operand::Imm(0);
-            cx.show(Shown::Text("0"));
+            cx.show(Shown::Uimm(0));
             cx.pcrel(sext(cx.bits(6, 0), 7) * 2);
         }
         0x1E => short_branch(cx),
@@ -521,17 +522,20 @@ fn register_list<S: Sink>(cx: &mut Cx<S>, u: u32, leave: bool) {
     cx.insn.b = Operand::Imm(u);
     let count = (u & 0xF) as usize;
     cx.show(Shown::Open);
-    if let Some(&range) = RANGES.get(count).filter(|r| !r.is_empty()) {
-        cx.show(Shown::Text(range));
+    match RANGES.get(count) {
+        // objdump prints a count of 0 as nothing and 15 as a plain number.
+        Some(&"") => {}
+        Some(&range) => cx.show(Shown::Range(range)),
+        None => cx.show(Shown::Uimm(count as u32)),
     }
     if u & 0x10 != 0 {
-        cx.show(Shown::Text("fp"));
+        cx.show(Shown::Reg(FP));
     }
     if u & 0x20 != 0 {
-        cx.show(Shown::Text("blink"));
+        cx.show(Shown::Reg(BLINK));
     }
     if leave && u & 0x40 != 0 {
-        cx.show(Shown::Text("pcl"));
+        cx.show(Shown::Reg(PCL));
     }
     cx.show(Shown::Close);
 }

@@ -18,10 +18,12 @@ pub(crate) enum Shown {
     Zero,
     /// PC-relative displacement: printed in decimal, target (PCL + disp) appended as a comment.
     Pcrel(i32),
+    /// Unsigned PC-relative displacement printed in hex (`lp u7`), with the target comment.
+    PcrelHex(u32),
     Open,
     Close,
-    /// Literal operand text (register lists of `enter_s`/`leave_s`, `blink` …).
-    Text(&'static str),
+    /// The `r13-…` register range of `enter_s`/`leave_s` (clears objdump's pcl-comment state).
+    Range(&'static str),
 }
 
 pub(crate) trait Sink {
