@@ -529,7 +529,10 @@ impl Machine {
                 // JLI_BASE points at a table of branch instructions: jump into it.
                 Ok(Flow::jump(self.cpu.jli_base.wrapping_add(b << 2)))
             }
-            Op::EiS => Err(INSN_ERR),
+            Op::EiS => {
+                self.not_in_slot()?;
+                Ok(Flow::indexed(self.cpu.ei_base.wrapping_add(b << 2)))
+            }
             Op::Lp => {
                 self.not_in_slot()?;
                 let end = (pc & !3).wrapping_add(i.disp as u32);

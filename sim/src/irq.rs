@@ -98,9 +98,21 @@ impl IrqController {
         (self.act & 0xFFFF).trailing_zeros().min(16)
     }
 
+    /// Enabled pending lines as a bitmap.
+    fn requests(&self) -> [u64; 4] {
+        let mut w = [0u64; 4];
+        for (k, word) in w.iter_mut().enumerate() {
+            *word = ((self.line.0[k] & !self.pulse.0[k]) | self.latched.0[k]) & self.enabled.0[k];
+        }
+        if (FIRST_IRQ..=LAST_IRQ).contains(&self.hint) && self.enabled.get(self.hint) {
+            w[(self.hint >> 6) as usize] |= 1 << (self.hint & 63);
+        }
+        w
+    }
+
     /// Any enabled line pending, whatever its priority (wakes SLEEP).
     pub fn any_enabled_pending(&self) -> bool {
-        (FIRST_IRQ..=LAST_IRQ).any(|irq| self.enabled.get(irq) && self.pending(irq))
+        self.requests().iter().any(|&w| w != 0)
     }
 
     /// The interrupt to take with threshold `e` (STATUS32.E): the enabled pending line of
@@ -109,16 +121,15 @@ impl IrqController {
     pub fn best(&self, e: u32) -> Option<(u32, u32)> {
         let ceiling = self.active_priority();
         let mut best: Option<(u32, u32)> = None;
-        for irq in FIRST_IRQ..=LAST_IRQ {
-            if !self.enabled.get(irq) || !self.pending(irq) {
-                continue;
-            }
-            let p = self.priority_of(irq);
-            if p > e || p >= ceiling {
-                continue;
-            }
-            if best.map_or(true, |(_, bp)| p < bp) {
-                best = Some((irq, p));
+        for (k, &word) in self.requests().iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let irq = (k as u32) << 6 | bits.trailing_zeros();
+                bits &= bits - 1;
+                let p = self.priority_of(irq);
+                if p <= e && p < ceiling && best.map_or(true, |(_, bp)| p < bp) {
+                    best = Some((irq, p));
+                }
             }
         }
         best

@@ -84,6 +84,7 @@ impl Flow {
     const DELAYED_TAKEN: u64 = 2;
     const DELAYED_NOT_TAKEN: u64 = 3;
     const TRAP: u64 = 4;
+    const INDEXED: u64 = 6;
 
     /// Straight to a new PC (taken non-delayed branch, RTIE).
     pub const fn jump(target: u32) -> Flow {
@@ -102,6 +103,10 @@ impl Flow {
     /// TRAP_S: completes like NEXT, then raises Trap with ERET = the resulting PC.
     pub const fn trap(n: u8) -> Flow {
         Flow(Self::TRAP | (n as u64) << 32)
+    }
+    /// EI_S: execute the instruction at `target`, then continue at the next one.
+    pub const fn indexed(target: u32) -> Flow {
+        Flow(Self::INDEXED | (target as u64) << 32)
     }
     fn kind(self) -> u64 {
         self.0 & 0xFF
@@ -378,7 +383,8 @@ impl Machine {
         }
         let e = (s & st::E_MASK) >> st::E_SHIFT;
         let (irq, prio) = self.irq.best(e)?;
-        if s & st::DE != 0 {
+        // Not between a branch and its delay slot, nor inside EI_S: BTA is not saved.
+        if s & (st::DE | st::ES) != 0 {
             self.irq_waiting = true;
             return None;
         }
@@ -433,6 +439,15 @@ impl Machine {
                 Ok(())
             }
             Flow::JUMP => {
+                // A taken branch executed by EI_S goes where it branches.
+                self.cpu.status &= !st::ES;
+                self.cpu.in_slot = false;
+                self.cpu.pc = flow.arg();
+                Ok(())
+            }
+            Flow::INDEXED => {
+                self.cpu.status |= st::ES;
+                self.cpu.bta = next;
                 self.cpu.in_slot = false;
                 self.cpu.pc = flow.arg();
                 Ok(())
@@ -463,8 +478,10 @@ impl Machine {
     #[inline(always)]
     fn advance(&mut self, next: u32) {
         self.cpu.in_slot = false;
-        if self.cpu.status & st::DE != 0 {
-            self.cpu.status &= !st::DE;
+        if self.cpu.status & (st::DE | st::ES) != 0 {
+            // End of a taken branch's delay slot, or of the instruction run by EI_S:
+            // continue at BTA.
+            self.cpu.status &= !(st::DE | st::ES);
             self.cpu.pc = self.cpu.bta;
             if self.irq_waiting {
                 self.recheck_irqs();

@@ -697,3 +697,23 @@ fn gcc_vectorised_code_uses_the_dsp_operations_correctly() {
         assert_eq!(m.run(10_000_000), Stop::Exit(4), "{opt}");
     }
 }
+
+#[test]
+fn ei_s_executes_the_indexed_instruction_then_continues() {
+    let (m, _, stop) = run("_start: SETUP
+        mov r0,ei_table
+        sr r0,[0x292]
+        mov r1,1
+        ei_s 1
+        add r1,r1,100
+        ei_s 2
+        EXIT 1
+away:   EXIT 0
+        .balign 4
+ei_table:
+        add r1,r1,10
+        add r1,r1,20
+        b away");
+    assert_eq!(stop, Stop::Exit(0));
+    assert_eq!(m.reg(1), 121);
+}
