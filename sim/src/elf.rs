@@ -222,3 +222,146 @@ fn symbols(hdr: &elf::FileHeader32<LE>, image: &[u8]) -> Option<BTreeMap<String,
     }
     Some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: u32 = 0x8000_0000;
+    const SIZE: u32 = 1 << 20;
+
+    /// An ELF32 LE image with the given (paddr, filesz, memsz) PT_LOAD segments.
+    fn image(machine: u16, etype: u16, entry: u32, segs: &[(u32, u32, u32)]) -> Vec<u8> {
+        let phoff = 52u32;
+        let mut data_off = phoff + 32 * segs.len() as u32;
+        let mut f = b"\x7fELF\x01\x01\x01\0\0\0\0\0\0\0\0\0".to_vec();
+        for v in [etype, machine] {
+            f.extend_from_slice(&v.to_le_bytes());
+        }
+        for v in [1, entry, phoff, 0, 0] {
+            f.extend_from_slice(&v.to_le_bytes());
+        }
+        for v in [52u16, 32, segs.len() as u16, 40, 0, 0] {
+            f.extend_from_slice(&v.to_le_bytes());
+        }
+        for &(paddr, filesz, memsz) in segs {
+            for v in [1, data_off, paddr, paddr, filesz, memsz, 7, 4] {
+                f.extend_from_slice(&v.to_le_bytes());
+            }
+            data_off += filesz;
+        }
+        for &(_, filesz, _) in segs {
+            f.extend(std::iter::repeat(0xAB).take(filesz as usize));
+        }
+        f
+    }
+
+    fn load(img: &[u8]) -> Result<ElfInfo, LoadError> {
+        parse(img, BASE, SIZE).map(|p| p.info)
+    }
+
+    #[test]
+    fn accepts_a_valid_image() {
+        let info = load(&image(
+            EM_ARCV2,
+            2,
+            BASE,
+            &[(BASE, 16, 64), (BASE + 0x1000, 8, 8)],
+        ))
+        .unwrap();
+        assert_eq!(info.entry, BASE);
+        assert_eq!(info.segments.len(), 2);
+        assert_eq!(
+            info.segments[0],
+            Segment {
+                paddr: BASE,
+                filesz: 16,
+                memsz: 64
+            }
+        );
+    }
+
+    #[test]
+    fn names_what_is_wrong() {
+        let seg = [(BASE, 16, 16)];
+        assert_eq!(load(b"\x7fELG"), Err(LoadError::NotElf));
+        let mut elf64 = image(EM_ARCV2, 2, BASE, &seg);
+        elf64[4] = 2;
+        assert_eq!(load(&elf64), Err(LoadError::NotElf32));
+        let mut be = image(EM_ARCV2, 2, BASE, &seg);
+        be[5] = 2;
+        assert_eq!(load(&be), Err(LoadError::NotLittleEndian));
+        assert_eq!(
+            load(&image(EM_ARC_COMPACT, 2, BASE, &seg)),
+            Err(LoadError::ArcCompact)
+        );
+        assert_eq!(
+            load(&image(40, 2, BASE, &seg)),
+            Err(LoadError::WrongMachine(40))
+        );
+        assert_eq!(
+            load(&image(EM_ARCV2, 3, BASE, &seg)),
+            Err(LoadError::NotExecutable(3))
+        );
+        assert_eq!(
+            load(&image(EM_ARCV2, 2, BASE, &[])),
+            Err(LoadError::NoLoadableSegments)
+        );
+        assert!(matches!(
+            load(&image(EM_ARCV2, 2, BASE, &[(BASE, 32, 16)])),
+            Err(LoadError::BadSegment { index: 0, .. })
+        ));
+        assert_eq!(
+            load(&image(
+                EM_ARCV2,
+                2,
+                BASE,
+                &[(BASE, 16, 16), (BASE + SIZE - 8, 0, 16)]
+            )),
+            Err(LoadError::OutsideRam {
+                index: 1,
+                paddr: BASE + SIZE - 8,
+                memsz: 16
+            })
+        );
+        assert_eq!(
+            load(&image(EM_ARCV2, 2, 0x1000, &[(0x1000, 16, 16)])),
+            Err(LoadError::OutsideRam {
+                index: 0,
+                paddr: 0x1000,
+                memsz: 16
+            })
+        );
+        assert_eq!(
+            load(&image(
+                EM_ARCV2,
+                2,
+                BASE,
+                &[(BASE, 16, 0x100), (BASE + 0x80, 16, 16)]
+            )),
+            Err(LoadError::Overlap {
+                first: 0,
+                second: 1
+            })
+        );
+        assert_eq!(
+            load(&image(EM_ARCV2, 2, BASE + 0x100, &seg)),
+            Err(LoadError::EntryOutsideSegments(BASE + 0x100))
+        );
+        let full = image(EM_ARCV2, 2, BASE, &seg);
+        assert!(matches!(
+            load(&full[..full.len() - 1]),
+            Err(LoadError::Truncated(_))
+        ));
+        assert!(matches!(load(&full[..60]), Err(LoadError::Truncated(_))));
+    }
+
+    #[test]
+    fn segment_ending_at_4_gib_does_not_wrap() {
+        let img = image(EM_ARCV2, 2, 0xFFFF_FFF0, &[(0xFFFF_FFF0, 0, 0x20)]);
+        assert!(matches!(
+            parse(&img, BASE, 0x7FFF_E000),
+            Err(LoadError::OutsideRam { .. })
+        ));
+    }
+}

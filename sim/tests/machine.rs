@@ -717,3 +717,92 @@ ei_table:
     assert_eq!(stop, Stop::Exit(0));
     assert_eq!(m.reg(1), 121);
 }
+
+#[test]
+fn interrupt_from_user_mode_uses_the_kernel_stack_and_returns_to_user() {
+    let body = format!(
+        "_start: SETUP
+        mov r0,16
+        sr r0,[0x40b]
+        mov r0,1
+        sr r0,[0x206]
+        mov r0,1
+        sr r0,[0x22]
+        mov r0,0x80
+        bset r0,r0,31
+        or r0,r0,0x1e
+        sr r0,[0x402]
+        mov r0,user
+        sr r0,[0x400]
+        mov r0,0x80200000
+        sr r0,[0x0d]
+        rtie
+user:   mov r20,0
+1:      breq r20,0,1b
+        lr r0,[0x0a]
+        mov r8,1
+        swi
+vec_16: lr r21,[0x43]
+        mov r22,sp
+        lr r23,[0x0d]
+        lr r24,[0x0a]
+        ld r25,[sp,4]
+        mov r0,1
+        sr r0,[0x22]
+        mov r20,1
+        rtie"
+    );
+    let (mut m, _) = boot(Config::default(), &body);
+    m.schedule_irq(200, 16);
+    let stop = m.run(100_000);
+    assert_eq!(
+        m.reg(21),
+        0x8000_0002,
+        "AUX_IRQ_ACT: priority 1 from user mode"
+    );
+    assert_eq!(
+        m.reg(22),
+        KSTACK - 8,
+        "STATUS32 and PC pushed on the kernel stack"
+    );
+    assert_eq!(m.reg(23), 0x8020_0000, "AUX_USER_SP holds the user SP");
+    assert_eq!(m.reg(24) & 0x880, 0x800, "kernel mode, Z = old U");
+    assert_eq!(m.reg(25) & 0x80, 0x80, "stacked STATUS32 has U");
+    assert_eq!(stop, Stop::Exit(0), "user STATUS32 read shows only flags");
+    assert_eq!(m.status32() & 0x80, 0x80, "back in user mode");
+    assert_eq!(m.reg(28), 0x8020_0000, "user SP restored");
+    assert_eq!(m.aux(0x43), Some(0));
+}
+
+#[test]
+fn injected_timer_expiry_is_taken_at_the_exact_instruction() {
+    let body = "_start: SETUP
+        mov r0,16
+        sr r0,[0x40b]
+        mov r0,1
+        sr r0,[0x206]
+        mov r0,1
+        sr r0,[0x22]
+        seti 0x3f
+        mov r20,0
+1:      add r20,r20,1
+        b 1b
+vec_16: lr r21,[0x22]
+        mov r0,r20
+        mov r8,1
+        swi";
+    let (mut m, _) = boot(Config::default(), body);
+    assert_eq!(m.run(20), Stop::InsnLimit);
+    let base = m.reg(20);
+    let start = m.insns();
+    m.schedule_irq(start + 1000, 16);
+    let Stop::Exit(n) = m.run(100_000) else {
+        panic!()
+    };
+    assert_eq!(
+        n - base,
+        500,
+        "two instructions per iteration, 1000 instructions"
+    );
+    assert_eq!(m.reg(21), 0x9, "CONTROL0: IP | IE");
+}
