@@ -144,12 +144,27 @@ pub(crate) fn major6<S: Sink>(cx: &mut Cx<S>) {
         }
         return single(cx, names::major6_single(cx.bits(5, 0)));
     }
-    with_f(
-        cx,
-        names::MAJOR6[sub as usize],
-        names::major6_with_f(sub),
-        NO_PAIRS,
-    );
+    if cx.bit(15) && (cx.bits(23, 22) >= 2 || cx.a6() == 0) {
+        // F = 1 turns these sub-opcodes into the FPU's two-operand compares (the register and
+        // u6 forms need A = 0).
+        match sub {
+            0x03 => return compare(cx, Op::Fscmp, "fscmp"),
+            0x04 => return compare(cx, Op::Fscmpf, "fscmpf"),
+            0x33 => return compare(cx, Op::Fdcmp, "fdcmp"),
+            0x34 => return compare(cx, Op::Fdcmpf, "fdcmpf"),
+            _ => {}
+        }
+    }
+    let mut with = names::major6_with_f(sub);
+    if matches!(sub, 0x00 | 0x02) && cx.bit(15) {
+        // objdump's table gives `cmpyhnfr` (sub-opcode 0) and `cmpychnfr` (2) each other's
+        // encodings in every form except the all-register `a,b,c` one.
+        let regs = [cx.a6(), cx.b6(), cx.c6()];
+        if cx.bits(23, 22) != 0 || regs.contains(&LIMM_REG) {
+            with = names::major6_with_f(sub ^ 2);
+        }
+    }
+    with_f(cx, names::MAJOR6[sub as usize], with, NO_PAIRS);
 }
 
 fn f_suffix<S: Sink>(cx: &mut Cx<S>) {
@@ -194,12 +209,20 @@ fn three_spelled<S: Sink>(cx: &mut Cx<S>, (op, name): Entry, pairs: Pairs, f: FS
     }
     let b = cx.b6();
     let c = cx.c6();
+    if za_limm_quirk(cx) == ZaLimm::Invalid {
+        return;
+    }
     cx.name(op, name);
     if f == FSuffix::Plain {
         f_suffix(cx);
     }
     match cx.bits(23, 22) {
         0 => {
+            cx.insn.a = dest(cx, cx.a6(), pairs.a);
+            cx.insn.b = source(cx, b, pairs.b);
+            cx.insn.c = source(cx, c, pairs.c);
+        }
+        1 if za_limm_quirk(cx) == ZaLimm::CAsReg => {
             cx.insn.a = dest(cx, cx.a6(), pairs.a);
             cx.insn.b = source(cx, b, pairs.b);
             cx.insn.c = source(cx, c, pairs.c);
@@ -225,6 +248,44 @@ fn three_spelled<S: Sink>(cx: &mut Cx<S>, (op, name): Entry, pairs: Pairs, f: FS
                 source(cx, c, pairs.c)
             };
         }
+    }
+}
+
+/// objdump's `0,limm,c` entries of the major-5/6 sub-opcodes 0x20..0x2E carry the P bits of
+/// the u6 form: with A = B = 62 and C ≠ 62, P = 0 is not decoded and P = 1 shows C as a
+/// register; `vasls2h` (major 5, 0x21 with F) has no LIMM or `0` form at all.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ZaLimm {
+    No,
+    Invalid,
+    CAsReg,
+}
+
+fn za_limm_quirk<S: Sink>(cx: &Cx<S>) -> ZaLimm {
+    let major = cx.w >> 27;
+    let sub = cx.bits(21, 16);
+    let p = cx.bits(23, 22);
+    if major == 5 && sub == 0x21 && cx.bit(15) {
+        // `vasls2h` exists only without LIMM and without the `0` destination.
+        let a_limm = p <= 1 && cx.a6() == LIMM_REG;
+        let c_limm = cx.c6() == LIMM_REG && (p == 0 || (p == 3 && !cx.bit(5)));
+        if a_limm || c_limm || cx.b6() == LIMM_REG {
+            return ZaLimm::Invalid;
+        }
+        return ZaLimm::No;
+    }
+    if !((major == 5 || major == 6)
+        && (0x20..=0x2E).contains(&sub)
+        && p <= 1
+        && cx.a6() == LIMM_REG
+        && cx.b6() == LIMM_REG)
+    {
+        return ZaLimm::No;
+    }
+    match (cx.c6() == LIMM_REG, p) {
+        (true, _) => ZaLimm::No,
+        (false, 0) => ZaLimm::Invalid,
+        _ => ZaLimm::CAsReg,
     }
 }
 
@@ -290,7 +351,8 @@ fn mov<S: Sink>(cx: &mut Cx<S>) {
     }
 }
 
-/// `tst`, `cmp`, `rcmp`, `btst`: always encoded with F = 1, which objdump does not print.
+/// `tst`, `cmp`, `rcmp`, `btst` (and the FPU's `fscmp`, `fscmpf`, `fdcmp`, `fdcmpf`): always
+/// encoded with F = 1, which objdump does not print.
 fn compare<S: Sink>(cx: &mut Cx<S>, op: Op, name: &'static str) {
     if !cx.bit(15) {
         return;
@@ -505,6 +567,12 @@ fn zero_operand4<S: Sink>(cx: &mut Cx<S>) {
         _ => return,
     };
     operand_c(cx, op, name);
+    // `clri c` also writes the old interrupt state back into c (seti restores it).
+    if op == Op::Clri {
+        if let Operand::Reg(r) = cx.insn.b {
+            cx.insn.a = Operand::Reg(r);
+        }
+    }
 }
 
 fn zero_operand5<S: Sink>(cx: &mut Cx<S>) {
