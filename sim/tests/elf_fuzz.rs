@@ -3,8 +3,48 @@
 //! whatever loads is then run for a while (random code exercises the executor's error
 //! paths: Instruction Error, bus errors, double faults).
 
+mod asm;
+
 use arcsim::{Config, Machine};
 use proptest::prelude::*;
+use std::sync::OnceLock;
+
+/// Kernel harness for random code at 0x8010_0000: every exception and interrupt vector
+/// goes to a handler that skips a halfword and returns, so execution keeps going through
+/// faults; a timer interrupt every 97 instructions mixes in interrupt entry and return.
+fn harness() -> &'static [u8] {
+    static H: OnceLock<Vec<u8>> = OnceLock::new();
+    let mut body = String::from(
+        "_start: SETUP
+        mov r0,16
+        sr r0,[0x40b]
+        mov r0,1
+        sr r0,[0x206]
+        mov r0,97
+        sr r0,[0x23]
+        mov r0,1
+        sr r0,[0x22]
+        seti 0x3f
+        mov r0,0x80100000
+        j [r0]
+skip:   lr r9,[0x400]
+        add r9,r9,2
+        sr r9,[0x400]
+        lr r9,[0x0a]
+        bclr r9,r9,5
+        sr r9,[0x0a]
+        rtie
+tick:   mov r9,1
+        sr r9,[0x22]
+        rtie
+",
+    );
+    for v in 1..16 {
+        body.push_str(&format!("vec_{v}: b skip\n"));
+    }
+    body.push_str("vec_16: b tick\n");
+    H.get_or_init(|| asm::build(&body))
+}
 
 const RAM_BASE: u32 = 0x8000_0000;
 
@@ -128,5 +168,21 @@ proptest! {
         m.set_aux(0x25, RAM_BASE);
         m.set_status32(0x8000_001E);
         let _ = m.run(5_000);
+    }
+
+    #[test]
+    fn random_code_under_a_kernel_never_panics(
+        code in proptest::collection::vec(any::<u8>(), 64..1024),
+        regs in proptest::collection::vec(any::<u32>(), 32),
+        user in any::<bool>(),
+    ) {
+        let mut m = Machine::new(Config { llsc: user, unaligned: !user, ..Config::default() });
+        m.load_elf(harness()).expect("harness");
+        m.write_phys_bytes(0x8010_0000, &code);
+        for (r, v) in regs.iter().enumerate().take(27) {
+            m.set_reg(r, *v);
+        }
+        let _ = m.run(20_000);
+        let _ = m.stats();
     }
 }
