@@ -108,10 +108,16 @@ pub(crate) fn major5<S: Sink>(cx: &mut Cx<S>) {
             b: false,
             c: false,
         },
-        0x38 | 0x39 | 0x3C => Pairs {
+        0x38 | 0x39 => Pairs {
             a: true,
             b: true,
             c: true,
+        },
+        // objdump's conditional `vadd2` takes a single C register.
+        0x3C => Pairs {
+            a: true,
+            b: true,
+            c: cx.bits(23, 22) != 3,
         },
         _ => NO_PAIRS,
     };

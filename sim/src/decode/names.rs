@@ -275,9 +275,9 @@ pub(crate) fn major5_single_takes_f(sub: u32) -> bool {
 pub(crate) fn major6_with_f(sub: u32) -> WithF {
     use WithF::*;
     match sub {
-        0x00 => Other((Op::Ext, "cmpychnfr")),
+        0x00 => Other((Op::Ext, "cmpyhnfr")),
         0x01 => Other((Op::Ext, "cmpyhfr")),
-        0x02 => Other((Op::Ext, "cmpyhnfr")),
+        0x02 => Other((Op::Ext, "cmpychnfr")),
         0x05 => Other((Op::Ext, "cmpychfr")),
         0x06 => Other((Op::Ext, "cmachnfr")),
         0x07 => Other((Op::Ext, "cmachfr")),
