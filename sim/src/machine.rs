@@ -259,7 +259,11 @@ impl Machine {
     fn run_loop<const TRACE: bool>(&mut self) -> Stop {
         loop {
             if self.cycles >= self.next_event {
-                if let Some(stop) = self.service_events() {
+                let stop = self.service_events();
+                if TRACE {
+                    self.flush_trace_events();
+                }
+                if let Some(stop) = stop {
                     return stop;
                 }
                 continue;
@@ -427,7 +431,9 @@ impl Machine {
     #[cold]
     fn fetch_fault(&mut self, e: Exception, pc: u32) -> Result<(), Stop> {
         self.cycles += 1;
-        self.enter_exception(e, pc, pc)
+        let r = self.enter_exception(e, pc, pc);
+        self.flush_trace_events();
+        r
     }
 
     /// PC update after a completed instruction: delay slots, then zero-overhead loops.

@@ -54,7 +54,7 @@ struct RunArgs {
     #[arg(long = "irq-random", value_name = "SEED:MEAN[:IRQ]")]
     irq_random: Option<String>,
     /// Write an instruction trace to FILE (stderr without a file).
-    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "-")]
+    #[arg(long, value_name = "FILE", num_args = 0..=1, require_equals = true, default_missing_value = "-")]
     trace: Option<String>,
     /// Print statistics to stderr at the end.
     #[arg(long)]

@@ -2,11 +2,14 @@
 
 use crate::decode::Insn;
 use crate::machine::Machine;
-use std::fmt::Write;
+use std::fmt::Write as _;
+use std::io::Write as _;
 
 #[derive(Clone, Default)]
 pub struct Tracer {
     pub out: Vec<u8>,
+    /// Exception/interrupt lines waiting for the line of the instruction that caused them.
+    pending: Vec<u8>,
 }
 
 impl Machine {
@@ -29,6 +32,23 @@ impl Machine {
         line.push('\n');
         if let Some(t) = &mut self.tracer {
             t.out.extend_from_slice(line.as_bytes());
+            t.out.append(&mut t.pending);
+        }
+    }
+}
+
+impl Machine {
+    /// Records an exception or interrupt entry; it is written after the line of the
+    /// instruction that caused it (or at once by `flush_trace_events`).
+    pub(crate) fn trace_event(&mut self, what: std::fmt::Arguments) {
+        if let Some(t) = &mut self.tracer {
+            let _ = writeln!(&mut t.pending, "{:>10} -------- {what}", self.cycles);
+        }
+    }
+
+    pub(crate) fn flush_trace_events(&mut self) {
+        if let Some(t) = &mut self.tracer {
+            t.out.append(&mut t.pending);
         }
     }
 }

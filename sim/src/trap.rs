@@ -65,6 +65,12 @@ impl Machine {
         self.cpu.status = (old & !cleared) | st::AE | st::L | z;
         self.cpu.in_slot = false;
         self.cpu.pc = self.vector(e.vector as u32)?;
+        if self.tracer.is_some() {
+            let (ecr, efa, pc) = (self.cpu.ecr, self.cpu.efa, self.cpu.pc);
+            self.trace_event(format_args!(
+                "exception ECR={ecr:#08x} ERET={ret:#010x} EFA={efa:#010x} -> {pc:08x}"
+            ));
+        }
         self.recheck_irqs();
         Ok(())
     }
@@ -146,7 +152,14 @@ impl Machine {
         self.cpu.status = (old & !(st::Z | st::ES | st::DZ | st::DE | st::U)) | st::L | z;
         self.cpu.in_slot = false;
         self.sleeping = false;
+        let from = self.cpu.pc;
         self.cpu.pc = self.vector(irq)?;
+        if self.tracer.is_some() {
+            let pc = self.cpu.pc;
+            self.trace_event(format_args!(
+                "interrupt {irq} priority {p} at {from:#010x} -> {pc:08x}"
+            ));
+        }
         Ok(())
     }
 
