@@ -479,7 +479,9 @@ fn aux_like<S: Sink>(cx: &mut Cx<S>, op: Op, name: &'static str) {
     let c = cx.c6();
     let p = cx.bits(23, 22);
     let conditional = op == Op::Aex;
-    if (p == 3 && !conditional) || (p <= 1 && cx.a6() != 0) {
+    // objdump ignores A in the register forms (and, for `aex`, in the u6 form too).
+    let a_checked = p == 1 && !conditional;
+    if (p == 3 && !conditional) || (a_checked && cx.a6() != 0) {
         return;
     }
     cx.name(op, name);
@@ -623,7 +625,17 @@ fn atomic<S: Sink>(cx: &mut Cx<S>, (op, name): Entry) {
     );
     let b = cx.b6();
     let c = cx.c6();
-    cx.insn.a = if double { cx.pair(b) } else { cx.src(b) };
+    // objdump prints the `llockd`/`scondd` data register as a single register, reads B = 62 of
+    // the loads as the `0` destination (no LIMM) and has no store-conditional with B = 62.
+    cx.insn.a = match (op, b) {
+        (Op::Llock | Op::Llockd, LIMM_REG) => cx.zero(),
+        (Op::Scond | Op::Scondd, LIMM_REG) => {
+            cx.insn.op = Op::Invalid;
+            return;
+        }
+        (Op::Llockd | Op::Scondd, _) => cx.reg(b),
+        _ => cx.src(b),
+    };
     cx.open();
     cx.insn.b = if cx.bit(22) {
         cx.uimm(c as u32)
@@ -649,7 +661,12 @@ fn load_indexed<S: Sink>(cx: &mut Cx<S>) {
     }
     let a = cx.a6();
     let di = cx.bit(15);
-    let prefetch = if a == LIMM_REG && size == MemSize::Word {
+    let limm_limm = cx.b6() == LIMM_REG && cx.c6() == LIMM_REG;
+    if size == MemSize::Double && limm_limm {
+        return;
+    }
+    // objdump reads `[limm,limm]` with A = 62 as a load into `0`, not as a cache hint.
+    let prefetch = if a == LIMM_REG && size == MemSize::Word && !limm_limm {
         prefetch_kind(x, di)
     } else {
         None
@@ -664,7 +681,10 @@ fn load_indexed<S: Sink>(cx: &mut Cx<S>) {
         }
     }
     let (mode, mode_name) = MODES[cx.bits(23, 22) as usize];
-    if !(size == MemSize::Double && cx.b6() == LIMM_REG) {
+    // objdump's `[limm,c]` forms of `ldd`, `prefetchw` and `prealloc` have no address-mode
+    // suffix.
+    let hint_wa = prefetch.is_some() && (x || di);
+    if !((size == MemSize::Double || hint_wa) && cx.b6() == LIMM_REG) {
         cx.suffix(mode_name);
     }
     if x && prefetch.is_none() {
