@@ -437,7 +437,7 @@ pub(crate) fn decode_with<S: Sink>(hw: [u16; 4], sink: &mut S) -> Insn {
         4 => alu::major4(&mut cx),
         5 => alu::major5(&mut cx),
         6 => alu::major6(&mut cx),
-        _ => {}
+        _ => alu::major7(&mut cx),
     }
     let mut insn = cx.insn;
     if insn.op == Op::Invalid {

@@ -148,7 +148,19 @@ pub(crate) fn major6<S: Sink>(cx: &mut Cx<S>) {
         if cx.bit(15) {
             return;
         }
-        return single(cx, names::major6_single(cx.bits(5, 0)));
+        let low = cx.bits(5, 0);
+        let p = cx.bits(23, 22);
+        let limm = cx.b6() == LIMM_REG || cx.c6() == LIMM_REG;
+        // objdump finds `cbflyhf1r b,c` under 0x39 and its other forms under 0x19.
+        let cbfly = match low {
+            0x19 => p == 1 || (p == 0 && limm),
+            0x39 => p == 0 && !limm,
+            _ => false,
+        };
+        if cbfly {
+            return single(cx, (Op::Ext, "cbflyhf1r"));
+        }
+        return single(cx, names::major6_single(low));
     }
     if cx.bit(15) && (cx.bits(23, 22) >= 2 || cx.a6() == 0) {
         // F = 1 turns these sub-opcodes into the FPU's two-operand compares (the register and
@@ -171,6 +183,17 @@ pub(crate) fn major6<S: Sink>(cx: &mut Cx<S>) {
         }
     }
     with_f(cx, names::MAJOR6[sub as usize], with, NO_PAIRS);
+}
+
+/// Major 7: the QuarkSE `fmp_*` extension instructions objdump knows.
+pub(crate) fn major7<S: Sink>(cx: &mut Cx<S>) {
+    match cx.bits(21, 16) {
+        0x20 => three(cx, (Op::Ext, "fmp_divf"), NO_PAIRS),
+        0x21 => three(cx, (Op::Ext, "fmp_divf15"), NO_PAIRS),
+        0x22 => three(cx, (Op::Ext, "fmp_adds"), NO_PAIRS),
+        0x2F => single(cx, names::major7_single(cx.bits(5, 0))),
+        _ => {}
+    }
 }
 
 fn f_suffix<S: Sink>(cx: &mut Cx<S>) {

@@ -221,6 +221,29 @@ pub(crate) fn major6_single(sub: u32) -> Entry {
     }
 }
 
+/// Major 7 (QuarkSE extension), single-operand group.
+pub(crate) fn major7_single(sub: u32) -> Entry {
+    match sub {
+        0x1E => (Op::Ext, "fmp_cos"),
+        0x1F => (Op::Ext, "fmp_sin"),
+        0x20 => (Op::Ext, "fmp_sqrtf"),
+        0x21 => (Op::Ext, "fmp_sqrtf15"),
+        0x25 => (Op::Ext, "fmp_atan"),
+        0x26 => (Op::Ext, "fmp_log2"),
+        0x27 => (Op::Ext, "fmp_exp2"),
+        0x28 => (Op::Ext, "fmp_sath"),
+        0x29 => (Op::Ext, "fmp_rndh"),
+        0x2A => (Op::Ext, "fmp_recip"),
+        0x2B => (Op::Ext, "fmp_recip15"),
+        0x2C => (Op::Ext, "fmp_cos15"),
+        0x2D => (Op::Ext, "fmp_sin15"),
+        0x2E => (Op::Ext, "fmp_atan15"),
+        0x2F => (Op::Ext, "fmp_exp215"),
+        0x30 => (Op::Ext, "fmp_log215"),
+        _ => NO,
+    }
+}
+
 /// `set<cc>` sub-opcodes 0x38..0x3F of major 4: mnemonic and the comparison they make.
 pub(crate) const SETCC: [(&str, u8); 8] = [
     ("seteq", 0x01),
