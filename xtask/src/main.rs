@@ -58,6 +58,25 @@ enum Cmd {
         #[arg(long, default_value_t = 0)]
         max_insns: u64,
     },
+    /// The main job: build, boot, run every validation case, print the table and verdict.
+    Validate {
+        #[arg(long, default_value = "sim")]
+        board: String,
+        /// sim (default for the sim board), qemu or nsim.
+        #[arg(long)]
+        runner: Option<String>,
+        /// Also write the result as JSON.
+        #[arg(long)]
+        json: Option<std::path::PathBuf>,
+        /// Skip the preemption sweep (simulator only).
+        #[arg(long)]
+        no_sweep: bool,
+        /// Skip the negative controls (bug-reproducing kernels; simulator only).
+        #[arg(long)]
+        no_controls: bool,
+    },
+    /// Turn a captured UART log (e.g. from an HSDK) into the validation table and verdict.
+    Report { logfile: std::path::PathBuf },
     /// Print build times and image sizes (benchmark numbers, not a test).
     Bench,
     /// Set up, then run every test of the workspace (`cargo test --workspace --release`).
@@ -82,6 +101,21 @@ fn main() -> ExitCode {
             max_insns,
         } => run(&build, runner.as_deref(), max_insns),
         Cmd::Test { args } => test(&args),
+        Cmd::Validate {
+            board,
+            runner,
+            json,
+            no_sweep,
+            no_controls,
+        } => validate(board, runner, json, !no_sweep, !no_controls),
+        Cmd::Report { logfile } => xtask::validate::report_file(&logfile).map(|(text, ok)| {
+            print!("{text}");
+            if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }),
         Cmd::Bench => xtask::bench::build_numbers().map(|()| ExitCode::SUCCESS),
     };
     match result {
@@ -123,6 +157,31 @@ fn run(build: &BuildArgs, runner: Option<&str>, max_insns: u64) -> xtask::Result
         Some(0) => ExitCode::SUCCESS,
         Some(s) => ExitCode::from(s.clamp(1, 255) as u8),
         None => ExitCode::FAILURE,
+    })
+}
+
+fn validate(
+    board: String,
+    runner: Option<String>,
+    json: Option<std::path::PathBuf>,
+    sweep: bool,
+    controls: bool,
+) -> xtask::Result<ExitCode> {
+    xtask::setup::setup(true)?;
+    let runner = runner.map(|r| Runner::parse(&r)).transpose()?;
+    let summary = xtask::validate::validate(&xtask::validate::ValidateOptions {
+        board,
+        runner,
+        json,
+        sweep,
+        controls,
+        ..Default::default()
+    })?;
+    print!("{}", xtask::validate::render_summary(&summary));
+    Ok(if summary.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     })
 }
 
