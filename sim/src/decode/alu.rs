@@ -4,7 +4,7 @@
 use super::cx::{sext, Cx, LIMM_REG};
 use super::major0_3::MODES;
 use super::names::{self, Entry, WithF};
-use super::sink::Sink;
+use super::sink::{Shown, Sink};
 use super::{flag, MemSize, Op, Operand};
 
 /// Which operands are register pairs (objdump checks these for even numbers).
@@ -350,6 +350,10 @@ fn negate<S: Sink>(cx: &mut Cx<S>) {
 }
 
 fn mov<S: Sink>(cx: &mut Cx<S>) {
+    if cx.w == 0x264A_7000 {
+        // `mov 0,0` is objdump's `nop`.
+        return cx.name(Op::Nop, "nop");
+    }
     cx.name(Op::Mov, "mov");
     f_suffix(cx);
     let b = cx.b6();
@@ -597,6 +601,28 @@ fn zero_operand4<S: Sink>(cx: &mut Cx<S>) {
         0xB => (Op::Dmb, "dmb"),
         _ => return,
     };
+    if cx.bit(15) {
+        return;
+    }
+    let p = cx.bits(23, 22);
+    let c = cx.c6();
+    match op {
+        // objdump knows these only as the exact operand-less words (u6 = 0).
+        Op::Swi | Op::Sync | Op::Rtie | Op::Brk if p == 1 && c == 0 => return bare(cx, op, name),
+        Op::Swi | Op::Sync | Op::Rtie | Op::Brk => return,
+        // `dsync` ignores its u6; `dmb` shows u6 & 7, nothing for 0; `wevt 0` has no operand.
+        Op::Dsync if p == 1 => return bare(cx, op, name),
+        Op::Dmb | Op::Wevt if p == 1 && c == 0 => return bare(cx, op, name),
+        Op::Dmb if p == 1 => {
+            cx.name(op, name);
+            cx.show(Shown::Uimm(u32::from(c & 7)));
+            cx.insn.b = Operand::Imm(u32::from(c));
+            return;
+        }
+        Op::Dsync | Op::Dmb => return,
+        Op::Clri | Op::Wevt | Op::Wlfc if p == 0 && c == LIMM_REG => return,
+        _ => {}
+    }
     operand_c(cx, op, name);
     // `clri c` also writes the old interrupt state back into c (seti restores it).
     if op == Op::Clri {
@@ -606,7 +632,16 @@ fn zero_operand4<S: Sink>(cx: &mut Cx<S>) {
     }
 }
 
+/// An operand-less spelling; the operand reads as `Imm(0)`.
+fn bare<S: Sink>(cx: &mut Cx<S>, op: Op, name: &'static str) {
+    cx.name(op, name);
+    cx.insn.b = Operand::Imm(0);
+}
+
 fn zero_operand5<S: Sink>(cx: &mut Cx<S>) {
+    if cx.bit(15) {
+        return;
+    }
     let name = match cx.b6() {
         0 => "aslacc",
         1 => "aslsacc",
