@@ -64,7 +64,8 @@ fn compare_branch<S: Sink>(cx: &mut Cx<S>) {
     let b = cx.b6();
     let c = cx.c6();
     let imm = cx.bit(4);
-    if b == LIMM_REG && !imm && c == LIMM_REG {
+    // objdump has no delay-slot form with a LIMM operand (`[limm,limm]` reads one LIMM twice).
+    if (b == LIMM_REG || (!imm && c == LIMM_REG)) && cx.bit(5) {
         return;
     }
     cx.name(op, name);
@@ -120,8 +121,14 @@ pub(crate) fn load<S: Sink>(cx: &mut Cx<S>) {
             cx.set_flag(flag::DI, ".di");
         }
     }
-    let (mode, mode_name) = MODES[aa];
-    cx.suffix(mode_name);
+    // objdump drops the address-mode suffix for a LIMM base without offset, and for the cache
+    // hints with a LIMM base; the write-back then has no target and the scaling nothing to scale.
+    let (mut mode, mode_name) = MODES[aa];
+    if b == LIMM_REG && (s9 == 0 || prefetch) {
+        mode = AddrMode::None;
+    } else {
+        cx.suffix(mode_name);
+    }
     if x && !prefetch {
         cx.set_flag(flag::X, ".x");
     }
@@ -137,7 +144,12 @@ pub(crate) fn load<S: Sink>(cx: &mut Cx<S>) {
     }
     cx.open();
     cx.insn.b = cx.src(b);
-    cx.insn.c = offset(cx, s9);
+    // The cache hints show a zero offset (`[b,0]`), except after a LIMM base.
+    cx.insn.c = if prefetch && b != LIMM_REG {
+        cx.simm(s9)
+    } else {
+        offset(cx, s9)
+    };
     cx.close();
 }
 
@@ -150,17 +162,29 @@ pub(crate) fn store<S: Sink>(cx: &mut Cx<S>) {
     let b = cx.b6();
     let s9 = sext((cx.bits(15, 15) << 8) | cx.bits(23, 16), 9);
     let (size, _, name) = SIZES[zz];
-    if b == LIMM_REG && aa != 0 {
-        return;
+    let imm_data = cx.bit(0);
+    let limm_data = !imm_data && c == LIMM_REG;
+    // With a LIMM base objdump knows a register's store only as `[limm]` (any mode bits, no
+    // suffix) and an immediate's zero-offset store without suffix.
+    let mut show_mode = true;
+    if b == LIMM_REG && !limm_data {
+        if !imm_data && s9 != 0 {
+            return;
+        }
+        show_mode = imm_data && !(aa != 0 && s9 == 0);
     }
     cx.name(Op::St, name);
     if di {
         cx.set_flag(flag::DI, ".di");
     }
-    let (mode, mode_name) = MODES[aa];
-    cx.suffix(mode_name);
+    let (mut mode, mode_name) = MODES[aa];
+    if show_mode {
+        cx.suffix(mode_name);
+    } else {
+        mode = AddrMode::None;
+    }
     cx.mem(size, mode);
-    cx.insn.a = if cx.bit(0) {
+    cx.insn.a = if imm_data {
         cx.simm(sext(c as u32, 6))
     } else if c == LIMM_REG {
         cx.src(c)
@@ -171,7 +195,12 @@ pub(crate) fn store<S: Sink>(cx: &mut Cx<S>) {
     };
     cx.open();
     cx.insn.b = cx.src(b);
-    cx.insn.c = offset(cx, s9);
+    // After LIMM data objdump shows a zero offset (`[b,0]`).
+    cx.insn.c = if limm_data {
+        cx.simm(s9)
+    } else {
+        offset(cx, s9)
+    };
     cx.close();
 }
 
