@@ -485,7 +485,8 @@ fn pop_or_leave<S: Sink>(cx: &mut Cx<S>, b: u8) {
             cx.name(Op::PopS, "pop_s");
             cx.insn.a = cx.reg(b);
         }
-        0x11 if cx.bits(10, 8) == 0 => {
+        // objdump ignores B in `push_s blink` / `pop_s blink`.
+        0x11 => {
             cx.name(Op::PopS, "pop_s");
             cx.insn.a = cx.reg(BLINK);
         }
@@ -504,7 +505,8 @@ fn push_or_enter<S: Sink>(cx: &mut Cx<S>, b: u8) {
             cx.name(Op::PushS, "push_s");
             cx.insn.a = cx.reg(b);
         }
-        0x11 if cx.bits(10, 8) == 0 => {
+        // objdump ignores B in `push_s blink` / `pop_s blink`.
+        0x11 => {
             cx.name(Op::PushS, "push_s");
             cx.insn.a = cx.reg(BLINK);
         }
