@@ -4,6 +4,7 @@
 //! Memory Error exception (vector 1), as silicon does, instead of QEMU's silent
 //! read-as-zero.
 
+use crate::ram::Ram;
 use crate::uart::Uart16550;
 
 /// Base of the console ns16550 (QEMU virt layout).
@@ -29,7 +30,7 @@ pub struct BusError;
 #[derive(Clone)]
 pub struct Bus {
     pub ram_base: u32,
-    ram: Vec<u8>,
+    pub ram: Ram,
     pub uart: Uart16550,
 }
 
@@ -37,7 +38,7 @@ impl Bus {
     pub fn new(ram_base: u32, ram_size: u32) -> Bus {
         Bus {
             ram_base,
-            ram: vec![0; ram_size as usize],
+            ram: Ram::new(ram_size as usize),
             uart: Uart16550::default(),
         }
     }
@@ -57,14 +58,6 @@ impl Bus {
         }
     }
 
-    pub fn ram(&self) -> &[u8] {
-        &self.ram
-    }
-
-    pub fn ram_mut(&mut self) -> &mut [u8] {
-        &mut self.ram
-    }
-
     fn device(&mut self, paddr: u32, size: u32) -> Option<(&mut dyn BusDevice, u32)> {
         let off = paddr.wrapping_sub(UART_BASE);
         if off < UART_SPAN && off + size <= UART_SPAN {
@@ -77,12 +70,7 @@ impl Bus {
     #[inline]
     pub fn read(&mut self, paddr: u32, size: u32) -> Result<u32, BusError> {
         if let Some(off) = self.ram_offset(paddr, size) {
-            let r = &self.ram[off..off + size as usize];
-            return Ok(match size {
-                1 => r[0] as u32,
-                2 => u16::from_le_bytes([r[0], r[1]]) as u32,
-                _ => u32::from_le_bytes([r[0], r[1], r[2], r[3]]),
-            });
+            return Ok(self.ram.read(off, size));
         }
         match self.device(paddr, size) {
             Some((dev, off)) => Ok(dev.read(off, size)),
@@ -94,8 +82,7 @@ impl Bus {
     #[inline]
     pub fn write(&mut self, paddr: u32, size: u32, value: u32) -> Result<(), BusError> {
         if let Some(off) = self.ram_offset(paddr, size) {
-            let bytes = value.to_le_bytes();
-            self.ram[off..off + size as usize].copy_from_slice(&bytes[..size as usize]);
+            self.ram.write(off, size, value);
             return Ok(());
         }
         match self.device(paddr, size) {

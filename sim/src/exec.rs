@@ -125,15 +125,7 @@ impl Machine {
 
     /// Length of the delay-slot instruction at `addr`, for BL.d/JL.d's return address.
     fn slot_len(&mut self, addr: u32) -> u32 {
-        let user = self.cpu.user();
-        let hw = |m: &Machine, a: u32| -> u16 {
-            m.mmu
-                .peek(a, Access::Fetch, user)
-                .ok()
-                .and_then(|p| m.read_phys(p, 2))
-                .map_or(0, |b| u16::from_le_bytes([b[0], b[1]]))
-        };
-        crate::decode::insn_len(hw(self, addr), hw(self, addr.wrapping_add(2))) as u32
+        self.insn_len_at(addr)
     }
 
     /// Effective address and base write-back of a load/store.

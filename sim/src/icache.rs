@@ -10,10 +10,20 @@ const SLOTS: usize = 1 << (PAGE_SHIFT - 1);
 /// Longest instruction: 8 bytes, so a store can change one that starts 6 bytes earlier.
 const MAX_INSN: u32 = 8;
 
-#[derive(Clone)]
 pub struct DecodedCache {
     base: u32,
     pages: Vec<Option<Box<[Insn]>>>,
+}
+
+/// A clone starts empty: it is only a cache, and copying it would make snapshots of the
+/// machine expensive.
+impl Clone for DecodedCache {
+    fn clone(&self) -> Self {
+        DecodedCache {
+            base: self.base,
+            pages: vec![None; self.pages.len()],
+        }
+    }
 }
 
 impl DecodedCache {

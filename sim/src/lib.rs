@@ -19,6 +19,7 @@ pub mod irq;
 pub mod listing;
 pub mod machine;
 pub mod mmu;
+mod ram;
 pub mod stats;
 pub mod timer;
 mod trace;

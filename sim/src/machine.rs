@@ -234,9 +234,10 @@ impl Machine {
         let parsed = elf::parse(image, self.cfg.ram_base, self.cfg.ram_size)?;
         for (seg, bytes) in parsed.info.segments.iter().zip(&parsed.data) {
             let off = (seg.paddr - self.cfg.ram_base) as usize;
-            let ram = self.bus.ram_mut();
-            ram[off..off + bytes.len()].copy_from_slice(bytes);
-            ram[off + bytes.len()..off + seg.memsz as usize].fill(0);
+            self.bus.ram.write_bytes(off, bytes);
+            self.bus
+                .ram
+                .zero(off + bytes.len(), seg.memsz as usize - bytes.len());
         }
         self.code.clear();
         self.cpu.pc = parsed.info.entry;
@@ -607,12 +608,7 @@ impl Machine {
         }
         let paddr = self.translate_as(vaddr, access, user)?;
         if let Some(off) = self.bus.ram_offset(paddr, size) {
-            let r = &self.bus.ram()[off..off + size as usize];
-            return Ok(match size {
-                1 => r[0] as u32,
-                2 => u16::from_le_bytes([r[0], r[1]]) as u32,
-                _ => u32::from_le_bytes([r[0], r[1], r[2], r[3]]),
-            });
+            return Ok(self.bus.ram.read(off, size));
         }
         let v = self
             .bus
@@ -667,8 +663,7 @@ impl Machine {
             }
         }
         if let Some(off) = self.bus.ram_offset(paddr, size) {
-            let bytes = value.to_le_bytes();
-            self.bus.ram_mut()[off..off + size as usize].copy_from_slice(&bytes[..size as usize]);
+            self.bus.ram.write(off, size, value);
             self.code.invalidate(paddr, size);
             return Ok(());
         }
@@ -677,13 +672,26 @@ impl Machine {
         Ok(())
     }
 
+    /// Length of the instruction at `vaddr`, without side effects (BL.d/JL.d need it for
+    /// the link address before the delay slot is fetched).
+    pub(crate) fn insn_len_at(&self, vaddr: u32) -> u32 {
+        let user = self.cpu.user();
+        let phys = |a: u32| self.mmu.peek(a, Access::Fetch, user).ok();
+        if let Some(insn) = phys(vaddr).and_then(|p| self.code.get_ref(p)) {
+            return insn.len as u32;
+        }
+        let hw = |a: u32| {
+            phys(a)
+                .and_then(|p| self.bus.ram_offset(p, 2))
+                .map_or(0, |off| self.bus.ram.read(off, 2) as u16)
+        };
+        decode::insn_len(hw(vaddr), hw(vaddr.wrapping_add(2))) as u32
+    }
+
     fn fetch_halfword(&mut self, vaddr: u32) -> Result<u16, Exception> {
         let paddr = self.translate(vaddr, Access::Fetch)?;
         match self.bus.ram_offset(paddr, 2) {
-            Some(off) => Ok(u16::from_le_bytes([
-                self.bus.ram()[off],
-                self.bus.ram()[off + 1],
-            ])),
+            Some(off) => Ok(self.bus.ram.read(off, 2) as u16),
             // Device space is not executable: a bus error, like unmapped space.
             None => Err(Self::bus_error(Access::Fetch, vaddr)),
         }
@@ -763,7 +771,7 @@ impl Machine {
     /// Physical memory read (RAM only), e.g. to check results.
     pub fn read_phys(&self, paddr: u32, len: usize) -> Option<Vec<u8>> {
         let off = self.bus.ram_offset(paddr, len as u32)?;
-        Some(self.bus.ram()[off..off + len].to_vec())
+        Some(self.bus.ram.read_bytes(off, len))
     }
 
     pub fn read_phys_u32(&self, paddr: u32) -> Option<u32> {
@@ -775,7 +783,7 @@ impl Machine {
     pub fn write_phys_bytes(&mut self, paddr: u32, bytes: &[u8]) -> bool {
         match self.bus.ram_offset(paddr, bytes.len() as u32) {
             Some(off) => {
-                self.bus.ram_mut()[off..off + bytes.len()].copy_from_slice(bytes);
+                self.bus.ram.write_bytes(off, bytes);
                 self.code.clear();
                 true
             }

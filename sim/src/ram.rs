@@ -1,0 +1,135 @@
+//! Sparse RAM: 8 KiB pages allocated on first write. Pages never written read as zero and
+//! take no host memory, so cloning a `Machine` (a snapshot) copies only the pages the
+//! guest touched, not all of RAM. (Pages shared copy-on-write would make clones cheaper
+//! still, but the reference-count check costs an atomic operation on every store.)
+
+const PAGE_SHIFT: usize = 13;
+const PAGE: usize = 1 << PAGE_SHIFT;
+
+type Page = [u8; PAGE];
+
+#[derive(Clone)]
+pub struct Ram {
+    pages: Vec<Option<Box<Page>>>,
+    len: usize,
+}
+
+impl Ram {
+    /// `len` must be a multiple of 8 KiB (Config::validate checks it).
+    pub fn new(len: usize) -> Ram {
+        Ram {
+            pages: vec![None; len.div_ceil(PAGE)],
+            len,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Pages the guest has written (the host memory a clone copies).
+    pub fn touched_pages(&self) -> usize {
+        self.pages.iter().filter(|p| p.is_some()).count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    #[inline(always)]
+    fn page_mut(&mut self, index: usize) -> &mut Page {
+        self.pages[index].get_or_insert_with(|| Box::new([0; PAGE]))
+    }
+
+    /// Little-endian read of 1, 2 or 4 bytes at `off` (`off + size <= len`).
+    #[inline(always)]
+    pub fn read(&self, off: usize, size: u32) -> u32 {
+        let o = off & (PAGE - 1);
+        if o + size as usize > PAGE {
+            return (0..size)
+                .map(|i| self.read(off + i as usize, 1) << (8 * i))
+                .fold(0, |a, b| a | b);
+        }
+        let Some(p) = &self.pages[off >> PAGE_SHIFT] else {
+            return 0;
+        };
+        match size {
+            1 => p[o] as u32,
+            2 => u16::from_le_bytes([p[o], p[o + 1]]) as u32,
+            _ => u32::from_le_bytes([p[o], p[o + 1], p[o + 2], p[o + 3]]),
+        }
+    }
+
+    /// Little-endian write of 1, 2 or 4 bytes at `off` (`off + size <= len`).
+    #[inline(always)]
+    pub fn write(&mut self, off: usize, size: u32, value: u32) {
+        let o = off & (PAGE - 1);
+        if o + size as usize > PAGE {
+            for i in 0..size {
+                self.write(off + i as usize, 1, value >> (8 * i));
+            }
+            return;
+        }
+        let p = self.page_mut(off >> PAGE_SHIFT);
+        p[o..o + size as usize].copy_from_slice(&value.to_le_bytes()[..size as usize]);
+    }
+
+    /// Bytes [off, off + len) (the caller checked the range).
+    pub fn read_bytes(&self, off: usize, len: usize) -> Vec<u8> {
+        (off..off + len).map(|a| self.read(a, 1) as u8).collect()
+    }
+
+    /// Copies `bytes` to `off` (the caller checked the range).
+    pub fn write_bytes(&mut self, off: usize, bytes: &[u8]) {
+        let mut done = 0;
+        while done < bytes.len() {
+            let a = off + done;
+            let o = a & (PAGE - 1);
+            let n = (PAGE - o).min(bytes.len() - done);
+            self.page_mut(a >> PAGE_SHIFT)[o..o + n].copy_from_slice(&bytes[done..done + n]);
+            done += n;
+        }
+    }
+
+    /// Zeroes [off, off + len) without materialising untouched pages.
+    pub fn zero(&mut self, off: usize, len: usize) {
+        let mut done = 0;
+        while done < len {
+            let a = off + done;
+            let o = a & (PAGE - 1);
+            let n = (PAGE - o).min(len - done);
+            if self.pages[a >> PAGE_SHIFT].is_some() {
+                self.page_mut(a >> PAGE_SHIFT)[o..o + n].fill(0);
+            }
+            done += n;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_zero_until_written_and_crosses_pages() {
+        let mut r = Ram::new(4 * PAGE);
+        assert_eq!(r.read(100, 4), 0);
+        r.write(PAGE - 2, 4, 0xAABB_CCDD);
+        assert_eq!(r.read(PAGE - 2, 4), 0xAABB_CCDD);
+        assert_eq!(r.read(PAGE, 2), 0xAABB);
+        r.write_bytes(PAGE - 1, &[1, 2, 3]);
+        assert_eq!(r.read_bytes(PAGE - 1, 3), vec![1, 2, 3]);
+        r.zero(0, 4 * PAGE);
+        assert_eq!(r.read(PAGE - 2, 4), 0);
+    }
+
+    #[test]
+    fn clones_are_independent_and_sparse() {
+        let mut a = Ram::new(64 * PAGE);
+        a.write(8, 4, 7);
+        let mut b = a.clone();
+        b.write(8, 4, 9);
+        assert_eq!((a.read(8, 4), b.read(8, 4)), (7, 9));
+        assert_eq!(b.touched_pages(), 1);
+    }
+}
