@@ -16,6 +16,7 @@ pub const GCC: &str = "arc-linux-gnu-gcc";
 pub const AS: &str = "arc-linux-gnu-as";
 pub const LD: &str = "arc-linux-gnu-ld";
 pub const NM: &str = "arc-linux-gnu-nm";
+pub const OBJCOPY: &str = "arc-linux-gnu-objcopy";
 
 /// Code generation flags for every C file (runtime, programs, torture tests).
 ///
@@ -46,7 +47,9 @@ pub fn c_dir() -> PathBuf {
 
 /// A directory under the cargo target dir for build products of these tests.
 pub fn cache_dir(sub: &str) -> PathBuf {
-    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("arcsim-tests").join(sub);
+    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("arcsim-tests")
+        .join(sub);
     std::fs::create_dir_all(&d).unwrap_or_else(|e| panic!("create {}: {e}", d.display()));
     d
 }
@@ -103,12 +106,18 @@ pub fn require_toolchain() {
 pub fn toolchain_version() -> String {
     require_toolchain();
     let o = Command::new(GCC).arg("--version").output().unwrap();
-    String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or("").to_string()
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string()
 }
 
 /// Runs a command; Err carries its stderr (and stdout) when it fails.
 pub fn run_tool(cmd: &mut Command) -> Result<(), String> {
-    let o = cmd.output().map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    let o = cmd
+        .output()
+        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
     if o.status.success() {
         Ok(())
     } else {
@@ -149,11 +158,14 @@ pub fn runtime() -> &'static Runtime {
         let mut parts: Vec<Vec<u8>> = Vec::new();
         for f in RT_FILES {
             parts.push(f.as_bytes().to_vec());
-            parts.push(std::fs::read(rt_dir.join(f)).unwrap_or_else(|e| panic!("read rt/{f}: {e}")));
+            parts
+                .push(std::fs::read(rt_dir.join(f)).unwrap_or_else(|e| panic!("read rt/{f}: {e}")));
         }
         parts.push(toolchain_version().into_bytes());
         parts.push(ARCH_CFLAGS.join(" ").into_bytes());
         parts.push(RT_CFLAGS.join(" ").into_bytes());
+        // Bump when the way the runtime is built changes (e.g. the symbol weakening).
+        parts.push(b"recipe 2: weaken defined symbols only".to_vec());
         let refs: Vec<&[u8]> = parts.iter().map(|p| p.as_slice()).collect();
         let key = hash_hex(&refs);
         let out = cache_dir(&format!("rt-{key}"));
@@ -163,15 +175,47 @@ pub fn runtime() -> &'static Runtime {
             if !obj.exists() {
                 let tmp = tmp_path(&obj);
                 let mut cmd = Command::new(GCC);
-                cmd.args(ARCH_CFLAGS).args(RT_CFLAGS).arg("-c").arg(rt_dir.join(f)).arg("-o").arg(&tmp);
+                cmd.args(ARCH_CFLAGS)
+                    .args(RT_CFLAGS)
+                    .arg("-c")
+                    .arg(rt_dir.join(f))
+                    .arg("-o")
+                    .arg(&tmp);
                 if let Err(e) = run_tool(&mut cmd) {
                     panic!("building the test runtime (tests/c/rt/{f}) failed:\n{e}");
+                }
+                // Everything but crt0 is weak, so that a program may define its own
+                // memcpy, abort, setjmp, ... (several torture tests do) without a
+                // duplicate-symbol error.
+                // (Only the definitions: `objcopy --weaken` would also weaken undefined
+                // references such as __udivdi3, which then no longer pull libgcc members
+                // in and silently resolve to 0.)
+                if f != "crt0.S" {
+                    let o = Command::new(NM)
+                        .args(["-g", "--defined-only", "--format=posix"])
+                        .arg(&tmp)
+                        .output()
+                        .expect("nm");
+                    let mut oc = Command::new(OBJCOPY);
+                    for line in String::from_utf8_lossy(&o.stdout).lines() {
+                        if let Some(name) = line.split_whitespace().next() {
+                            oc.arg(format!("--weaken-symbol={name}"));
+                        }
+                    }
+                    oc.arg(&tmp);
+                    if let Err(e) = run_tool(&mut oc) {
+                        panic!("objcopy --weaken-symbol {f}: {e}");
+                    }
                 }
                 std::fs::rename(&tmp, &obj).unwrap();
             }
             objs.push(obj);
         }
-        Runtime { objs, ldscript: rt_dir.join("link.ld"), key }
+        Runtime {
+            objs,
+            ldscript: rt_dir.join("link.ld"),
+            key,
+        }
     })
 }
 
@@ -201,7 +245,12 @@ pub fn build_c(srcs: &[PathBuf], flags: &[String], out: &Path) -> Result<(), Str
 }
 
 /// Like `build_c` but cached under `cache/<name>-<hash>.elf`; returns the ELF bytes.
-pub fn build_c_cached(cache: &str, name: &str, srcs: &[PathBuf], flags: &[String]) -> Result<Vec<u8>, String> {
+pub fn build_c_cached(
+    cache: &str,
+    name: &str,
+    srcs: &[PathBuf],
+    flags: &[String],
+) -> Result<Vec<u8>, String> {
     let rt = runtime();
     let mut parts: Vec<Vec<u8>> = vec![rt.key.clone().into_bytes(), flags.join(" ").into_bytes()];
     for s in srcs {
@@ -234,12 +283,25 @@ pub fn assemble(name: &str, src: &str) -> Result<AsmImage, String> {
         let s_path = dir.join(format!("{name}-{key}.s"));
         let o_path = tmp_path(&dir.join(format!("{name}-{key}.o")));
         write_atomic(&s_path, src.as_bytes());
-        run_tool(Command::new(AS).arg("-mcpu=hs38").arg(&s_path).arg("-o").arg(&o_path))
-            .map_err(|e| format!("assembling {name} failed:\n{e}\n--- source ---\n{src}"))?;
+        run_tool(
+            Command::new(AS)
+                .arg("-mcpu=hs38")
+                .arg(&s_path)
+                .arg("-o")
+                .arg(&o_path),
+        )
+        .map_err(|e| format!("assembling {name} failed:\n{e}\n--- source ---\n{src}"))?;
         let tmp = tmp_path(&elf_path);
         let r = run_tool(
             Command::new(LD)
-                .args(["-N", "--no-warn-rwx-segments", "-e", "_start", "-Ttext", "0x80000000"])
+                .args([
+                    "-N",
+                    "--no-warn-rwx-segments",
+                    "-e",
+                    "_start",
+                    "-Ttext",
+                    "0x80000000",
+                ])
                 .arg(&o_path)
                 .arg("-o")
                 .arg(&tmp),
@@ -250,12 +312,19 @@ pub fn assemble(name: &str, src: &str) -> Result<AsmImage, String> {
     }
     let elf = std::fs::read(&elf_path).unwrap();
     let symbols = symbols(&elf_path)?;
-    Ok(AsmImage { elf, symbols, path: elf_path })
+    Ok(AsmImage {
+        elf,
+        symbols,
+        path: elf_path,
+    })
 }
 
 /// Symbol table of an ELF via arc-linux-gnu-nm.
 pub fn symbols(elf: &Path) -> Result<HashMap<String, u32>, String> {
-    let o = Command::new(NM).arg(elf).output().map_err(|e| format!("nm: {e}"))?;
+    let o = Command::new(NM)
+        .arg(elf)
+        .output()
+        .map_err(|e| format!("nm: {e}"))?;
     let mut m = HashMap::new();
     for line in String::from_utf8_lossy(&o.stdout).lines() {
         let mut it = line.split_whitespace();
@@ -270,7 +339,11 @@ pub fn symbols(elf: &Path) -> Result<HashMap<String, u32>, String> {
 
 /// Disassembly of an ELF (for failure messages).
 pub fn objdump(elf: &Path) -> String {
-    match Command::new("arc-linux-gnu-objdump").arg("-d").arg(elf).output() {
+    match Command::new("arc-linux-gnu-objdump")
+        .arg("-d")
+        .arg(elf)
+        .output()
+    {
         Ok(o) => String::from_utf8_lossy(&o.stdout).into_owned(),
         Err(e) => format!("(objdump failed: {e})"),
     }

@@ -68,7 +68,13 @@ pub fn run_elf(image: &[u8], cfg: Config, limit: u64) -> Result<Run, String> {
     let stop = m.run(limit);
     let console = String::from_utf8_lossy(&m.take_console()).into_owned();
     let regs = (0..64usize).map(|r| m.reg(r)).collect();
-    Ok(Run { end: end_of(stop), console, insns: m.insns(), regs, pc: m.pc() })
+    Ok(Run {
+        end: end_of(stop),
+        console,
+        insns: m.insns(),
+        regs,
+        pc: m.pc(),
+    })
 }
 
 /// Just the loader: Ok or its error message.

@@ -115,9 +115,22 @@ void __assert_fail(const char *expr, const char *file, unsigned line, const char
 void __stack_chk_fail(void) { puts("\nSTACK SMASHED"); _exit(134); }
 
 /* Called by crt0's exception entry with the exception registers. */
+/* Deliberately simple (no printf, no libgcc): it must work even when the exception came
+ * from an instruction that printf's helpers use. */
+static void put_hex32(const char *label, unsigned v)
+{
+    uart_write(label, strlen(label));
+    for (int i = 28; i >= 0; i -= 4)
+        uart_putc("0123456789abcdef"[(v >> i) & 15]);
+}
+
 void __rt_exception(unsigned ecr, unsigned eret, unsigned efa, unsigned sp)
 {
-    printf("\nEXCEPTION ecr=0x%08x eret=0x%08x efa=0x%08x sp=0x%08x\n", ecr, eret, efa, sp);
+    put_hex32("\nEXCEPTION ecr=0x", ecr);
+    put_hex32(" eret=0x", eret);
+    put_hex32(" efa=0x", efa);
+    put_hex32(" sp=0x", sp);
+    uart_putc('\n');
     _exit(128 + ((ecr >> 16) & 0x7f));
 }
 

@@ -1,0 +1,266 @@
+//! Compiled programs on arcsim: the self-checking C programs in tests/c/progs built at
+//! -O0, -O2 and -Os, plus robustness tests of the ELF loader, the instruction limit and
+//! the `arcsim` binary's exit statuses (documented in sim/src/main.rs / sim/README.md).
+//!
+//! Each program checks itself (non-zero exit on any mismatch) and its console output must
+//! equal `<name>.expected`, which was produced by compiling the same source for the host
+//! with the host's gcc and running it natively: an oracle independent of arcsim.
+
+mod common;
+
+use common::sim::{self, End, Opts};
+use std::path::PathBuf;
+use std::process::Command;
+
+const PROGRAMS: &[&str] = &["arith", "int64", "control", "structs", "strings", "loops", "floats", "heap"];
+const OPT_LEVELS: &[&str] = &["-O0", "-O2", "-Os"];
+const LIMIT: u64 = 200_000_000;
+
+fn progs_dir() -> PathBuf {
+    common::c_dir().join("progs")
+}
+
+fn build(name: &str, opt: &str) -> Vec<u8> {
+    let src = progs_dir().join(format!("{name}.c"));
+    let flags = vec![opt.to_string(), "-Wall".to_string(), format!("-I{}", progs_dir().display())];
+    // check.h is an input too: hash it in through a second "source" would link it, so
+    // key the cache on its contents via a define instead.
+    let hdr = std::fs::read(progs_dir().join("check.h")).unwrap();
+    let mut flags = flags;
+    flags.push(format!("-DCHECK_H_HASH={}", common::hash_hex(&[&hdr])));
+    common::build_c_cached("progs", &format!("{name}{opt}"), &[src], &flags)
+        .unwrap_or_else(|e| panic!("building {name}.c at {opt} failed:\n{e}"))
+}
+
+fn run_program(name: &str, opt: &str) -> Result<(), String> {
+    let elf = build(name, opt);
+    let expected = std::fs::read_to_string(progs_dir().join(format!("{name}.expected")))
+        .map_err(|e| format!("{name}.expected: {e}"))?;
+    let run = sim::run_elf(&elf, sim::config(Opts::default()), LIMIT).map_err(|e| format!("load_elf: {e}"))?;
+    let mut problems = Vec::new();
+    if run.end != End::Exit(0) {
+        problems.push(format!("ended with {} after {} insns at pc {:#010x}, expected exit(0)", run.end, run.insns, run.pc));
+    }
+    if run.console != expected {
+        problems.push(format!("console output differs\n--- expected\n{expected}--- got\n{}", run.console));
+    }
+    if problems.is_empty() {
+        println!("ok   {name} {opt}: {} insns", run.insns);
+        Ok(())
+    } else {
+        Err(format!("{name} {opt}: {}", problems.join("\n")))
+    }
+}
+
+#[test]
+fn c_programs_at_all_optimisation_levels() {
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for name in PROGRAMS {
+        for opt in OPT_LEVELS {
+            n += 1;
+            if let Err(e) = run_program(name, opt) {
+                println!("FAIL {e}");
+                failures.push(format!("{name} {opt}"));
+            }
+        }
+    }
+    println!("programs: {n} builds, {} passed, {} failed", n - failures.len(), failures.len());
+    assert!(failures.is_empty(), "failed: {}", failures.join(", "));
+}
+
+/// GCC really emits zero-overhead loops for loops.c at -O2/-Os, so that the program
+/// exercises LP (otherwise the loop tests would silently test nothing).
+#[test]
+fn loops_program_uses_zero_overhead_loops() {
+    for opt in ["-O2", "-Os"] {
+        build("loops", opt);
+        let dir = common::cache_dir("progs");
+        let elf = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                let n = p.file_name().unwrap().to_string_lossy().into_owned();
+                n.starts_with(&format!("loops{opt}-")) && n.ends_with(".elf")
+            })
+            .max_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
+            .expect("loops ELF");
+        let dis = common::objdump(&elf);
+        let lps = dis.lines().filter(|l| l.split_whitespace().any(|w| w == "lp" || w.starts_with("lp."))).count();
+        assert!(lps >= 2, "loops.c at {opt}: expected zero-overhead loops, found {lps} `lp` instructions");
+    }
+}
+
+// ---------------------------------------------------------------- robustness
+
+/// A minimal ELF32 little-endian executable with the given (paddr, bytes, memsz) segments.
+fn mk_elf(machine: u16, entry: u32, segs: &[(u32, &[u8], u32)]) -> Vec<u8> {
+    let phoff = 52u32;
+    let data_off = phoff + 32 * segs.len() as u32;
+    let mut out = Vec::new();
+    out.extend_from_slice(&[0x7f, b'E', b'L', b'F', 1, 1, 1, 0]);
+    out.extend_from_slice(&[0; 8]);
+    out.extend_from_slice(&2u16.to_le_bytes()); // ET_EXEC
+    out.extend_from_slice(&machine.to_le_bytes());
+    out.extend_from_slice(&1u32.to_le_bytes());
+    out.extend_from_slice(&entry.to_le_bytes());
+    out.extend_from_slice(&phoff.to_le_bytes());
+    out.extend_from_slice(&0u32.to_le_bytes()); // shoff
+    out.extend_from_slice(&0u32.to_le_bytes()); // flags
+    out.extend_from_slice(&52u16.to_le_bytes());
+    out.extend_from_slice(&32u16.to_le_bytes());
+    out.extend_from_slice(&(segs.len() as u16).to_le_bytes());
+    out.extend_from_slice(&40u16.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    let mut off = data_off;
+    for (paddr, bytes, memsz) in segs {
+        out.extend_from_slice(&1u32.to_le_bytes()); // PT_LOAD
+        out.extend_from_slice(&off.to_le_bytes());
+        out.extend_from_slice(&paddr.to_le_bytes()); // vaddr
+        out.extend_from_slice(&paddr.to_le_bytes()); // paddr
+        out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+        out.extend_from_slice(&memsz.to_le_bytes());
+        out.extend_from_slice(&7u32.to_le_bytes());
+        out.extend_from_slice(&4u32.to_le_bytes());
+        off += bytes.len() as u32;
+    }
+    for (_, bytes, _) in segs {
+        out.extend_from_slice(bytes);
+    }
+    out
+}
+
+const EM_ARCV2: u16 = 195;
+/// `mov r0,5` `mov r8,1` `swi`: semihosting exit(5).
+const EXIT5: &[u8] = &[0x4a, 0x20, 0x40, 0x01, 0x4a, 0x20, 0x40, 0x10, 0x6f, 0x22, 0x3f, 0x00];
+/// `flag 1`: halt.
+const HALT: &[u8] = &[0x69, 0x20, 0x40, 0x00];
+/// `b .`: spin forever.
+const SPIN: &[u8] = &[0x01, 0x00, 0x00, 0x00];
+
+fn expect_load_error(what: &str, image: &[u8], needles: &[&str]) {
+    match sim::load_only(image, sim::config(Opts::default())) {
+        Ok(()) => panic!("{what}: load_elf accepted it"),
+        Err(msg) => {
+            let lower = msg.to_lowercase();
+            assert!(
+                needles.iter().any(|n| lower.contains(&n.to_lowercase())),
+                "{what}: error message {msg:?} does not say what is wrong (expected one of {needles:?})"
+            );
+            println!("ok   {what}: {msg}");
+        }
+    }
+}
+
+#[test]
+fn loader_accepts_handmade_elf() {
+    // Positive controls: the hand-made images below are valid apart from the one defect
+    // each negative test introduces.
+    let img = mk_elf(EM_ARCV2, 0x8000_0000, &[(0x8000_0000, EXIT5, 0x1000)]);
+    let run = sim::run_elf(&img, sim::config(Opts::default()), 1000).expect("valid hand-made ELF");
+    assert_eq!(run.end, End::Exit(5));
+    let img = mk_elf(EM_ARCV2, 0x8000_1000, &[(0x8000_0000, SPIN, 0x1000), (0x8000_1000, HALT, 4)]);
+    let run = sim::run_elf(&img, sim::config(Opts::default()), 1000).expect("valid two-segment ELF");
+    assert_eq!(run.end, End::Halt);
+}
+
+#[test]
+fn loader_rejects_bad_images() {
+    let good = mk_elf(EM_ARCV2, 0x8000_0000, &[(0x8000_0000, EXIT5, 0x1000)]);
+    expect_load_error("empty file", &[], &["elf", "truncated"]);
+    expect_load_error("not an ELF", b"#!/bin/sh\necho hello\n", &["not an elf", "magic"]);
+    let mut x86 = good.clone();
+    x86[18..20].copy_from_slice(&3u16.to_le_bytes());
+    expect_load_error("EM_386 ELF", &x86, &["machine", "EM_ARCV2"]);
+    let mut arc700 = good.clone();
+    arc700[18..20].copy_from_slice(&93u16.to_le_bytes());
+    expect_load_error("ARCompact ELF", &arc700, &["ARCompact", "ARC700", "machine"]);
+    let mut be = good.clone();
+    be[5] = 2;
+    expect_load_error("big-endian ELF", &be, &["endian"]);
+    let mut elf64 = good.clone();
+    elf64[4] = 2;
+    expect_load_error("ELF64", &elf64, &["32-bit", "elf64", "class"]);
+    let mut rel = good.clone();
+    rel[16..18].copy_from_slice(&1u16.to_le_bytes());
+    expect_load_error("relocatable object", &rel, &["executable", "ET_EXEC", "type"]);
+    // The host's own executable: an x86-64 ELF64.
+    let host = std::fs::read(std::env::current_exe().unwrap()).unwrap();
+    expect_load_error("host executable", &host, &["32-bit", "machine", "class"]);
+    // Truncations: inside the header, inside the program headers, inside segment data.
+    expect_load_error("truncated header", &good[..30], &["truncated"]);
+    expect_load_error("truncated program headers", &good[..60], &["truncated"]);
+    expect_load_error("truncated segment data", &good[..good.len() - 4], &["truncated"]);
+    // Segments.
+    let overlap = mk_elf(EM_ARCV2, 0x8000_0000, &[(0x8000_0000, EXIT5, 0x2000), (0x8000_1000, HALT, 4)]);
+    expect_load_error("overlapping segments", &overlap, &["overlap"]);
+    let low = mk_elf(EM_ARCV2, 0x0000_1000, &[(0x0000_1000, EXIT5, 0x1000)]);
+    expect_load_error("segment below RAM", &low, &["outside ram", "ram"]);
+    let cfg = sim::config(Opts::default());
+    let end = cfg.ram_base as u64 + cfg.ram_size as u64;
+    let straddle = mk_elf(EM_ARCV2, (end - 0x10) as u32, &[((end - 0x10) as u32, EXIT5, 0x100)]);
+    expect_load_error("segment crossing the end of RAM", &straddle, &["outside ram", "ram"]);
+    let uart = mk_elf(EM_ARCV2, 0xF000_0000, &[(0xF000_0000, EXIT5, 0x100)]);
+    expect_load_error("segment on the UART", &uart, &["outside ram", "ram"]);
+    let bad_entry = mk_elf(EM_ARCV2, 0x9000_0000, &[(0x8000_0000, EXIT5, 0x1000)]);
+    expect_load_error("entry outside every segment", &bad_entry, &["entry"]);
+    let filesz_gt_memsz = mk_elf(EM_ARCV2, 0x8000_0000, &[(0x8000_0000, EXIT5, 4)]);
+    expect_load_error("filesz > memsz", &filesz_gt_memsz, &["size", "program header"]);
+}
+
+#[test]
+fn runaway_program_is_stopped_by_the_instruction_limit() {
+    let img = mk_elf(EM_ARCV2, 0x8000_0000, &[(0x8000_0000, SPIN, 4)]);
+    let run = sim::run_elf(&img, sim::config(Opts::default()), 123_456).unwrap();
+    assert_eq!(run.end, End::Limit);
+    assert_eq!(run.insns, 123_456, "the limit must be exact");
+    assert_eq!(run.pc, 0x8000_0000);
+}
+
+fn arcsim(args: &[&str], image: &[u8]) -> (i32, String, String) {
+    let dir = common::cache_dir("cli");
+    let path = dir.join(format!("img-{}.elf", common::hash_hex(&[image])));
+    common::write_atomic(&path, image);
+    let o = Command::new(sim::arcsim_bin())
+        .arg("run")
+        .args(if args.is_empty() { &["--max-insns", "200000000"][..] } else { args })
+        .arg(&path)
+        .output()
+        .expect("run the arcsim binary");
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn arcsim_binary_exit_statuses() {
+    // Documented in sim/src/main.rs: guest status, 0 after a halt, 124 at the instruction
+    // limit, 126 when the ELF cannot be loaded, 2 for usage errors.
+    let exit5 = mk_elf(EM_ARCV2, 0x8000_0000, &[(0x8000_0000, EXIT5, 0x1000)]);
+    assert_eq!(arcsim(&[], &exit5).0, 5, "guest exit status");
+    let halt = mk_elf(EM_ARCV2, 0x8000_0000, &[(0x8000_0000, HALT, 4)]);
+    assert_eq!(arcsim(&[], &halt).0, 0, "halt");
+    let spin = mk_elf(EM_ARCV2, 0x8000_0000, &[(0x8000_0000, SPIN, 4)]);
+    let (code, _, err) = arcsim(&["--max-insns", "10000"], &spin);
+    assert_eq!(code, 124, "instruction limit (stderr: {err})");
+    let mut x86 = exit5.clone();
+    x86[18..20].copy_from_slice(&3u16.to_le_bytes());
+    let (code, _, err) = arcsim(&[], &x86);
+    assert_eq!(code, 126, "load error (stderr: {err})");
+    assert!(err.contains("EM_ARCV2") || err.to_lowercase().contains("machine"), "load error message: {err}");
+    let (code, _, err) = arcsim(&[], &exit5[..40]);
+    assert_eq!(code, 126, "truncated ELF (stderr: {err})");
+    let o = Command::new(sim::arcsim_bin()).args(["run", "/nonexistent/file.elf"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "unreadable file is a usage error");
+    let o = Command::new(sim::arcsim_bin()).args(["frobnicate"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "unknown subcommand is a usage error");
+    // A compiled program's console output reaches stdout.
+    let elf = build("strings", "-O2");
+    let (code, out, err) = arcsim(&[], &elf);
+    assert_eq!(code, 0, "strings -O2 via the binary (stderr: {err})");
+    assert_eq!(out, std::fs::read_to_string(progs_dir().join("strings.expected")).unwrap());
+}

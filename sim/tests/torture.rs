@@ -1,0 +1,425 @@
+//! GCC's C torture execute tests (gcc/testsuite/gcc.c-torture/execute/*.c from Debian's
+//! gcc-12-source tarball) compiled at -O2 for ARC HS38 with the bare-metal runtime in
+//! tests/c/rt and run on arcsim.
+//!
+//! `cargo test -p arcsim --release --test torture -- --nocapture`
+//!
+//! Environment:
+//! - ARC_REQUIRE_TORTURE=1: a missing tarball is a failure instead of a loud skip.
+//! - ARC_GCC_TARBALL=<path>: another gcc source tarball.
+//! - TORTURE_FILTER=<substring>: run only matching tests (the pass-rate floor still applies).
+//! - TORTURE_LIMIT=<n>: instruction limit per test (default 300 million).
+//! - TORTURE_JOBS=<n>: worker threads (default: available parallelism).
+
+mod common;
+
+use common::sim::{self, End, Opts};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+const DEFAULT_TARBALL: &str = "/usr/src/gcc-12/gcc-12.2.0-dfsg.tar.xz";
+const EXECUTE_DIR: &str = "gcc/testsuite/gcc.c-torture/execute";
+const DEFAULT_LIMIT: u64 = 300_000_000;
+/// At least this fraction of the compiled and linked tests must pass.
+const PASS_FLOOR: f64 = 0.95;
+
+/// Extracts only the execute directory from the tarball, once, into the target dir.
+/// Returns the directory holding the tests.
+fn extract(tarball: &Path) -> Result<PathBuf, String> {
+    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("gcc-torture");
+    let stamp = root.join(".extracted");
+    let find = |root: &Path| -> Option<PathBuf> {
+        let rd = std::fs::read_dir(root).ok()?;
+        for e in rd.flatten() {
+            let p = e.path().join(EXECUTE_DIR);
+            if p.is_dir() {
+                return Some(p);
+            }
+        }
+        None
+    };
+    let want = format!("{}\n", tarball.display());
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(want.as_str()) {
+        if let Some(p) = find(&root) {
+            return Ok(p);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).map_err(|e| format!("mkdir {}: {e}", root.display()))?;
+    let t = Instant::now();
+    let o = Command::new("tar")
+        .arg("-xJf")
+        .arg(tarball)
+        .arg("-C")
+        .arg(&root)
+        .arg("--wildcards")
+        .arg("*/gcc.c-torture/execute/*")
+        .output()
+        .map_err(|e| format!("cannot run tar: {e}"))?;
+    if !o.status.success() {
+        return Err(format!(
+            "tar failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        ));
+    }
+    std::fs::write(&stamp, want).map_err(|e| format!("write stamp: {e}"))?;
+    println!(
+        "torture: extracted {} in {:.1}s",
+        EXECUTE_DIR,
+        t.elapsed().as_secs_f64()
+    );
+    find(&root).ok_or_else(|| format!("{EXECUTE_DIR} not found in {}", tarball.display()))
+}
+
+/// The `{ ... }` group starting at `s[0] == '{'`, without the outer braces.
+fn brace_group(s: &str) -> Option<(&str, &str)> {
+    let mut depth = 0;
+    for (i, ch) in s.char_indices() {
+        match ch {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some((&s[1..i], &s[i + 1..]));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Skips a leading quoted string or brace group; returns (item, rest).
+fn dg_item(s: &str) -> Option<(String, &str)> {
+    let s = s.trim_start();
+    if let Some(r) = s.strip_prefix('"') {
+        let end = r.find('"')?;
+        return Some((r[..end].to_string(), &r[end + 1..]));
+    }
+    if s.starts_with('{') {
+        let (inner, rest) = brace_group(s)?;
+        return Some((inner.trim().to_string(), rest));
+    }
+    let end = s
+        .find(|c: char| c.is_whitespace() || c == '}')
+        .unwrap_or(s.len());
+    if end == 0 {
+        return None;
+    }
+    Some((s[..end].to_string(), &s[end..]))
+}
+
+/// Does a DejaGnu target selector include this target (arc-*-*, bare metal, ILP32)?
+fn selector_matches(sel: &str) -> bool {
+    let sel = sel.trim();
+    let sel = sel.strip_prefix("target").map(str::trim).unwrap_or(sel);
+    let sel = sel.trim_matches(|c| c == '{' || c == '}' || c == ' ');
+    if sel.starts_with('!') {
+        let inner = sel[1..].trim();
+        return inner == "signal" || !selector_matches(inner);
+    }
+    sel.split_whitespace().any(|w| {
+        let w = w.trim_matches('"');
+        w == "*-*-*" || w.starts_with("arc") || w == "ilp32"
+    })
+}
+
+const FLAGS: &[&str] = &["-O2", "-w"];
+
+struct Plan {
+    name: String,
+    path: PathBuf,
+    extra: Vec<String>,
+}
+
+/// Decides from the test's source and DejaGnu directives whether it can run here, and
+/// with which extra options.
+fn plan(path: &Path) -> Result<Plan, String> {
+    let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+    let src = std::fs::read(path).map_err(|e| format!("read: {e}"))?;
+    let text = String::from_utf8_lossy(&src);
+    let mut extra = Vec::new();
+    for (needle, reason) in [
+        ("__int128", "needs int128"),
+        ("_Decimal", "needs decimal float"),
+        ("__float128", "needs float128"),
+        ("_Float128", "needs float128"),
+        ("_Float64x", "needs float64x"),
+        ("fenv.h", "needs fenv"),
+        ("mmap", "needs mmap"),
+        ("fopen", "needs file I/O"),
+    ] {
+        if text.contains(needle) {
+            return Err(reason.to_string());
+        }
+    }
+    for line in text.lines() {
+        let Some(p) = line.find("{ dg-") else {
+            continue;
+        };
+        let d = &line[p + 2..];
+        let (kw, rest) = d.split_at(d.find(char::is_whitespace).unwrap_or(d.len()));
+        match kw {
+            "dg-require-effective-target" => {
+                let (what, _) = dg_item(rest).unwrap_or_default();
+                match what.as_str() {
+                    "trampolines" => return Err("needs trampolines (nested functions)".into()),
+                    "int128" => return Err("needs int128".into()),
+                    "dfp" => return Err("needs decimal float".into()),
+                    "fileio" => return Err("needs file I/O".into()),
+                    "mmap" => return Err("needs mmap".into()),
+                    "c99_runtime" => return Err("needs the C99 runtime (libm)".into()),
+                    "lp64" | "int16" | "ptr16" => return Err(format!("needs {what}")),
+                    _ => {}
+                }
+            }
+            "dg-skip-if" => {
+                let (desc, rest) = dg_item(rest).unwrap_or_default();
+                let Some((sel, rest)) = dg_item(rest) else {
+                    continue;
+                };
+                if sel.contains("freestanding") {
+                    continue; // we do have a console and the few stdio calls tests make
+                }
+                if selector_matches(&sel) {
+                    // `{ *-*-* } { "-O1" } { "" }` style: skipped only with those options.
+                    if let Some((incl, _)) = dg_item(rest) {
+                        let opts: Vec<&str> = incl
+                            .split_whitespace()
+                            .map(|o| o.trim_matches('"'))
+                            .collect();
+                        if !opts.iter().any(|o| *o == "*" || FLAGS.contains(o)) {
+                            continue;
+                        }
+                    }
+                    return Err(format!("dg-skip-if: {desc}"));
+                }
+            }
+            "dg-options" | "dg-additional-options" => {
+                let Some((opts, rest)) = dg_item(rest) else {
+                    continue;
+                };
+                if let Some((sel, _)) = dg_item(rest) {
+                    if !sel.is_empty() && !selector_matches(&sel) {
+                        continue;
+                    }
+                }
+                extra.extend(
+                    opts.split_whitespace()
+                        .map(|o| o.trim_matches('"').to_string()),
+                );
+            }
+            _ => {}
+        }
+    }
+    Ok(Plan {
+        name,
+        path: path.to_path_buf(),
+        extra,
+    })
+}
+
+enum Outcome {
+    Skipped(String),
+    Passed,
+    Failed(String),
+}
+
+fn first_error(msg: &str) -> String {
+    let line = msg
+        .lines()
+        .find(|l| l.contains("undefined reference"))
+        .or_else(|| msg.lines().find(|l| l.contains("error")))
+        .unwrap_or_else(|| msg.lines().next().unwrap_or(""));
+    let line = line.trim();
+    if let Some(p) = line.find("undefined reference to") {
+        return format!("link: {}", &line[p..]);
+    }
+    // Strip the long path prefix of compiler diagnostics.
+    match line.find(": error: ") {
+        Some(p) => format!("compile: {}", &line[p + 9..]),
+        None => format!("build: {line}"),
+    }
+}
+
+fn run_one(plan: &Plan, limit: u64) -> Outcome {
+    let mut flags: Vec<String> = FLAGS.iter().map(|s| s.to_string()).collect();
+    flags.extend(plan.extra.iter().cloned());
+    let elf = match common::build_c_cached("torture", &plan.name, &[plan.path.clone()], &flags) {
+        Ok(e) => e,
+        Err(msg) => return Outcome::Skipped(first_error(&msg)),
+    };
+    let opts = Opts {
+        llsc: true,
+        ..Opts::default()
+    };
+    let r = std::panic::catch_unwind(|| sim::run_elf(&elf, sim::config(opts), limit));
+    match r {
+        Err(p) => {
+            let msg = p
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            Outcome::Failed(format!("simulator panicked: {msg}"))
+        }
+        Ok(Err(e)) => Outcome::Failed(format!("load_elf: {e}")),
+        Ok(Ok(run)) => match run.end {
+            End::Exit(0) => Outcome::Passed,
+            end => {
+                let tail: String = run
+                    .console
+                    .lines()
+                    .rev()
+                    .take(3)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect::<Vec<_>>()
+                    .join(" | ");
+                Outcome::Failed(format!(
+                    "{end} after {} insns, pc={:#010x}; console: {tail}",
+                    run.insns, run.pc
+                ))
+            }
+        },
+    }
+}
+
+#[test]
+fn gcc_torture_execute() {
+    let started = Instant::now();
+    let tarball = PathBuf::from(
+        std::env::var("ARC_GCC_TARBALL").unwrap_or_else(|_| DEFAULT_TARBALL.to_string()),
+    );
+    let required = std::env::var("ARC_REQUIRE_TORTURE")
+        .map(|v| v == "1")
+        .unwrap_or(false);
+    if !tarball.exists() {
+        let msg = format!(
+            "SKIPPED: GCC torture tests: {} is missing (Debian package gcc-12-source; run `cargo xtask setup`)",
+            tarball.display()
+        );
+        println!(
+            "\n{}\n{msg}\n{}\n",
+            "!".repeat(msg.len()),
+            "!".repeat(msg.len())
+        );
+        eprintln!("{msg}");
+        assert!(!required, "{msg} and ARC_REQUIRE_TORTURE=1");
+        return;
+    }
+    common::require_toolchain();
+    let dir = extract(&tarball).unwrap_or_else(|e| panic!("extracting the torture tests: {e}"));
+    let filter = std::env::var("TORTURE_FILTER").unwrap_or_default();
+    let limit: u64 = std::env::var("TORTURE_LIMIT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(DEFAULT_LIMIT);
+    let jobs: usize = std::env::var("TORTURE_JOBS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+        });
+
+    let mut tests: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("read execute dir")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().map(|e| e == "c").unwrap_or(false))
+        .filter(|p| p.file_name().unwrap().to_string_lossy().contains(&filter))
+        .collect();
+    tests.sort();
+    assert!(
+        !tests.is_empty(),
+        "no torture tests found in {} (filter {filter:?})",
+        dir.display()
+    );
+    common::runtime(); // build once before the workers start
+
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<(String, Outcome, f64)>> = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..jobs {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(path) = tests.get(i) else { break };
+                let t = Instant::now();
+                let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+                let outcome = match plan(path) {
+                    Err(reason) => Outcome::Skipped(reason),
+                    Ok(p) => run_one(&p, limit),
+                };
+                results
+                    .lock()
+                    .unwrap()
+                    .push((name, outcome, t.elapsed().as_secs_f64()));
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap();
+    results.sort_by(|a, b| a.0.cmp(&b.0));
+
+    let mut passed = 0;
+    let mut failed = Vec::new();
+    let mut skipped: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (name, o, _) in &results {
+        match o {
+            Outcome::Passed => passed += 1,
+            Outcome::Failed(why) => failed.push(format!("{name}: {why}")),
+            Outcome::Skipped(why) => skipped.entry(why.clone()).or_default().push(name.clone()),
+        }
+    }
+    let nskipped: usize = skipped.values().map(Vec::len).sum();
+    let compiled = passed + failed.len();
+    let mut report = String::new();
+    report.push_str(&format!(
+        "torture: {} tests, compiled {compiled}, passed {passed}, failed {}, skipped-with-reason {nskipped} \
+         (-O2 {}, limit {limit} insns, {jobs} jobs, {:.1}s)\n",
+        results.len(),
+        failed.len(),
+        common::ARCH_CFLAGS.join(" "),
+        started.elapsed().as_secs_f64()
+    ));
+    report.push_str("skipped, by reason:\n");
+    let mut by_count: Vec<_> = skipped.iter().collect();
+    by_count.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
+    for (why, names) in by_count {
+        report.push_str(&format!(
+            "  {:4}  {why}: {}\n",
+            names.len(),
+            names.join(" ")
+        ));
+    }
+    report.push_str("failed:\n");
+    for f in &failed {
+        report.push_str(&format!("  {f}\n"));
+    }
+    let mut slow: Vec<_> = results.iter().map(|(n, _, t)| (t, n)).collect();
+    slow.sort_by(|a, b| b.0.partial_cmp(a.0).unwrap());
+    report.push_str("slowest:");
+    for (t, n) in slow.iter().take(8) {
+        report.push_str(&format!(" {n} {t:.1}s"));
+    }
+    report.push('\n');
+    let report_path = common::cache_dir(".").join("torture-report.txt");
+    let _ = std::fs::write(&report_path, &report);
+    println!("{report}(report also in {})", report_path.display());
+
+    assert!(compiled > 0, "no torture test compiled");
+    let rate = passed as f64 / compiled as f64;
+    assert!(
+        rate >= PASS_FLOOR,
+        "only {passed} of {compiled} compiled torture tests passed ({:.1}% < {:.0}%); failures:\n{}",
+        rate * 100.0,
+        PASS_FLOOR * 100.0,
+        failed.join("\n")
+    );
+}
