@@ -21,14 +21,15 @@ static inline int cas_case(const char *id, volatile int *p, int before, int exp,
     return ok;
 }
 
-/* Signal cases: announce what must happen, then make the call. If it returns,
+/* Signal cases: announce what must happen (including `pc`: the signal must be
+ * raised by the syscall, so the task stops where the call returns to), then make the call. If it returns,
  * the kernel did not raise the signal: say so and exit 1. `word` is the value
  * the kernel's TASK line must report at addr ("none" if unmapped, "any" if the
  * program cannot know it). */
 static inline void expect_signal(const char *id, const char *sig, volatile int *p, const char *word,
                                  int exp, int nv)
 {
-    pr("CASE %s EXPECT signal=%s addr=%p word=%s\n", id, sig, (void *)p, word);
+    pr("CASE %s EXPECT signal=%s addr=%p word=%s pc=%p\n", id, sig, (void *)p, word, (void *)arc_cmpxchg_z_ret);
     int z = -1;
     int ret = arc_cmpxchg_z(p, exp, nv, &z, 1);
     pr("CASE %s FAIL nosignal addr=%p ret=0x%08x z=%d\n", id, (void *)p, ret, z);

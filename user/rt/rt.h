@@ -40,6 +40,7 @@ extern u32 entry_r1;
 long __syscall(long nr, long a, long b, long c, long d, long e, long f);
 int arc_cmpxchg(volatile int *p, int expected, int new_value);
 int arc_cmpxchg_z(volatile int *p, int expected, int new_value, int *z, int zin);
+extern const char arc_cmpxchg_z_ret[]; /* the instruction after its trap_s */
 int arc_cmpxchg_marked(volatile int *p, int expected, int new_value);
 int thread_spawn(void (*fn)(void *), void *arg, void *stack_top, volatile int *ctid, void *tls);
 

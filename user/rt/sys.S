@@ -43,6 +43,8 @@ arc_cmpxchg_z:
     mov     r8, 248
     cmp     r4, 1                   /* Z := (zin == 1) */
     trap_s  0
+    .global arc_cmpxchg_z_ret       /* where user mode resumes after the call: the */
+arc_cmpxchg_z_ret:                  /* pc a signal raised by the syscall reports */
     mov     r4, 0                   /* mov without .f leaves the flags alone */
     mov.z   r4, 1
     st      r4, [r3]

@@ -745,6 +745,17 @@ fn judge_signal(id: &str, p: &ProgramRun, ctx: &Context) -> Result<String, Strin
     if *addr != Some(want_addr) {
         return Err(format!("{d}: want addr={}", hex(want_addr)));
     }
+    // The syscall itself must raise the signal: the task stops where the call
+    // returns to user mode, not at some later instruction of the program.
+    if let Some(want_pc) = e.kv.get("pc").and_then(|v| num(v)) {
+        if *pc != Some(want_pc) {
+            return Err(format!(
+                "{d}: the signal came from pc {}, not from the syscall (returns to {})",
+                pc.map(hex).unwrap_or_else(|| "?".into()),
+                hex(want_pc)
+            ));
+        }
+    }
     match want_word.as_str() {
         "none" => {
             if word.is_some() {
@@ -1092,6 +1103,24 @@ mod tests {
         // Memory changed although the call was refused.
         let ev = evaluate(&parse(&sig_log("0x66", "0x00000067", "0x20000000")), &c);
         assert_eq!(ev.get("6").unwrap().outcome, Outcome::Fail);
+        // Raised somewhere else than at the syscall's return.
+        let log = sig_log("0x66", "0x00000066", "0x20000000")
+            .replace("word=0x66\n", "word=0x66 pc=0x10084\n");
+        let ev = evaluate(&parse(&log), &c);
+        assert_eq!(
+            ev.get("6").unwrap().outcome,
+            Outcome::Fail,
+            "{}",
+            render(&ev)
+        );
+        let log = log.replace("pc=0x10080 word", "pc=0x10084 word");
+        let ev = evaluate(&parse(&log), &c);
+        assert_eq!(
+            ev.get("6").unwrap().outcome,
+            Outcome::Pass,
+            "{}",
+            render(&ev)
+        );
         // Wrong address.
         let ev = evaluate(&parse(&sig_log("0x66", "0x00000066", "0x20000004")), &c);
         assert_eq!(ev.get("6").unwrap().outcome, Outcome::Fail);

@@ -67,6 +67,8 @@ pub struct Numbers {
     pub sweep_wall_s: Option<f64>,
     /// How the sweep re-ran the machine: "snapshot" (clone) or "replay" (boot again).
     pub sweep_mode: Option<String>,
+    /// Clone / replay / tail costs the sweep measured.
+    pub sweep_costs: Option<String>,
     /// Cycles from the `trap_s` of one successful arc_usr_cmpxchg to the first user
     /// instruction after it (TLB warm, no interrupt).
     pub syscall_path_insns: Option<u64>,
@@ -260,6 +262,7 @@ pub fn validate(opts: &ValidateOptions) -> Result<Summary> {
                     numbers.violations = Some(s.violations.len() as u64);
                     numbers.syscall_path_insns = Some(s.path_insns);
                     numbers.sweep_mode = Some(s.mode.to_string());
+                    numbers.sweep_costs = Some(s.costs.clone());
                     let o = if s.violations.is_empty() && s.offsets > 0 {
                         Outcome::Pass
                     } else {
@@ -484,6 +487,8 @@ pub struct SweepResult {
     /// Interrupts the undisturbed run took inside the path (0 = a clean measurement).
     pub natural_irqs_in_path: u64,
     pub mode: &'static str,
+    /// What one re-run costs here (for the numbers).
+    pub costs: String,
 }
 
 impl SweepResult {
@@ -669,7 +674,12 @@ pub fn sweep(
     };
     let natural = m.stats().interrupts - irqs_before;
     // The undisturbed run must itself pass.
-    if let Err(why) = finish_offset(&mut m, 50_000_000) {
+    let t = Instant::now();
+    let tail_start = m.insns();
+    let tail = finish_offset(&mut m, 50_000_000);
+    let tail_cost = t.elapsed();
+    let tail_cycles = m.insns() - tail_start;
+    if let Err(why) = tail {
         return Err(Error::new(
             "sweep",
             format!("the undisturbed run already fails: {why}"),
@@ -678,10 +688,13 @@ pub fn sweep(
 
     let offsets: Vec<u64> = (0..=path).collect();
     let pb = bar(opts, offsets.len() as u64, "sweep offsets");
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(4);
+    // Each replay faults in fresh host memory; on this 2-core machine two
+    // threads contend on that and are slower than one (measured). XTASK_SWEEP_THREADS overrides.
+    let threads = std::env::var("XTASK_SWEEP_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if use_snapshot { 2 } else { 1 })
+        .max(1);
     let violations: Vec<(u64, String)> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|i| {
@@ -732,6 +745,13 @@ pub fn sweep(
         trap_at,
         natural_irqs_in_path: natural,
         mode: if use_snapshot { "snapshot" } else { "replay" },
+        costs: format!(
+            "clone {:.1} ms, replay to T {:.1} ms, tail {} cycles {:.1} ms, {threads} threads",
+            clone_cost.as_secs_f64() * 1e3,
+            replay_cost.as_secs_f64() * 1e3,
+            tail_cycles,
+            tail_cost.as_secs_f64() * 1e3
+        ),
     })
 }
 
@@ -822,6 +842,9 @@ pub fn render_summary(s: &Summary) -> String {
             n.sweep_wall_s.unwrap_or(0.0),
             n.sweep_mode.as_deref().unwrap_or("?")
         ));
+    }
+    if let Some(c) = &n.sweep_costs {
+        out.push_str(&format!("  sweep re-run costs     {c}\n"));
     }
     if let Some(v) = n.no_preempt_violations {
         out.push_str(&format!("  bug-no-preempt sweep   {v} violations\n"));

@@ -1,0 +1,312 @@
+/* Kernel test (issue 4): hostile system calls. A seeded PRNG picks FUZZ_CALLS calls,
+ * numbers and arguments: kernel addresses (the canary's above all), unmapped, NULL,
+ * unaligned, straddling TASK_SIZE, wrapping and huge lengths, random words. The kernel
+ * must answer every call with a result or an error code and survive; the host checks
+ * the SUMMARY line's canary. Unknown numbers must give exactly -ENOSYS.
+ *
+ * What the fuzzer keeps away from, because it would only end the test early (each is
+ * covered by its own program): exit/exit_group (remapped to an unknown number), kill of
+ * its own group with a fatal signal (the signal becomes 0), arc_usr_cmpxchg on a bad
+ * pointer (SIGSEGV by design; here it targets a word of its own, with a semantic check),
+ * unmapping or re-protecting its own image, noise page or stack (such ranges are moved
+ * to the scratch area), nanosleep on arbitrary memory (it could sleep for years), and
+ * pointers the kernel would write through into its own state. clone is fuzzed through a
+ * wrapper whose child exits at once. */
+#include "k_common.h"
+
+#ifndef FUZZ_CALLS
+#define FUZZ_CALLS 4000
+#endif
+#ifndef FUZZ_SEED
+#define FUZZ_SEED 0x4B46555Au
+#endif
+
+/* [0, PROTECT_LOW) holds the program image, its bss and the noise page; the stack is
+ * [PROTECT_HIGH, TASK_SIZE). */
+#define PROTECT_LOW 0x00400000u
+#define PROTECT_HIGH 0x5FF00000u
+#define NOISE 0x00300000u   /* one page of 'z', an unmapped page after it */
+#define SCRATCH 0x28000000u /* 4 pages the fuzzer may do anything to */
+#define SCRATCH_LEN (4 * PAGE_SIZE)
+
+static u32 seed = FUZZ_SEED;
+static u32 mypid;
+static volatile u32 cas_word;
+static u32 guard_words[16];
+static struct k_timespec ts_small = {0, 50000}, ts_bad = {0, -1}, ts_negsec = {-5, 0};
+
+static u32 rnd(void) { return k_rand(&seed); }
+
+/* Does [a, a + len) (page-rounded, not wrapping) touch what must survive? */
+static int touches_protected(u32 a, u32 len)
+{
+    u32 end = a + len;
+    if (end < a)
+        return 0; /* wraps: the kernel must refuse it */
+    end = (end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    if (end == 0)
+        return 0;
+    return a < PROTECT_LOW || end > PROTECT_HIGH;
+}
+
+static u32 hostile_ptr(void)
+{
+    static const u32 fixed[] = {0x00000000, 0x00000001, 0x00000004, 0x00001FFC, 0x5FFFFFFC, 0x5FFFFFFE, 0x5FFFFFFF,
+                                0x60000000, 0x7FFFFFFF, 0x80000000, 0x80000004, 0x80001000, 0xC0000000, 0xF0000000,
+                                0xFFFFE000, 0xFFFFFFFC, 0xFFFFFFFF, 0x50000000, 0x3FFFFFFE};
+    u32 r = rnd();
+    switch (r % 6) {
+    case 0:
+    case 1:
+        /* The kernel's canary and its neighbourhood. */
+        return entry_r1 + ((rnd() % 9) - 4) * ((r >> 8) % 2 ? 1 : 4);
+    case 2:
+        return fixed[(r >> 8) % (sizeof fixed / sizeof fixed[0])];
+    case 3:
+        return 0x80000000u | rnd(); /* anywhere in the kernel */
+    default:
+        return rnd() | 0x60000000u; /* >= TASK_SIZE or inside it, random */
+    }
+}
+
+/* A pointer the kernel may write through without harming this program. */
+static u32 ptr(void)
+{
+    u32 r = rnd();
+    switch (r % 8) {
+    case 0:
+    case 1:
+    case 2:
+        return hostile_ptr();
+    case 3:
+        return SCRATCH + (rnd() % SCRATCH_LEN); /* often unaligned */
+    case 4:
+        return SCRATCH + SCRATCH_LEN - 1 - (rnd() % 8); /* straddles the end */
+    case 5:
+        return (u32)_start + (rnd() % 4096); /* read-only text */
+    case 6: {
+        u32 v = rnd();
+        return touches_protected(v, 16) ? SCRATCH + (v & 0xFF) : v;
+    }
+    default:
+        return SCRATCH + ((rnd() % (SCRATCH_LEN / 8)) * 8);
+    }
+}
+
+static u32 len(void)
+{
+    static const u32 fixed[] = {0, 1, 3, 4, 7, 8, 16, 0x1FFF, 0x2000, 0x2001, 0x10000, 0x7FFFFFFF, 0x80000000,
+                                0xFFFFFFFF, 0xFFFFE000, 0xFFFFFFF8, 0x60000000, 0x5FFFFFFF};
+    u32 r = rnd();
+    switch (r % 4) {
+    case 0:
+    case 1:
+        return fixed[(r >> 8) % (sizeof fixed / sizeof fixed[0])];
+    case 2:
+        return rnd() % 0x20000;
+    default:
+        return rnd();
+    }
+}
+
+static u32 any_word(void)
+{
+    u32 r = rnd();
+    switch (r % 4) {
+    case 0:
+        return r >> 2 & 0xFF;
+    case 1:
+        return hostile_ptr();
+    case 2:
+        return 0xFFFFFFFFu - (r >> 3) % 8;
+    default:
+        return rnd();
+    }
+}
+
+static const u32 implemented[] = {64, 93, 94, 96, 101, 113, 124, 129, 172, 214, 215, 220, 222, 226, 244, 245, 246, 248};
+
+static int is_implemented(u32 nr)
+{
+    for (u32 i = 0; i < sizeof implemented / sizeof implemented[0]; i++)
+        if (implemented[i] == nr)
+            return 1;
+    return 0;
+}
+
+static u32 counts[8];
+enum { C_CALLS, C_ERRORS, C_ENOSYS_OK, C_ENOSYS_BAD, C_CAS_BAD, C_CLONES, C_WRITES, C_BAD_RESULT };
+
+static void fuzz_one(void)
+{
+    u32 nr;
+    u32 r = rnd();
+    if (r % 16 == 0)
+        nr = rnd(); /* anything at all */
+    else if (r % 16 == 1)
+        nr = 230 + rnd() % 40; /* near the ARC-specific numbers */
+    else
+        nr = implemented[(r >> 4) % (sizeof implemented / sizeof implemented[0])];
+    u32 a0 = any_word(), a1 = any_word(), a2 = any_word(), a3 = any_word(), a4 = any_word(), a5 = any_word();
+    long ret;
+    switch (nr) {
+    case SYS_exit:
+    case SYS_exit_group:
+        nr = 9999; /* ends the test: covered by k_exit */
+        ret = __syscall(nr, a0, a1, a2, a3, a4, a5);
+        break;
+    case SYS_write: {
+        u32 fd = rnd() % 4 == 0 ? any_word() : rnd() % 4; /* 0..3 */
+        u32 p = ptr(), n = len();
+        if (fd == 1 || fd == 2) {
+            /* The console sees only 'z's (or nothing): the noise page, whose end runs
+             * into an unmapped page, or a pointer the kernel must refuse. */
+            if (rnd() % 2) {
+                p = hostile_ptr();
+            } else {
+                p = NOISE + PAGE_SIZE - 1 - rnd() % 96;
+                if (n < 0x10000)
+                    n = n % 120;
+            }
+            counts[C_WRITES]++;
+        }
+        ret = __syscall(nr, fd, p, n, a3, a4, a5);
+        if ((fd == 1 || fd == 2) && ret > 0)
+            sys_write(1, "\n", 1);
+        break;
+    }
+    case SYS_set_tid_address:
+        ret = __syscall(nr, ptr(), a1, a2, a3, a4, a5);
+        break;
+    case K_SYS_nanosleep: {
+        u32 choice = rnd() % 5;
+        u32 p = choice == 0 ? (u32)&ts_small : choice == 1 ? (u32)&ts_bad : choice == 2 ? (u32)&ts_negsec
+                                                                                         : hostile_ptr();
+        ret = __syscall(nr, p, ptr(), a2, a3, a4, a5);
+        break;
+    }
+    case K_SYS_clock_gettime:
+        ret = __syscall(nr, rnd() % 2 ? rnd() % 10 : a0, ptr(), a2, a3, a4, a5);
+        break;
+    case SYS_kill: {
+        int pid = (int)a0;
+        u32 sig = rnd() % 3 ? rnd() % 70 : a1;
+        if (rnd() % 2)
+            pid = (int)(rnd() % (mypid + 64)) - 1;
+        /* Not this group (its threads have larger ids) with a fatal signal. */
+        if (pid == 0 || pid == -1 || ((u32)pid >= mypid && (u32)pid < mypid + 100000))
+            sig = rnd() % 2 ? 0 : SIGCHLD;
+        ret = __syscall(nr, pid, sig, a2, a3, a4, a5);
+        break;
+    }
+    case SYS_brk:
+        ret = __syscall(nr, rnd() % 2 ? a0 : (u32)_end + rnd() % 0x100000, a1, a2, a3, a4, a5);
+        break;
+    case SYS_munmap:
+    case SYS_mprotect:
+    case SYS_mmap2: {
+        u32 a = rnd() % 3 ? ptr() & ~(rnd() % 2 ? PAGE_SIZE - 1 : 0) : a0;
+        u32 n = len();
+        u32 flags = nr == SYS_mmap2 ? (rnd() % 3 ? (rnd() % 2 ? 0x22 : 0x32) : a3) : 0;
+        int fixed = nr != SYS_mmap2 || (flags & (MAP_FIXED | 0x100000)) != 0;
+        if (fixed && touches_protected(a, n)) {
+            a = SCRATCH;
+            n = n % (2 * SCRATCH_LEN);
+        }
+        u32 prot = rnd() % 2 ? rnd() % 8 : a2;
+        if (nr == SYS_mmap2)
+            ret = __syscall(nr, a, n, prot, flags, rnd() % 2 ? (u32)-1 : a4, rnd() % 2 ? 0 : a5);
+        else
+            ret = __syscall(nr, a, n, prot, a3, a4, a5);
+        break;
+    }
+    case SYS_clone: {
+        u32 flags = rnd() % 2 ? any_word() : (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
+                                              CLONE_SYSVSEM) | (rnd() & 0x13B0000u);
+        ret = k_clone_exit(flags, any_word(), ptr(), any_word(), ptr());
+        counts[C_CLONES]++;
+        break;
+    }
+    case K_SYS_arc_settls:
+        k_settls_r25(any_word());
+        ret = 0;
+        break;
+    case SYS_arc_usr_cmpxchg: {
+        u32 old = cas_word;
+        u32 exp = rnd() % 2 ? old : any_word();
+        u32 nv = any_word();
+        int z = -1;
+        ret = arc_cmpxchg_z((volatile int *)&cas_word, (int)exp, (int)nv, &z, rnd() % 2);
+        u32 want_mem = exp == old ? nv : old;
+        if ((u32)ret != old || z != (exp == old) || cas_word != want_mem) {
+            counts[C_CAS_BAD]++;
+            pr("k_fuzz: cmpxchg old=0x%08x exp=0x%08x new=0x%08x ret=0x%08x z=%d mem=0x%08x\n", old, exp, nv,
+               (u32)ret, z, cas_word);
+        }
+        break;
+    }
+    default:
+        ret = __syscall(nr, a0, a1, a2, a3, a4, a5);
+        break;
+    }
+    counts[C_CALLS]++;
+    if (is_err(ret))
+        counts[C_ERRORS]++;
+    if (!is_implemented(nr)) {
+        if (ret == -K_ENOSYS) {
+            counts[C_ENOSYS_OK]++;
+        } else {
+            counts[C_ENOSYS_BAD]++;
+            pr("k_fuzz: unknown nr=%u returned %d\n", nr, (int)ret);
+        }
+    } else if ((long)ret < 0 && !is_err(ret) && nr != SYS_getpid && nr != SYS_brk && nr != SYS_arc_gettls &&
+               nr != SYS_arc_usr_cmpxchg && nr != SYS_mmap2 && nr != SYS_set_tid_address) {
+        /* A negative result outside -4095..-1 from a call that returns 0/counts. */
+        counts[C_BAD_RESULT]++;
+        pr("k_fuzz: nr=%u returned 0x%08x\n", nr, (u32)ret);
+    }
+}
+
+int main(void)
+{
+    mypid = (u32)sys_getpid();
+    for (int i = 0; i < 16; i++)
+        guard_words[i] = 0x60A2D000u + i;
+    volatile u32 stack_guard[8];
+    for (int i = 0; i < 8; i++)
+        stack_guard[i] = 0x57AC0000u + i;
+    long noise = sys_mmap2((void *)NOISE, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+                           -1, 0);
+    long scratch = sys_mmap2((void *)SCRATCH, SCRATCH_LEN, PROT_READ | PROT_WRITE,
+                             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    if (noise != (long)NOISE || scratch != (long)SCRATCH) {
+        KCHECK("f.fuzz", 0, "setup=mmap2 noise=%d scratch=%d", (int)noise, (int)scratch);
+        return k_failed;
+    }
+    memset((void *)NOISE, 'z', PAGE_SIZE);
+    pr("k_fuzz: seed=0x%08x calls=%u canary=0x%08x\n", FUZZ_SEED, FUZZ_CALLS, entry_r1);
+    for (u32 i = 0; i < FUZZ_CALLS; i++) {
+        fuzz_one();
+        /* Now and then give the scratch area back, as the fuzzer may have taken it. */
+        if (i % 256 == 255)
+            sys_mmap2((void *)SCRATCH, SCRATCH_LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+                      -1, 0);
+    }
+    int guards = 1;
+    for (int i = 0; i < 16; i++)
+        guards &= guard_words[i] == 0x60A2D000u + i;
+    for (int i = 0; i < 8; i++)
+        guards &= stack_guard[i] == 0x57AC0000u + i;
+    u32 zs = 0;
+    for (u32 i = 0; i < PAGE_SIZE; i += 61)
+        zs += ((volatile char *)NOISE)[i] == 'z';
+    KCHECK("f.fuzz",
+           counts[C_CALLS] == FUZZ_CALLS && counts[C_ENOSYS_BAD] == 0 && counts[C_BAD_RESULT] == 0 && guards &&
+               zs == (PAGE_SIZE + 60) / 61,
+           "seed=0x%08x calls=%u errors=%u unknown_enosys=%u unknown_wrong=%u bad_results=%u clones=%u "
+           "console_writes=%u own_memory_intact=%d",
+           FUZZ_SEED, counts[C_CALLS], counts[C_ERRORS], counts[C_ENOSYS_OK], counts[C_ENOSYS_BAD],
+           counts[C_BAD_RESULT], counts[C_CLONES], counts[C_WRITES], guards);
+    KCHECK("f.cmpxchg", counts[C_CAS_BAD] == 0, "wrong=%u final=0x%08x", counts[C_CAS_BAD], cas_word);
+    return k_failed;
+}
