@@ -231,6 +231,12 @@ fn run(args: RunArgs) -> ExitCode {
             "host time       {secs:.3} s ({:.1} M instructions/s)",
             m.insns() as f64 / secs / 1e6
         );
+        if let Some(cpu) = cpu_seconds() {
+            eprintln!(
+                "host CPU time   {cpu:.3} s ({:.1} M instructions/s)",
+                m.insns() as f64 / cpu / 1e6
+            );
+        }
     }
     match stop {
         Stop::Exit(code) => ExitCode::from(code.min(GUEST_STATUS_MAX) as u8),
@@ -248,6 +254,14 @@ fn run(args: RunArgs) -> ExitCode {
             ExitCode::from(EXIT_SIM_ERROR)
         }
     }
+}
+
+/// CPU time this process has run (Linux /proc/self/schedstat), unaffected by other load
+/// on the host.
+fn cpu_seconds() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/self/schedstat").ok()?;
+    let ns: f64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(ns / 1e9)
 }
 
 fn disasm(path: &PathBuf) -> ExitCode {
