@@ -12,7 +12,7 @@
 
 use crate::arch::{self, Context};
 use crate::mm::{self, MmId};
-use crate::sync::IrqCell;
+use crate::sync::{IrqCell, IrqWord};
 use heapless::Deque;
 
 pub const MAX_TASKS: usize = 16;
@@ -40,13 +40,18 @@ struct Slot {
 struct Sched {
     slots: [Slot; MAX_TASKS],
     queue: Deque<u8, MAX_TASKS>,
-    current: usize,
-    need_resched: bool,
     ticks: u64,
 }
 
 static SCHED: IrqCell<Option<Sched>> = IrqCell::new(None);
-static PREEMPT: IrqCell<u32> = IrqCell::new(0);
+/// Interrupt handlers always leave the count as they found it, so a task's
+/// read-modify-write of it cannot lose an update even when interrupted midway.
+static PREEMPT: IrqWord<u32> = IrqWord::new(0);
+/// Written only with interrupts off (tick, pick); read with one load.
+static NEED_RESCHED: IrqWord<bool> = IrqWord::new(false);
+/// The running slot. Written only by `pick` with interrupts off; whoever reads it is the
+/// task it names, so a switch away and back in between returns the same value.
+static CURRENT: IrqWord<usize> = IrqWord::new(IDLE);
 
 fn with<R>(f: impl FnOnce(&mut Sched) -> R) -> R {
     SCHED.with(|s| f(s.as_mut().expect("scheduler not initialised")))
@@ -54,7 +59,9 @@ fn with<R>(f: impl FnOnce(&mut Sched) -> R) -> R {
 
 /// Forget every task; the caller becomes the running idle context.
 pub fn init() {
-    PREEMPT.with(|c| *c = 0);
+    PREEMPT.set(0);
+    NEED_RESCHED.set(false);
+    CURRENT.set(IDLE);
     SCHED.with(|s| {
         let mut sched = Sched {
             slots: core::array::from_fn(|_| Slot {
@@ -65,8 +72,6 @@ pub fn init() {
                 wake_at: 0,
             }),
             queue: Deque::new(),
-            current: IDLE,
-            need_resched: false,
             ticks: 0,
         };
         sched.slots[IDLE].state = State::Running;
@@ -75,15 +80,17 @@ pub fn init() {
 }
 
 pub fn preempt_disable() {
-    PREEMPT.with(|c| *c += 1);
+    PREEMPT.set(PREEMPT.get() + 1);
 }
 
 /// Drop one level; a reschedule that came due meanwhile happens now.
 pub fn preempt_enable() {
-    let zero = PREEMPT.with(|c| {
-        *c = c.checked_sub(1).expect("preempt_enable without preempt_disable");
-        *c == 0
-    });
+    let count = PREEMPT
+        .get()
+        .checked_sub(1)
+        .expect("preempt_enable without preempt_disable");
+    PREEMPT.set(count);
+    let zero = count == 0;
     if zero && need_resched() {
         schedule();
     }
@@ -91,21 +98,26 @@ pub fn preempt_enable() {
 
 /// Drop one level without rescheduling: for `trap_irq`, which decides itself.
 pub fn preempt_enable_no_resched() {
-    PREEMPT.with(|c| *c = c.checked_sub(1).expect("preempt_enable without preempt_disable"));
+    PREEMPT.set(
+        PREEMPT
+            .get()
+            .checked_sub(1)
+            .expect("preempt_enable without preempt_disable"),
+    );
 }
 
 /// Preemption is off: a fault on a user address must not be resolved (it could sleep),
 /// the access takes the exception-table fixup instead.
 pub fn in_atomic() -> bool {
-    PREEMPT.with(|c| *c != 0)
+    PREEMPT.get() != 0
 }
 
 pub fn preempt_count() -> u32 {
-    PREEMPT.with(|c| *c)
+    PREEMPT.get()
 }
 
 pub fn need_resched() -> bool {
-    SCHED.with(|s| s.as_ref().is_some_and(|s| s.need_resched))
+    NEED_RESCHED.get()
 }
 
 /// Some task waits in the run queue.
@@ -114,7 +126,7 @@ pub fn runnable() -> bool {
 }
 
 pub fn current() -> usize {
-    with(|s| s.current)
+    CURRENT.get()
 }
 
 pub fn ticks() -> u64 {
@@ -129,15 +141,27 @@ pub fn state(slot: usize) -> State {
 pub fn add(slot: usize, ctx: Context, mm: MmId, pgd: u32) {
     with(|s| {
         assert_eq!(s.slots[slot].state, State::Free, "slot {slot} in use");
-        s.slots[slot] = Slot { state: State::Runnable, ctx, mm: Some(mm), pgd, wake_at: 0 };
-        s.queue.push_back(slot as u8).expect("run queue holds every slot");
+        s.slots[slot] = Slot {
+            state: State::Runnable,
+            ctx,
+            mm: Some(mm),
+            pgd,
+            wake_at: 0,
+        };
+        s.queue
+            .push_back(slot as u8)
+            .expect("run queue holds every slot");
     })
 }
 
 /// Take a switched-out task off the CPU for good (it was killed).
 pub fn remove(slot: usize) {
     with(|s| {
-        assert_ne!(slot, s.current, "remove the running task with exit_current");
+        assert_ne!(
+            slot,
+            CURRENT.get(),
+            "remove the running task with exit_current"
+        );
         s.slots[slot].state = State::Dead;
         s.dequeue(slot);
     })
@@ -163,7 +187,7 @@ pub fn tick() {
             }
         }
         if !s.queue.is_empty() {
-            s.need_resched = true;
+            NEED_RESCHED.set(true);
         }
     })
 }
@@ -181,8 +205,8 @@ impl Sched {
 
     /// Choose the next task and make it current; `None` if that is the current one.
     fn pick(&mut self) -> Option<(*mut Context, *const Context, usize)> {
-        self.need_resched = false;
-        let prev = self.current;
+        NEED_RESCHED.set(false);
+        let prev = CURRENT.get();
         if self.slots[prev].state == State::Running {
             self.slots[prev].state = State::Runnable;
             if prev != IDLE {
@@ -191,7 +215,7 @@ impl Sched {
         }
         let next = self.queue.pop_front().map_or(IDLE, usize::from);
         self.slots[next].state = State::Running;
-        self.current = next;
+        CURRENT.set(next);
         if next == prev {
             return None;
         }
@@ -221,7 +245,7 @@ pub fn sleep_until(deadline: u64) {
             if s.ticks >= deadline {
                 return true;
             }
-            let c = s.current;
+            let c = CURRENT.get();
             s.slots[c].state = State::Sleeping;
             s.slots[c].wake_at = deadline;
             false
@@ -239,7 +263,7 @@ pub fn sleep_until(deadline: u64) {
 pub fn exit_current() -> ! {
     let flags = arch::irq_disable();
     with(|s| {
-        let c = s.current;
+        let c = CURRENT.get();
         assert_ne!(c, IDLE, "idle cannot exit");
         s.slots[c].state = State::Dead;
     });
@@ -251,13 +275,13 @@ pub fn exit_current() -> ! {
 #[cfg(test)]
 pub fn set_current_for_test(slot: usize) {
     with(|s| {
-        let prev = s.current;
+        let prev = CURRENT.get();
         if s.slots[prev].state == State::Running {
             s.slots[prev].state = State::Runnable;
         }
         s.dequeue(slot);
         s.slots[slot].state = State::Running;
-        s.current = slot;
+        CURRENT.set(slot);
     })
 }
 
@@ -271,7 +295,12 @@ mod tests {
     }
 
     fn fake_task(slot: usize) {
-        add(slot, ctx(slot as u32), 0, 0x8000_0000 + slot as u32 * 0x2000);
+        add(
+            slot,
+            ctx(slot as u32),
+            0,
+            0x8000_0000 + slot as u32 * 0x2000,
+        );
     }
 
     #[test]
@@ -301,7 +330,11 @@ mod tests {
         schedule();
         assert_eq!(current(), 1);
         schedule();
-        assert_eq!(current(), 1, "alone: keeps the CPU, idle does not take a turn");
+        assert_eq!(
+            current(),
+            1,
+            "alone: keeps the CPU, idle does not take a turn"
+        );
     }
 
     #[test]
@@ -354,7 +387,11 @@ mod tests {
         assert_eq!(current(), 1, "still atomic: no switch");
         preempt_enable();
         assert!(!in_atomic());
-        assert_eq!(current(), 2, "the pending reschedule happened at the last enable");
+        assert_eq!(
+            current(),
+            2,
+            "the pending reschedule happened at the last enable"
+        );
     }
 
     #[test]

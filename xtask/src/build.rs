@@ -108,6 +108,7 @@ pub fn build_kernel(opts: &BuildOptions) -> Result<BuildOutput> {
                 .arg("-o")
                 .arg(&kern_c),
         )?;
+        crate::lowering::direct_memory_access(&kern_c)?;
     }
     let heap_end = wasm_heap_end(&kern_c)?;
 

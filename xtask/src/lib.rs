@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod build;
+pub mod lowering;
 pub mod report;
 pub mod run;
 pub mod setup;
