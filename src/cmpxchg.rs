@@ -173,7 +173,11 @@ mod tests {
         unsafe { (arch::phys_ptr(canary) as *mut u32).write(0) };
         assert_eq!(cmpxchg(canary, 0, 0xBAD), (0, false));
         assert_eq!(pending(), Some((crate::signal::SIGSEGV, canary)));
-        assert_eq!(unsafe { (arch::phys_ptr(canary) as *const u32).read() }, 0, "kernel word untouched");
+        assert_eq!(
+            unsafe { (arch::phys_ptr(canary) as *const u32).read() },
+            0,
+            "kernel word untouched"
+        );
     }
 
     #[cfg(feature = "bug-pre2018")]
@@ -185,7 +189,11 @@ mod tests {
         unsafe { (arch::phys_ptr(canary) as *mut u32).write(0) };
         assert_eq!(cmpxchg(canary, 0, 0xBAD), (0, true));
         assert_eq!(pending(), None, "no signal");
-        assert_eq!(unsafe { (arch::phys_ptr(canary) as *const u32).read() }, 0xBAD, "kernel word overwritten");
+        assert_eq!(
+            unsafe { (arch::phys_ptr(canary) as *const u32).read() },
+            0xBAD,
+            "kernel word overwritten"
+        );
     }
 
     #[cfg(not(feature = "bug-pre2018"))]
@@ -233,8 +241,16 @@ mod tests {
         let faults = fake::user_faults();
         assert_eq!(cmpxchg(W, 0, 42), (0, true));
         assert_eq!(word(&p, W), Some(42));
-        assert_eq!(mm::with(p.mm, |m| m.pt.get(W)) & pte::ZERO, 0, "private page now");
-        assert_eq!(fake::user_faults(), faults + 1, "one ProtV, fixed up, then the retry");
+        assert_eq!(
+            mm::with(p.mm, |m| m.pt.get(W)) & pte::ZERO,
+            0,
+            "private page now"
+        );
+        assert_eq!(
+            fake::user_faults(),
+            faults + 1,
+            "one ProtV, fixed up, then the retry"
+        );
         assert_eq!(pending(), None);
         assert_eq!(crate::sched::preempt_count(), 0);
     }
@@ -307,7 +323,11 @@ mod tests {
         if cfg!(feature = "bug-no-preempt") {
             assert_eq!(word(&p, W), Some(1), "the other thread's store was lost");
         } else {
-            assert_eq!(word(&p, W), Some(5), "swap completed first, then the other thread ran");
+            assert_eq!(
+                word(&p, W),
+                Some(5),
+                "swap completed first, then the other thread ran"
+            );
         }
     }
 }

@@ -25,11 +25,7 @@ enum BoardUart {
 
 impl BoardUart {
     fn new() -> BoardUart {
-        let (base, shift, div) = (
-            board::UART_BASE,
-            board::UART_REG_SHIFT,
-            board::UART_DIVISOR,
-        );
+        let (base, shift, div) = (board::UART_BASE, board::UART_REG_SHIFT, board::UART_DIVISOR);
         match board::UART_KIND {
             UartKind::Ns16550 => BoardUart::Ns16550(Ns16550::new(ArchBus, base, shift, div)),
             UartKind::DwApbUart => BoardUart::DwApb(DwApbUart::new(ArchBus, base, shift, div)),

@@ -103,7 +103,9 @@ fn parse(image: &[u8]) -> Result<(u32, heapless::Vec<Segment, MAX_PHDRS>), ElfEr
     if phentsize != PHDR_SIZE || phnum == 0 || phnum > MAX_PHDRS {
         return Err(ElfError::BadProgramHeaders);
     }
-    let table_end = phoff.checked_add(phnum * PHDR_SIZE).ok_or(ElfError::BadProgramHeaders)?;
+    let table_end = phoff
+        .checked_add(phnum * PHDR_SIZE)
+        .ok_or(ElfError::BadProgramHeaders)?;
     if table_end > image.len() {
         return Err(ElfError::BadProgramHeaders);
     }
@@ -123,8 +125,14 @@ fn parse(image: &[u8]) -> Result<(u32, heapless::Vec<Segment, MAX_PHDRS>), ElfEr
         if seg.memsz == 0 {
             continue;
         }
-        let file_end = seg.offset.checked_add(seg.filesz).ok_or(ElfError::BadSegment)?;
-        let mem_end = seg.vaddr.checked_add(seg.memsz).ok_or(ElfError::BadSegment)?;
+        let file_end = seg
+            .offset
+            .checked_add(seg.filesz)
+            .ok_or(ElfError::BadSegment)?;
+        let mem_end = seg
+            .vaddr
+            .checked_add(seg.memsz)
+            .ok_or(ElfError::BadSegment)?;
         if seg.filesz > seg.memsz
             || file_end as usize > image.len()
             || seg.vaddr < PAGE_SIZE
@@ -165,17 +173,20 @@ pub fn load(mm: MmId, image: &[u8]) -> Result<Loaded, ElfError> {
         while va < end {
             let f = frame::alloc().map_err(|_| ElfError::OutOfMemory)?;
             copy_file_bytes(image, seg, va, f);
-            mm::with(mm, |m| m.pt.set(va, f | pte::PRESENT | pte::ACCESSED | pte::DIRTY | perms))
-                .map_err(|_| {
-                    frame::put(f);
-                    ElfError::OutOfMemory
-                })?;
+            mm::with(mm, |m| {
+                m.pt.set(va, f | pte::PRESENT | pte::ACCESSED | pte::DIRTY | perms)
+            })
+            .map_err(|_| {
+                frame::put(f);
+                ElfError::OutOfMemory
+            })?;
             va += PAGE_SIZE;
         }
         top = top.max(end);
     }
     mm::with(mm, |m| {
-        m.map_anon(STACK_TOP - STACK_SIZE, STACK_TOP, Prot::RW).map_err(|_| ElfError::BadSegment)?;
+        m.map_anon(STACK_TOP - STACK_SIZE, STACK_TOP, Prot::RW)
+            .map_err(|_| ElfError::BadSegment)?;
         m.brk_start = top;
         m.brk = top;
         Ok(Loaded { entry, brk: top })
@@ -195,7 +206,11 @@ fn copy_file_bytes(image: &[u8], seg: &Segment, va: u32, f: u32) {
     let bytes = &image[src..src + (hi - lo) as usize];
     // Safety: the destination range lies inside frame `f`, which we own.
     unsafe {
-        core::ptr::copy_nonoverlapping(bytes.as_ptr(), crate::arch::phys_ptr(f + (lo - va)), bytes.len())
+        core::ptr::copy_nonoverlapping(
+            bytes.as_ptr(),
+            crate::arch::phys_ptr(f + (lo - va)),
+            bytes.len(),
+        )
     };
 }
 
@@ -225,14 +240,39 @@ pub mod tests {
         img.extend_from_slice(code);
         let data_off = img.len() as u32;
         img.extend_from_slice(data);
-        let phdr = |img: &mut Vec<u8>, i: usize, off: u32, vaddr: u32, filesz: u32, memsz: u32, flags: u32| {
+        let phdr = |img: &mut Vec<u8>,
+                    i: usize,
+                    off: u32,
+                    vaddr: u32,
+                    filesz: u32,
+                    memsz: u32,
+                    flags: u32| {
             let p = 52 + i * 32;
-            for (k, v) in [PT_LOAD, off, vaddr, vaddr, filesz, memsz, flags, PAGE_SIZE].iter().enumerate() {
+            for (k, v) in [PT_LOAD, off, vaddr, vaddr, filesz, memsz, flags, PAGE_SIZE]
+                .iter()
+                .enumerate()
+            {
                 img[p + k * 4..p + k * 4 + 4].copy_from_slice(&v.to_le_bytes());
             }
         };
-        phdr(&mut img, 0, code_off, 0x1_0000, code.len() as u32, code.len() as u32, PF_R | PF_X);
-        phdr(&mut img, 1, data_off, 0x2_0000, data.len() as u32, data.len() as u32 + bss, PF_R | PF_W);
+        phdr(
+            &mut img,
+            0,
+            code_off,
+            0x1_0000,
+            code.len() as u32,
+            code.len() as u32,
+            PF_R | PF_X,
+        );
+        phdr(
+            &mut img,
+            1,
+            data_off,
+            0x2_0000,
+            data.len() as u32,
+            data.len() as u32 + bss,
+            PF_R | PF_W,
+        );
         img
     }
 
@@ -253,17 +293,32 @@ pub mod tests {
         let img = build(&[1, 2, 3, 4], &[9, 9], 0x3000);
         let mm = mm::create().unwrap();
         let loaded = load(mm, &img).unwrap();
-        assert_eq!(loaded, Loaded { entry: 0x1_0000, brk: 0x2_4000 });
+        assert_eq!(
+            loaded,
+            Loaded {
+                entry: 0x1_0000,
+                brk: 0x2_4000
+            }
+        );
         mm::with(mm, |m| {
             let text = m.pt.get(0x1_0000);
-            assert_eq!(text & (pte::READ | pte::WRITE | pte::EXEC), pte::READ | pte::EXEC);
+            assert_eq!(
+                text & (pte::READ | pte::WRITE | pte::EXEC),
+                pte::READ | pte::EXEC
+            );
             assert_eq!(m.pt.peek_u32(0x1_0000), Some(0x0403_0201));
             let data = m.pt.get(0x2_0000);
-            assert_eq!(data & (pte::READ | pte::WRITE | pte::EXEC), pte::READ | pte::WRITE);
+            assert_eq!(
+                data & (pte::READ | pte::WRITE | pte::EXEC),
+                pte::READ | pte::WRITE
+            );
             assert_eq!(m.pt.peek_u32(0x2_0000), Some(0x0000_0909));
             assert_eq!(m.pt.peek_u32(0x2_2ffc), Some(0), "bss is zero");
             let stack = m.vmas.find(STACK_TOP - 4).unwrap();
-            assert_eq!((stack.start, stack.end, stack.prot), (STACK_TOP - STACK_SIZE, STACK_TOP, Prot::RW));
+            assert_eq!(
+                (stack.start, stack.end, stack.prot),
+                (STACK_TOP - STACK_SIZE, STACK_TOP, Prot::RW)
+            );
             assert_eq!(m.pt.get(STACK_TOP - 4), 0, "stack is demand-zero");
             assert_eq!((m.brk_start, m.brk), (0x2_4000, 0x2_4000));
         });
@@ -278,23 +333,143 @@ pub mod tests {
         let free = frame::free_frames();
         let cases: Vec<(Vec<u8>, ElfError)> = std::vec![
             (good[..40].to_vec(), ElfError::Truncated),
-            ({ let mut i = good.clone(); i[1] = b'X'; i }, ElfError::NotElf),
-            ({ let mut i = good.clone(); i[4] = 2; i }, ElfError::WrongClass),
-            ({ let mut i = good.clone(); i[5] = 2; i }, ElfError::WrongClass),
-            ({ let mut i = good.clone(); i[16] = 3; i }, ElfError::NotExecutable),
-            ({ let mut i = good.clone(); i[18] = 40; i }, ElfError::WrongMachine),
-            ({ let mut i = good.clone(); i[42] = 56; i }, ElfError::BadProgramHeaders),
-            ({ let mut i = good.clone(); i[44] = 0; i }, ElfError::BadProgramHeaders),
-            ({ let mut i = good.clone(); i[44] = 0xFF; i }, ElfError::BadProgramHeaders),
-            ({ let mut i = good.clone(); set_u32(&mut i, 28, 0xFFFF_FFF0); i }, ElfError::BadProgramHeaders),
-            ({ let mut i = good.clone(); set_u32(&mut i, 52 + 16, 0x100); i }, ElfError::BadSegment),
-            ({ let mut i = good.clone(); set_u32(&mut i, 52 + 4, 0xFFFF_FFFF); i }, ElfError::BadSegment),
-            ({ let mut i = good.clone(); set_u32(&mut i, 52 + 8, 0x8000_0000); i }, ElfError::BadSegment),
-            ({ let mut i = good.clone(); set_u32(&mut i, 52 + 8, 0xFFFF_F000); i }, ElfError::BadSegment),
-            ({ let mut i = good.clone(); set_u32(&mut i, 52 + 8, 0); i }, ElfError::BadSegment),
-            ({ let mut i = good.clone(); set_u32(&mut i, 52 + 32 + 8, 0x1_0004); i }, ElfError::OverlappingSegments),
-            ({ let mut i = good.clone(); set_u32(&mut i, 24, 0x2_0000); i }, ElfError::BadEntry),
-            ({ let mut i = good.clone(); set_u32(&mut i, 52, 6); set_u32(&mut i, 84, 6); i }, ElfError::NoLoadableSegment),
+            (
+                {
+                    let mut i = good.clone();
+                    i[1] = b'X';
+                    i
+                },
+                ElfError::NotElf
+            ),
+            (
+                {
+                    let mut i = good.clone();
+                    i[4] = 2;
+                    i
+                },
+                ElfError::WrongClass
+            ),
+            (
+                {
+                    let mut i = good.clone();
+                    i[5] = 2;
+                    i
+                },
+                ElfError::WrongClass
+            ),
+            (
+                {
+                    let mut i = good.clone();
+                    i[16] = 3;
+                    i
+                },
+                ElfError::NotExecutable
+            ),
+            (
+                {
+                    let mut i = good.clone();
+                    i[18] = 40;
+                    i
+                },
+                ElfError::WrongMachine
+            ),
+            (
+                {
+                    let mut i = good.clone();
+                    i[42] = 56;
+                    i
+                },
+                ElfError::BadProgramHeaders
+            ),
+            (
+                {
+                    let mut i = good.clone();
+                    i[44] = 0;
+                    i
+                },
+                ElfError::BadProgramHeaders
+            ),
+            (
+                {
+                    let mut i = good.clone();
+                    i[44] = 0xFF;
+                    i
+                },
+                ElfError::BadProgramHeaders
+            ),
+            (
+                {
+                    let mut i = good.clone();
+                    set_u32(&mut i, 28, 0xFFFF_FFF0);
+                    i
+                },
+                ElfError::BadProgramHeaders
+            ),
+            (
+                {
+                    let mut i = good.clone();
+                    set_u32(&mut i, 52 + 16, 0x100);
+                    i
+                },
+                ElfError::BadSegment
+            ),
+            (
+                {
+                    let mut i = good.clone();
+                    set_u32(&mut i, 52 + 4, 0xFFFF_FFFF);
+                    i
+                },
+                ElfError::BadSegment
+            ),
+            (
+                {
+                    let mut i = good.clone();
+                    set_u32(&mut i, 52 + 8, 0x8000_0000);
+                    i
+                },
+                ElfError::BadSegment
+            ),
+            (
+                {
+                    let mut i = good.clone();
+                    set_u32(&mut i, 52 + 8, 0xFFFF_F000);
+                    i
+                },
+                ElfError::BadSegment
+            ),
+            (
+                {
+                    let mut i = good.clone();
+                    set_u32(&mut i, 52 + 8, 0);
+                    i
+                },
+                ElfError::BadSegment
+            ),
+            (
+                {
+                    let mut i = good.clone();
+                    set_u32(&mut i, 52 + 32 + 8, 0x1_0004);
+                    i
+                },
+                ElfError::OverlappingSegments
+            ),
+            (
+                {
+                    let mut i = good.clone();
+                    set_u32(&mut i, 24, 0x2_0000);
+                    i
+                },
+                ElfError::BadEntry
+            ),
+            (
+                {
+                    let mut i = good.clone();
+                    set_u32(&mut i, 52, 6);
+                    set_u32(&mut i, 84, 6);
+                    i
+                },
+                ElfError::NoLoadableSegment
+            ),
         ];
         for (n, (img, want)) in cases.iter().enumerate() {
             assert_eq!(try_load(img), Err(*want), "case {n}");

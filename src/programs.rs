@@ -60,7 +60,9 @@ impl Table {
             return Err(TableError::BadMagic);
         }
         let count = word(bytes, 1)? as usize;
-        let words = count.checked_mul(ENTRY_WORDS).and_then(|n| n.checked_add(HEADER_WORDS));
+        let words = count
+            .checked_mul(ENTRY_WORDS)
+            .and_then(|n| n.checked_add(HEADER_WORDS));
         match words.and_then(|n| n.checked_mul(4)) {
             Some(len) if len <= bytes.len() => Ok(Table { bytes, count }),
             _ => Err(TableError::Truncated),
@@ -83,7 +85,8 @@ impl Table {
             _ => return Err(TableError::BadExpectKind),
         };
         Ok(Program {
-            name: core::str::from_utf8(self.blob(w(0)?, w(1)?)?).map_err(|_| TableError::BadName)?,
+            name: core::str::from_utf8(self.blob(w(0)?, w(1)?)?)
+                .map_err(|_| TableError::BadName)?,
             elf: self.blob(w(2)?, w(3)?)?,
             expect,
         })
@@ -102,7 +105,9 @@ impl Table {
     #[cfg(not(target_arch = "wasm32"))]
     fn blob(&self, offset: u32, len: u32) -> Result<&'static [u8], TableError> {
         let end = offset.checked_add(len).ok_or(TableError::BadRange)? as usize;
-        self.bytes.get(offset as usize..end).ok_or(TableError::BadRange)
+        self.bytes
+            .get(offset as usize..end)
+            .ok_or(TableError::BadRange)
     }
 }
 
@@ -141,16 +146,26 @@ pub mod tests {
 
     #[test]
     fn entries_round_trip() {
-        let t = Table::parse(leak(build(&[("one", b"ELF1", 0, 3), ("two", b"E2", 1, 11)]))).unwrap();
+        let t = Table::parse(leak(build(&[
+            ("one", b"ELF1", 0, 3),
+            ("two", b"E2", 1, 11),
+        ])))
+        .unwrap();
         assert_eq!(t.len(), 2);
         let p = t.get(1).unwrap();
-        assert_eq!((p.name, p.elf, p.expect), ("two", &b"E2"[..], Expect::Signal(11)));
+        assert_eq!(
+            (p.name, p.elf, p.expect),
+            ("two", &b"E2"[..], Expect::Signal(11))
+        );
         assert_eq!(t.get(0).unwrap().expect, Expect::Exit(3));
     }
 
     #[test]
     fn malformed_tables_are_refused() {
-        assert_eq!(Table::parse(leak(std::vec![1, 2, 3])).err(), Some(TableError::Truncated));
+        assert_eq!(
+            Table::parse(leak(std::vec![1, 2, 3])).err(),
+            Some(TableError::Truncated)
+        );
         let mut bad = build(&[("a", b"x", 0, 0)]);
         bad[0] ^= 1;
         assert_eq!(Table::parse(leak(bad)).err(), Some(TableError::BadMagic));
@@ -159,9 +174,15 @@ pub mod tests {
         assert_eq!(Table::parse(leak(huge)).err(), Some(TableError::Truncated));
         let mut range = build(&[("a", b"x", 0, 0)]);
         range[8 + 12..8 + 16].copy_from_slice(&1000u32.to_le_bytes());
-        assert_eq!(Table::parse(leak(range)).unwrap().get(0).err(), Some(TableError::BadRange));
+        assert_eq!(
+            Table::parse(leak(range)).unwrap().get(0).err(),
+            Some(TableError::BadRange)
+        );
         let mut kind = build(&[("a", b"x", 0, 0)]);
         kind[8 + 16] = 7;
-        assert_eq!(Table::parse(leak(kind)).unwrap().get(0).err(), Some(TableError::BadExpectKind));
+        assert_eq!(
+            Table::parse(leak(kind)).unwrap().get(0).err(),
+            Some(TableError::BadExpectKind)
+        );
     }
 }

@@ -5,14 +5,14 @@
 //! starts a program, then reaps, idles and waits until no user task is left.
 
 use crate::arch;
-use core::fmt;
 use crate::board;
 use crate::elf;
 use crate::mm::{self, frame, STACK_TOP};
 use crate::programs::{Expect, Program, Table};
+use crate::sched;
 use crate::signal::{self, SIGKILL};
 use crate::task::{self, ExitStatus, NewTask};
-use crate::sched;
+use core::fmt;
 
 /// A word no user program may be able to change. Exported (and so never constant-folded)
 /// so that xtask can find its address and hostile programs can aim at it.
@@ -97,14 +97,25 @@ pub fn start_program(p: &Program) -> Result<u32, &'static str> {
         }
     };
     let regs = initial_regs(loaded.entry);
-    task::start(NewTask { name: p.name, mm, tgid: None, regs: &regs, tls: 0, clear_child_tid: 0 })
-        .map_err(|_| "out-of-memory")
+    task::start(NewTask {
+        name: p.name,
+        mm,
+        tgid: None,
+        regs: &regs,
+        tls: 0,
+        clear_child_tid: 0,
+    })
+    .map_err(|_| "out-of-memory")
 }
 
 fn run_program(p: &Program) -> bool {
     let started = start_program(p);
     let pid = *started.as_ref().unwrap_or(&0);
-    kprintln!("PROGRAM {} pid={pid} expect={}", p.name, ExpectText(p.expect));
+    kprintln!(
+        "PROGRAM {} pid={pid} expect={}",
+        p.name,
+        ExpectText(p.expect)
+    );
     let got = match started {
         Ok(pid) => {
             wait_for_all_tasks();
@@ -123,7 +134,11 @@ fn run_program(p: &Program) -> bool {
             status
         }
         Err(why) => {
-            kprintln!("VERDICT {} FAIL expect={} got={why}", p.name, ExpectText(p.expect));
+            kprintln!(
+                "VERDICT {} FAIL expect={} got={why}",
+                p.name,
+                ExpectText(p.expect)
+            );
             return false;
         }
     };
@@ -133,7 +148,12 @@ fn run_program(p: &Program) -> bool {
         _ => false,
     };
     let verdict = if pass { "PASS" } else { "FAIL" };
-    kprintln!("VERDICT {} {verdict} expect={} got={}", p.name, ExpectText(p.expect), GotText(got));
+    kprintln!(
+        "VERDICT {} {verdict} expect={} got={}",
+        p.name,
+        ExpectText(p.expect),
+        GotText(got)
+    );
     pass
 }
 
@@ -147,7 +167,12 @@ fn wait_for_all_tasks() {
         }
         if sched::ticks() - start > PROGRAM_TIME_LIMIT_TICKS {
             kprintln!("TIMEOUT killing the remaining tasks");
-            task::kill_all(ExitStatus::Signal { sig: SIGKILL, addr: 0, pc: 0, word: None });
+            task::kill_all(ExitStatus::Signal {
+                sig: SIGKILL,
+                addr: 0,
+                pc: 0,
+                word: None,
+            });
             continue;
         }
         // Check and sleep with interrupts off: `wait_for_interrupt` enables them as it
@@ -166,7 +191,12 @@ fn wait_for_all_tasks() {
 fn task_line(pid: u32, name: &str, status: ExitStatus) {
     match status {
         ExitStatus::Code(code) => kprintln!("TASK {pid} {name} exit={code}"),
-        ExitStatus::Signal { sig, addr, pc, word } => kprintln!(
+        ExitStatus::Signal {
+            sig,
+            addr,
+            pc,
+            word,
+        } => kprintln!(
             "TASK {pid} {name} signal={} addr={addr:#010x} pc={pc:#010x} word={}",
             signal::name(sig),
             WordText(word)
@@ -289,10 +319,14 @@ SUMMARY programs=4 passed=2 failed=2 canary=ok
 ";
         assert_eq!(out, want);
         assert_eq!(status, 1);
-        assert_eq!(mm::frame::free_frames(), {
-            init_kernel();
-            mm::frame::free_frames()
-        }, "every program's memory came back");
+        assert_eq!(
+            mm::frame::free_frames(),
+            {
+                init_kernel();
+                mm::frame::free_frames()
+            },
+            "every program's memory came back"
+        );
     }
 
     #[test]
@@ -301,10 +335,16 @@ SUMMARY programs=4 passed=2 failed=2 canary=ok
         fake::set_task_body(0x1_0000, exits_0);
         let e0 = elf(0);
         let (status, out) = run_table(&[("a", &e0, 0, 0), ("b", &e0, 0, 0)]);
-        assert!(out.ends_with("SUMMARY programs=2 passed=2 failed=0 canary=ok\n"), "{out}");
+        assert!(
+            out.ends_with("SUMMARY programs=2 passed=2 failed=0 canary=ok\n"),
+            "{out}"
+        );
         assert_eq!(status, 0);
         let (status, out) = run_table(&[]);
-        assert_eq!((status, out.as_str()), (0, "SUMMARY programs=0 passed=0 failed=0 canary=ok\n"));
+        assert_eq!(
+            (status, out.as_str()),
+            (0, "SUMMARY programs=0 passed=0 failed=0 canary=ok\n")
+        );
     }
 
     #[test]
@@ -315,7 +355,10 @@ SUMMARY programs=4 passed=2 failed=2 canary=ok
         let (status, out) = run_table(&[("hostile", &e0, 0, 0)]);
         unsafe { core::ptr::addr_of_mut!(KERNEL_CANARY).write(CANARY_VALUE) };
         assert!(out.contains("VERDICT hostile PASS"), "{out}");
-        assert!(out.ends_with("SUMMARY programs=1 passed=1 failed=0 canary=BROKEN\n"), "{out}");
+        assert!(
+            out.ends_with("SUMMARY programs=1 passed=1 failed=0 canary=BROKEN\n"),
+            "{out}"
+        );
         assert_eq!(status, 1);
     }
 

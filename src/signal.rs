@@ -25,10 +25,38 @@ pub const SIGWINCH: u32 = 28;
 pub const NSIG: u32 = 64;
 
 const NAMES: [&str; 32] = [
-    "SIG0", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE",
-    "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT",
-    "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU",
-    "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS",
+    "SIG0",
+    "SIGHUP",
+    "SIGINT",
+    "SIGQUIT",
+    "SIGILL",
+    "SIGTRAP",
+    "SIGABRT",
+    "SIGBUS",
+    "SIGFPE",
+    "SIGKILL",
+    "SIGUSR1",
+    "SIGSEGV",
+    "SIGUSR2",
+    "SIGPIPE",
+    "SIGALRM",
+    "SIGTERM",
+    "SIGSTKFLT",
+    "SIGCHLD",
+    "SIGCONT",
+    "SIGSTOP",
+    "SIGTSTP",
+    "SIGTTIN",
+    "SIGTTOU",
+    "SIGURG",
+    "SIGXCPU",
+    "SIGXFSZ",
+    "SIGVTALRM",
+    "SIGPROF",
+    "SIGWINCH",
+    "SIGIO",
+    "SIGPWR",
+    "SIGSYS",
 ];
 
 pub fn name(sig: u32) -> &'static str {
@@ -55,7 +83,12 @@ pub fn pending() -> Option<PendingSignal> {
 /// stopped at `pc`.
 pub fn status(mm: mm::MmId, sig: u32, addr: u32, pc: u32) -> ExitStatus {
     let word = mm::with(mm, |m| m.pt.peek_u32(addr));
-    ExitStatus::Signal { sig, addr, pc, word }
+    ExitStatus::Signal {
+        sig,
+        addr,
+        pc,
+        word,
+    }
 }
 
 /// On the way back to user space: a pending fatal signal ends the group here.
@@ -76,5 +109,13 @@ pub fn kill_other(tgid: u32, sig: u32, user_regs_pa: u32) {
     }
     // Safety: the target's saved user frame lies at the top of its kernel stack.
     let pc = unsafe { (crate::arch::phys_ptr(user_regs_pa) as *const PtRegs).read_unaligned() }.ret;
-    task::kill_group(tgid, ExitStatus::Signal { sig, addr: 0, pc, word: None });
+    task::kill_group(
+        tgid,
+        ExitStatus::Signal {
+            sig,
+            addr: 0,
+            pc,
+            word: None,
+        },
+    );
 }

@@ -32,7 +32,14 @@ pub const NR_ARC_USR_CMPXCHG: u32 = 248;
 
 /// Run the call in `regs` (r8 = number, r0.. = arguments) and put the result in r0.
 pub fn dispatch(regs: &mut PtRegs) {
-    let args = [regs.arg(0), regs.arg(1), regs.arg(2), regs.arg(3), regs.arg(4), regs.arg(5)];
+    let args = [
+        regs.arg(0),
+        regs.arg(1),
+        regs.arg(2),
+        regs.arg(3),
+        regs.arg(4),
+        regs.arg(5),
+    ];
     let a = |n: usize| args[n];
     let result: Result<u32, Errno> = match regs.syscall_nr() {
         NR_WRITE => sys_write(a(0), a(1), a(2)),
@@ -53,7 +60,13 @@ pub fn dispatch(regs: &mut PtRegs) {
         NR_BRK => Ok(mm::with(current_mm(), |m| m.set_brk(a(0)))),
         NR_MUNMAP => sys_munmap(a(0), a(1)),
         NR_CLONE => {
-            let args = CloneArgs { flags: a(0), newsp: a(1), ptid: a(2), tls: a(3), ctid: a(4) };
+            let args = CloneArgs {
+                flags: a(0),
+                newsp: a(1),
+                ptid: a(2),
+                tls: a(3),
+                ctid: a(4),
+            };
             task::clone_current(regs, &args)
         }
         NR_MMAP2 => sys_mmap2(a(0), a(1), a(2), a(3), a(4), a(5)),
@@ -124,7 +137,10 @@ const CLOCK_MONOTONIC_RAW: u32 = 4;
 const CLOCK_BOOTTIME: u32 = 7;
 
 fn sys_clock_gettime(clock: u32, tp: u32) -> Result<u32, Errno> {
-    if !matches!(clock, CLOCK_REALTIME | CLOCK_MONOTONIC | CLOCK_MONOTONIC_RAW | CLOCK_BOOTTIME) {
+    if !matches!(
+        clock,
+        CLOCK_REALTIME | CLOCK_MONOTONIC | CLOCK_MONOTONIC_RAW | CLOCK_BOOTTIME
+    ) {
         return Err(EINVAL);
     }
     // There is no wall clock: every clock counts from boot.
@@ -175,7 +191,14 @@ fn user_range_end(addr: u32, len: u32) -> Option<u32> {
     (end <= TASK_SIZE).then_some(end)
 }
 
-fn sys_mmap2(addr: u32, len: u32, prot: u32, flags: u32, _fd: u32, pgoff: u32) -> Result<u32, Errno> {
+fn sys_mmap2(
+    addr: u32,
+    len: u32,
+    prot: u32,
+    flags: u32,
+    _fd: u32,
+    pgoff: u32,
+) -> Result<u32, Errno> {
     if len == 0 || prot & !PROT_ALL != 0 {
         return Err(EINVAL);
     }
@@ -280,34 +303,82 @@ mod tests {
         let _p = process();
         fake::take_console();
         assert_eq!(syscall(NR_WRITE, &[3, DATA, 4]), err(EBADF));
-        assert_eq!(syscall(NR_WRITE, &[1, 0x8000_0000, 4]), err(EFAULT), "kernel memory");
-        assert_eq!(syscall(NR_WRITE, &[1, 0x3000_0000, 4]), err(EFAULT), "unmapped");
-        assert_eq!(syscall(NR_WRITE, &[1, DATA, 0xFFFF_FFFF]), err(EFAULT), "wrapping length");
-        assert_eq!(syscall(NR_WRITE, &[1, 0x5FFF_FFF0, 0x20]), err(EFAULT), "reaches TASK_SIZE");
+        assert_eq!(
+            syscall(NR_WRITE, &[1, 0x8000_0000, 4]),
+            err(EFAULT),
+            "kernel memory"
+        );
+        assert_eq!(
+            syscall(NR_WRITE, &[1, 0x3000_0000, 4]),
+            err(EFAULT),
+            "unmapped"
+        );
+        assert_eq!(
+            syscall(NR_WRITE, &[1, DATA, 0xFFFF_FFFF]),
+            err(EFAULT),
+            "wrapping length"
+        );
+        assert_eq!(
+            syscall(NR_WRITE, &[1, 0x5FFF_FFF0, 0x20]),
+            err(EFAULT),
+            "reaches TASK_SIZE"
+        );
         assert_eq!(fake::take_console(), "", "nothing leaked to the console");
         // A buffer running off the end of the area: the chunks before the hole are written.
-        assert_eq!(syscall(NR_WRITE, &[1, DATA + 0x4000 - 200, 300]), WRITE_CHUNK as u32);
+        assert_eq!(
+            syscall(NR_WRITE, &[1, DATA + 0x4000 - 200, 300]),
+            WRITE_CHUNK as u32
+        );
     }
 
     #[test]
     fn mmap2_anonymous_private_places_and_protects() {
         let _t = testing::setup();
         let p = process();
-        let a = syscall(NR_MMAP2, &[0, 3 * PAGE_SIZE, Prot::R | Prot::W, MAP_PRIVATE | MAP_ANONYMOUS, u32::MAX, 0]);
+        let a = syscall(
+            NR_MMAP2,
+            &[
+                0,
+                3 * PAGE_SIZE,
+                Prot::R | Prot::W,
+                MAP_PRIVATE | MAP_ANONYMOUS,
+                u32::MAX,
+                0,
+            ],
+        );
         assert!((MMAP_BASE..MMAP_END).contains(&a), "{a:#x}");
-        let b = syscall(NR_MMAP2, &[0, 1, Prot::R, MAP_PRIVATE | MAP_ANONYMOUS, u32::MAX, 0]);
+        let b = syscall(
+            NR_MMAP2,
+            &[0, 1, Prot::R, MAP_PRIVATE | MAP_ANONYMOUS, u32::MAX, 0],
+        );
         assert_eq!(b, a + 3 * PAGE_SIZE, "next fit, length rounded up");
         arch::put_user_u32(a + 8, 7).unwrap();
         assert_eq!(arch::get_user_u32(a + 8), Ok(7));
-        assert_eq!(arch::put_user_u32(b, 1), Err(arch::Efault), "PROT_READ only");
+        assert_eq!(
+            arch::put_user_u32(b, 1),
+            Err(arch::Efault),
+            "PROT_READ only"
+        );
         let fixed = 0x3000_0000;
         let flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
-        assert_eq!(syscall(NR_MMAP2, &[fixed, PAGE_SIZE, 3, flags, 0, 0]), fixed);
-        assert_eq!(syscall(NR_MMAP2, &[a, PAGE_SIZE, 3, flags, 0, 0]), a, "MAP_FIXED replaces");
+        assert_eq!(
+            syscall(NR_MMAP2, &[fixed, PAGE_SIZE, 3, flags, 0, 0]),
+            fixed
+        );
+        assert_eq!(
+            syscall(NR_MMAP2, &[a, PAGE_SIZE, 3, flags, 0, 0]),
+            a,
+            "MAP_FIXED replaces"
+        );
         assert_eq!(arch::get_user_u32(a + 8), Ok(0), "the old page is gone");
         let noreplace = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE;
-        assert_eq!(syscall(NR_MMAP2, &[a, PAGE_SIZE, 3, noreplace, 0, 0]), err(EEXIST));
-        mm::with(p.mm, |m| assert_eq!(m.vmas.find(fixed).unwrap().prot, Prot::RW));
+        assert_eq!(
+            syscall(NR_MMAP2, &[a, PAGE_SIZE, 3, noreplace, 0, 0]),
+            err(EEXIST)
+        );
+        mm::with(p.mm, |m| {
+            assert_eq!(m.vmas.find(fixed).unwrap().prot, Prot::RW)
+        });
     }
 
     #[test]
@@ -345,12 +416,27 @@ mod tests {
         assert_eq!(syscall(NR_MUNMAP, &[DATA + 1, PAGE_SIZE]), err(EINVAL));
         assert_eq!(syscall(NR_MUNMAP, &[DATA, 0]), err(EINVAL));
         assert_eq!(syscall(NR_MUNMAP, &[0xFFFF_E000, 0x4000]), err(EINVAL));
-        assert_eq!(syscall(NR_MUNMAP, &[0x5000_0000, 0x2000_0000]), err(EINVAL), "past TASK_SIZE");
-        assert_eq!(syscall(NR_MUNMAP, &[0x4000_0000, PAGE_SIZE]), 0, "nothing there is fine");
+        assert_eq!(
+            syscall(NR_MUNMAP, &[0x5000_0000, 0x2000_0000]),
+            err(EINVAL),
+            "past TASK_SIZE"
+        );
+        assert_eq!(
+            syscall(NR_MUNMAP, &[0x4000_0000, PAGE_SIZE]),
+            0,
+            "nothing there is fine"
+        );
         assert_eq!(syscall(NR_MPROTECT, &[DATA + 4, PAGE_SIZE, 1]), err(EINVAL));
         assert_eq!(syscall(NR_MPROTECT, &[DATA, PAGE_SIZE, 0x10]), err(EINVAL));
-        assert_eq!(syscall(NR_MPROTECT, &[DATA, 0x10_0000, 1]), err(ENOMEM), "not all mapped");
-        assert_eq!(syscall(NR_MPROTECT, &[0x8000_0000, PAGE_SIZE, 1]), err(ENOMEM));
+        assert_eq!(
+            syscall(NR_MPROTECT, &[DATA, 0x10_0000, 1]),
+            err(ENOMEM),
+            "not all mapped"
+        );
+        assert_eq!(
+            syscall(NR_MPROTECT, &[0x8000_0000, PAGE_SIZE, 1]),
+            err(ENOMEM)
+        );
         assert_eq!(syscall(NR_MPROTECT, &[DATA, 0, 1]), 0);
         arch::put_user_u32(DATA, 1).unwrap();
         assert_eq!(syscall(NR_MPROTECT, &[DATA, PAGE_SIZE, Prot::R]), 0);
@@ -370,7 +456,11 @@ mod tests {
         assert_eq!(syscall(NR_BRK, &[0]), 0x8_0000);
         assert_eq!(syscall(NR_BRK, &[0x8_1000]), 0x8_1000);
         arch::put_user_u32(0x8_0ffc, 5).unwrap();
-        assert_eq!(syscall(NR_BRK, &[0x9000_0000]), 0x8_1000, "refused: old break");
+        assert_eq!(
+            syscall(NR_BRK, &[0x9000_0000]),
+            0x8_1000,
+            "refused: old break"
+        );
     }
 
     #[test]
@@ -399,8 +489,14 @@ mod tests {
         assert_eq!(arch::get_user_u32(DATA), Ok(1));
         assert_eq!(arch::get_user_u32(DATA + 4), Ok(500_000_000));
         assert_eq!(syscall(NR_CLOCK_GETTIME, &[99, DATA]), err(EINVAL));
-        assert_eq!(syscall(NR_CLOCK_GETTIME, &[CLOCK_MONOTONIC, 0x8000_0000]), err(EFAULT));
-        assert_eq!(syscall(NR_CLOCK_GETTIME, &[CLOCK_MONOTONIC, 0]), err(EFAULT));
+        assert_eq!(
+            syscall(NR_CLOCK_GETTIME, &[CLOCK_MONOTONIC, 0x8000_0000]),
+            err(EFAULT)
+        );
+        assert_eq!(
+            syscall(NR_CLOCK_GETTIME, &[CLOCK_MONOTONIC, 0]),
+            err(EFAULT)
+        );
     }
 
     #[test]
@@ -452,7 +548,11 @@ mod tests {
         let sibling = testing::spawn_sibling();
         let killer = process();
         assert!(task::find(victim.pid).is_some());
-        assert_eq!(syscall(NR_KILL, &[sibling, signal::SIGKILL]), 0, "a thread id names its group");
+        assert_eq!(
+            syscall(NR_KILL, &[sibling, signal::SIGKILL]),
+            0,
+            "a thread id names its group"
+        );
         assert!(task::find(victim.pid).is_none() && task::find(sibling).is_none());
         assert!(task::find(killer.pid).is_some());
         sched::set_current_for_test(sched::IDLE);
@@ -498,7 +598,12 @@ mod tests {
         });
         assert_eq!(
             testing::status_of(p.pid),
-            Some(ExitStatus::Signal { sig: signal::SIGSEGV, addr: 0x8000_0000, pc: 0x1_0040, word: None })
+            Some(ExitStatus::Signal {
+                sig: signal::SIGSEGV,
+                addr: 0x8000_0000,
+                pc: 0x1_0040,
+                word: None
+            })
         );
     }
 }

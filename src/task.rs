@@ -26,7 +26,12 @@ pub enum ExitStatus {
     /// `exit`/`exit_group` with this code (already masked to 8 bits).
     Code(u32),
     /// Killed by a signal's default action.
-    Signal { sig: u32, addr: u32, pc: u32, word: Option<u32> },
+    Signal {
+        sig: u32,
+        addr: u32,
+        pc: u32,
+        word: Option<u32>,
+    },
 }
 
 /// A fatal signal raised against a task, delivered on its way back to user space.
@@ -69,8 +74,10 @@ struct Tasks {
     next_pid: u32,
 }
 
-static TASKS: PreemptCell<Tasks> =
-    PreemptCell::new(Tasks { slots: [const { None }; MAX_TASKS], next_pid: 1 });
+static TASKS: PreemptCell<Tasks> = PreemptCell::new(Tasks {
+    slots: [const { None }; MAX_TASKS],
+    next_pid: 1,
+});
 
 pub fn init() {
     TASKS.with(|t| {
@@ -115,9 +122,8 @@ pub fn start(new: NewTask) -> Result<u32, Errno> {
 }
 
 fn build(new: &NewTask) -> Result<u32, Errno> {
-    let slot = TASKS.with(|t| {
-        (1..MAX_TASKS).find(|&i| t.slots[i].is_none() && sched::state(i) == State::Free)
-    });
+    let slot = TASKS
+        .with(|t| (1..MAX_TASKS).find(|&i| t.slots[i].is_none() && sched::state(i) == State::Free));
     let slot = slot.ok_or(ENOMEM)?;
     let kstack = frame::alloc_contiguous(KSTACK_SIZE / PAGE_SIZE).map_err(|_| ENOMEM)?;
     let shadow = match frame::alloc_contiguous(SHADOW_STACK_SIZE / PAGE_SIZE) {
@@ -196,7 +202,8 @@ pub fn group_active(tgid: u32) -> bool {
 pub fn any_active() -> bool {
     TASKS.with(|t| {
         t.slots.iter().enumerate().any(|(slot, task)| {
-            task.as_ref().is_some_and(|task| task.alive || sched::state(slot) != State::Free)
+            task.as_ref()
+                .is_some_and(|task| task.alive || sched::state(slot) != State::Free)
         })
     })
 }
@@ -207,7 +214,10 @@ pub fn collect(tgid: u32) -> Option<ExitStatus> {
         return None;
     }
     TASKS.with(|t| {
-        let slot = t.slots.iter().position(|s| s.as_ref().is_some_and(|s| s.pid == tgid))?;
+        let slot = t
+            .slots
+            .iter()
+            .position(|s| s.as_ref().is_some_and(|s| s.pid == tgid))?;
         let status = t.slots[slot].as_ref().and_then(|s| s.exit);
         t.slots[slot] = None;
         status
@@ -291,7 +301,11 @@ pub fn exit_thread(code: u32) -> ! {
         let _: Result<(), Efault> = umem::put_user(clear, 0);
     }
     TASKS.with(|t| {
-        let others = t.slots.iter().flatten().any(|s| s.tgid == tgid && s.pid != pid && s.alive);
+        let others = t
+            .slots
+            .iter()
+            .flatten()
+            .any(|s| s.tgid == tgid && s.pid != pid && s.alive);
         if !others {
             if let Some(leader) = t.slots.iter_mut().flatten().find(|s| s.pid == tgid) {
                 leader.exit.get_or_insert(ExitStatus::Code(code & 0xFF));
@@ -309,13 +323,21 @@ fn finish_current() -> ! {
 /// The group id, pid and user frame location of task `pid`'s leader's group, if alive.
 pub fn find(pid: u32) -> Option<(u32, u32)> {
     TASKS.with(|t| {
-        t.slots.iter().flatten().find(|s| s.pid == pid && s.alive).map(|s| (s.tgid, s.user_regs_pa()))
+        t.slots
+            .iter()
+            .flatten()
+            .find(|s| s.pid == pid && s.alive)
+            .map(|s| (s.tgid, s.user_regs_pa()))
     })
 }
 
 #[cfg(test)]
 pub fn slot_of(pid: u32) -> Option<usize> {
-    TASKS.with(|t| t.slots.iter().position(|s| s.as_ref().is_some_and(|s| s.pid == pid)))
+    TASKS.with(|t| {
+        t.slots
+            .iter()
+            .position(|s| s.as_ref().is_some_and(|s| s.pid == pid))
+    })
 }
 
 // clone(2) flags this kernel understands.
@@ -359,7 +381,9 @@ pub fn clone_current(regs: &PtRegs, a: &CloneArgs) -> Result<u32, Errno> {
     if a.flags & !CLONE_KNOWN != 0 {
         return Err(EINVAL);
     }
-    if a.flags & CLONE_THREAD != 0 && a.flags & (CLONE_VM | CLONE_SIGHAND) != CLONE_VM | CLONE_SIGHAND {
+    if a.flags & CLONE_THREAD != 0
+        && a.flags & (CLONE_VM | CLONE_SIGHAND) != CLONE_VM | CLONE_SIGHAND
+    {
         return Err(EINVAL);
     }
     if a.flags & CLONE_SIGHAND != 0 && a.flags & CLONE_VM == 0 {
@@ -377,7 +401,11 @@ pub fn clone_current(regs: &PtRegs, a: &CloneArgs) -> Result<u32, Errno> {
     if a.newsp != 0 {
         child_regs.sp = a.newsp;
     }
-    let tls = if a.flags & CLONE_SETTLS != 0 { a.tls } else { parent_tls };
+    let tls = if a.flags & CLONE_SETTLS != 0 {
+        a.tls
+    } else {
+        parent_tls
+    };
     if a.flags & CLONE_SETTLS != 0 {
         child_regs.r[25] = a.tls;
     }
@@ -387,7 +415,11 @@ pub fn clone_current(regs: &PtRegs, a: &CloneArgs) -> Result<u32, Errno> {
         tgid: (a.flags & CLONE_THREAD != 0).then_some(tgid),
         regs: &child_regs,
         tls,
-        clear_child_tid: if a.flags & CLONE_CHILD_CLEARTID != 0 { a.ctid } else { 0 },
+        clear_child_tid: if a.flags & CLONE_CHILD_CLEARTID != 0 {
+            a.ctid
+        } else {
+            0
+        },
     })?;
     // Both writes go through the running task's address space: the child's tid word is
     // only reachable from here when the child shares it. Linux ignores these faults too.
@@ -408,10 +440,18 @@ mod tests {
     use crate::testing::{self, err, syscall};
 
     const DATA: u32 = 0x1_0000;
-    const THREAD: u32 = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM;
+    const THREAD: u32 =
+        CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM;
 
     fn child_frame(pid: u32) -> PtRegs {
-        let pa = TASKS.with(|t| t.slots.iter().flatten().find(|s| s.pid == pid).unwrap().user_regs_pa());
+        let pa = TASKS.with(|t| {
+            t.slots
+                .iter()
+                .flatten()
+                .find(|s| s.pid == pid)
+                .unwrap()
+                .user_regs_pa()
+        });
         unsafe { (arch::phys_ptr(pa) as *const PtRegs).read_unaligned() }
     }
 
@@ -424,11 +464,17 @@ mod tests {
         assert!(tid > p.pid && tid < 0x1000, "{tid:#x}");
         assert_eq!(arch::get_user_u32(DATA), Ok(tid), "CLONE_PARENT_SETTID");
         let regs = child_frame(tid);
-        assert_eq!((regs.r[0], regs.sp, regs.r[25], regs.ret), (0, 0x1_3000, 0xABCD_0000, 0x1_0040));
+        assert_eq!(
+            (regs.r[0], regs.sp, regs.r[25], regs.ret),
+            (0, 0x1_3000, 0xABCD_0000, 0x1_0040)
+        );
         let slot = slot_of(tid).unwrap();
         TASKS.with(|t| {
             let child = t.slots[slot].as_ref().unwrap();
-            assert_eq!((child.tgid, child.mm, child.clear_child_tid, child.tls), (p.pid, p.mm, DATA, 0xABCD_0000));
+            assert_eq!(
+                (child.tgid, child.mm, child.clear_child_tid, child.tls),
+                (p.pid, p.mm, DATA, 0xABCD_0000)
+            );
         });
         assert_eq!(sched::state(slot), State::Runnable);
     }
@@ -439,9 +485,15 @@ mod tests {
         let _p = testing::process(&[]);
         assert_eq!(syscall(NR_CLONE, &[CLONE_THREAD, 0, 0, 0, 0]), err(EINVAL));
         assert_eq!(syscall(NR_CLONE, &[CLONE_SIGHAND, 0, 0, 0, 0]), err(EINVAL));
-        assert_eq!(syscall(NR_CLONE, &[CLONE_VM | 0x8000_0000, 0, 0, 0, 0]), err(EINVAL));
+        assert_eq!(
+            syscall(NR_CLONE, &[CLONE_VM | 0x8000_0000, 0, 0, 0, 0]),
+            err(EINVAL)
+        );
         // Hostile tid pointers are ignored, as Linux does.
-        let tid = syscall(NR_CLONE, &[THREAD | CLONE_PARENT_SETTID, 0, 0x8000_0000, 0, 0]);
+        let tid = syscall(
+            NR_CLONE,
+            &[THREAD | CLONE_PARENT_SETTID, 0, 0x8000_0000, 0, 0],
+        );
         assert!(tid < 0x1000);
     }
 
@@ -460,21 +512,38 @@ mod tests {
         assert_ne!(child_mm, p.mm);
         assert_eq!(mm::with(child_mm, |m| m.pt.peek_u32(DATA)), Some(77));
         arch::put_user_u32(DATA, 78).unwrap();
-        assert_eq!(mm::with(child_mm, |m| m.pt.peek_u32(DATA)), Some(77), "parent's write broke COW");
+        assert_eq!(
+            mm::with(child_mm, |m| m.pt.peek_u32(DATA)),
+            Some(77),
+            "parent's write broke COW"
+        );
     }
 
     #[test]
     fn thread_exit_clears_ctid_and_the_last_thread_sets_the_status() {
         let _t = testing::setup();
         let p = testing::process(&[(DATA, 0x4000, Prot::R | Prot::W)]);
-        let tid = syscall(NR_CLONE, &[THREAD | CLONE_CHILD_CLEARTID | CLONE_PARENT_SETTID, 0, DATA, 0, DATA]);
+        let tid = syscall(
+            NR_CLONE,
+            &[
+                THREAD | CLONE_CHILD_CLEARTID | CLONE_PARENT_SETTID,
+                0,
+                DATA,
+                0,
+                DATA,
+            ],
+        );
         assert_eq!(arch::get_user_u32(DATA), Ok(tid));
         sched::set_current_for_test(slot_of(tid).unwrap());
         assert_eq!(syscall(NR_GETPID, &[]), p.pid, "getpid is the group id");
         testing::expect_task_end(|| {
             syscall(NR_EXIT, &[5]);
         });
-        assert_eq!(arch::get_user_u32(DATA), Ok(0), "ctid cleared for the joiner");
+        assert_eq!(
+            arch::get_user_u32(DATA),
+            Ok(0),
+            "ctid cleared for the joiner"
+        );
         assert!(group_active(p.pid), "the leader still runs");
         reap();
         assert_eq!(slot_of(tid), None, "a thread's slot is freed at once");
@@ -501,7 +570,11 @@ mod tests {
         assert!(!any_active() || sched::current() == IDLE);
         assert_eq!(testing::status_of(p.pid), Some(ExitStatus::Code(0)));
         assert!(!any_active());
-        assert_eq!(frame::free_frames(), free, "stacks, tables and pages all returned");
+        assert_eq!(
+            frame::free_frames(),
+            free,
+            "stacks, tables and pages all returned"
+        );
     }
 
     #[test]

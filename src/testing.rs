@@ -51,8 +51,15 @@ pub fn spawn_sibling() -> u32 {
     let (mm, tgid) = task::with_current(|t| (t.mm, t.tgid));
     mm::share(mm);
     let regs = PtRegs::new_user(0x1_0000, mm::STACK_TOP - 0x1000);
-    task::start(task::NewTask { name: "test", mm, tgid: Some(tgid), regs: &regs, tls: 0, clear_child_tid: 0 })
-        .unwrap()
+    task::start(task::NewTask {
+        name: "test",
+        mm,
+        tgid: Some(tgid),
+        regs: &regs,
+        tls: 0,
+        clear_child_tid: 0,
+    })
+    .unwrap()
 }
 
 pub fn clear_pending() {
@@ -69,14 +76,19 @@ pub fn expect_task_end(f: impl FnOnce()) {
         .map(|s| std::string::String::from(*s))
         .or_else(|| msg.downcast_ref::<std::string::String>().cloned())
         .unwrap_or_default();
-    assert!(text.contains("dead task was switched back in"), "unexpected panic: {text}");
+    assert!(
+        text.contains("dead task was switched back in"),
+        "unexpected panic: {text}"
+    );
 }
 
 /// Run `f`, which must end the run, and return the exit status.
 pub fn expect_exit_run(f: impl FnOnce()) -> u32 {
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
     let msg = r.expect_err("the run did not end");
-    msg.downcast_ref::<fake::ExitRun>().expect("ended by something else").0
+    msg.downcast_ref::<fake::ExitRun>()
+        .expect("ended by something else")
+        .0
 }
 
 /// A user frame as the entry code saves it for a system call.

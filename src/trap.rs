@@ -89,7 +89,10 @@ fn fault_access(ecr_value: u32) -> Access {
 }
 
 fn is_memory_fault(vector: u32) -> bool {
-    matches!(vector, ecr::VEC_TLB_MISS_I | ecr::VEC_TLB_MISS_D | ecr::VEC_PROTV)
+    matches!(
+        vector,
+        ecr::VEC_TLB_MISS_I | ecr::VEC_TLB_MISS_D | ecr::VEC_PROTV
+    )
 }
 
 fn user_exception(regs: &mut PtRegs) {
@@ -160,7 +163,8 @@ pub fn oops(regs: &PtRegs, why: &str) -> ! {
         let (n, words) = row;
         let mut line = crate::kprint::Line::new();
         for (k, w) in words.iter().enumerate() {
-            let _ = core::fmt::Write::write_fmt(&mut line, format_args!(" r{}={:#010x}", n * 4 + k, w));
+            let _ =
+                core::fmt::Write::write_fmt(&mut line, format_args!(" r{}={:#010x}", n * 4 + k, w));
         }
         line.finish();
     }
@@ -187,11 +191,23 @@ mod tests {
     const PC: u32 = 0x1_0020;
 
     fn user_frame(ecr_value: u32, efa: u32) -> PtRegs {
-        PtRegs { ecr: ecr_value, efa, ret: PC, status32: status32::USER_INITIAL, ..PtRegs::default() }
+        PtRegs {
+            ecr: ecr_value,
+            efa,
+            ret: PC,
+            status32: status32::USER_INITIAL,
+            ..PtRegs::default()
+        }
     }
 
     fn kernel_frame(ecr_value: u32, efa: u32) -> PtRegs {
-        PtRegs { ecr: ecr_value, efa, ret: fake::UACCESS_PC, status32: 0, ..PtRegs::default() }
+        PtRegs {
+            ecr: ecr_value,
+            efa,
+            ret: fake::UACCESS_PC,
+            status32: 0,
+            ..PtRegs::default()
+        }
     }
 
     const LOAD_MISS: u32 = 0x0005_0100;
@@ -228,7 +244,12 @@ mod tests {
         let _t = testing::setup();
         assert_eq!(
             fatal(LOAD_MISS, 0x3000_0000),
-            ExitStatus::Signal { sig: SIGSEGV, addr: 0x3000_0000, pc: PC, word: None }
+            ExitStatus::Signal {
+                sig: SIGSEGV,
+                addr: 0x3000_0000,
+                pc: PC,
+                word: None
+            }
         );
         // A store to a read-only page: the report shows the word left unchanged.
         let p = testing::process(&[(DATA, 0x2000, Prot::R | Prot::W)]);
@@ -237,10 +258,23 @@ mod tests {
         testing::expect_task_end(|| exception(&mut user_frame(STORE_PROTV, DATA + 8)));
         assert_eq!(
             testing::status_of(p.pid),
-            Some(ExitStatus::Signal { sig: SIGSEGV, addr: DATA + 8, pc: PC, word: Some(0x6666_0006) })
+            Some(ExitStatus::Signal {
+                sig: SIGSEGV,
+                addr: DATA + 8,
+                pc: PC,
+                word: Some(0x6666_0006)
+            })
         );
-        assert_eq!(sig_of(fatal(0x0006_0008, 0x8000_0000)), SIGSEGV, "user access to kernel space");
-        assert_eq!(sig_of(fatal(0x0004_0000, DATA)), SIGSEGV, "fetch from a non-executable area");
+        assert_eq!(
+            sig_of(fatal(0x0006_0008, 0x8000_0000)),
+            SIGSEGV,
+            "user access to kernel space"
+        );
+        assert_eq!(
+            sig_of(fatal(0x0004_0000, DATA)),
+            SIGSEGV,
+            "fetch from a non-executable area"
+        );
     }
 
     #[test]
@@ -255,7 +289,11 @@ mod tests {
             (ecr::VEC_SWI << 16, SIGTRAP),
         ];
         for (ecr_value, sig) in cases {
-            assert_eq!(sig_of(fatal(ecr_value, DATA + 2)), sig, "ECR {ecr_value:#x}");
+            assert_eq!(
+                sig_of(fatal(ecr_value, DATA + 2)),
+                sig,
+                "ECR {ecr_value:#x}"
+            );
         }
     }
 
@@ -275,15 +313,27 @@ mod tests {
         let p = testing::process(&[(DATA, 0x4000, Prot::R | Prot::W)]);
         let mut regs = kernel_frame(STORE_MISS, DATA);
         exception(&mut regs);
-        assert_eq!(regs.ret, fake::UACCESS_PC, "resolved: the access is retried");
+        assert_eq!(
+            regs.ret,
+            fake::UACCESS_PC,
+            "resolved: the access is retried"
+        );
         assert_ne!(mm::with(p.mm, |m| m.pt.get(DATA)) & pte::PRESENT, 0);
 
         sched::preempt_disable();
         let mut regs = kernel_frame(STORE_MISS, DATA + 0x2000);
         exception(&mut regs);
         sched::preempt_enable();
-        assert_eq!(regs.ret, fake::UACCESS_FIXUP_PC, "atomic: exception-table fixup");
-        assert_eq!(mm::with(p.mm, |m| m.pt.get(DATA + 0x2000)), 0, "and nothing was mapped");
+        assert_eq!(
+            regs.ret,
+            fake::UACCESS_FIXUP_PC,
+            "atomic: exception-table fixup"
+        );
+        assert_eq!(
+            mm::with(p.mm, |m| m.pt.get(DATA + 0x2000)),
+            0,
+            "and nothing was mapped"
+        );
 
         let mut regs = kernel_frame(LOAD_MISS, 0x3000_0000);
         exception(&mut regs);
@@ -291,7 +341,11 @@ mod tests {
 
         let mut regs = kernel_frame(LOAD_MISS, 0x6000_0000);
         exception(&mut regs);
-        assert_eq!(regs.ret, fake::UACCESS_FIXUP_PC, "beyond user space: fixup, not an oops");
+        assert_eq!(
+            regs.ret,
+            fake::UACCESS_FIXUP_PC,
+            "beyond user space: fixup, not an oops"
+        );
     }
 
     #[test]
@@ -307,7 +361,10 @@ mod tests {
         assert_eq!(status, OOPS_STATUS);
         let out = fake::take_console();
         assert!(out.contains("OOPS kernel fault: TLBMissD cause=1"), "{out}");
-        assert!(out.contains("EFA=0x30000000") && out.contains("ERET=0x80004444"), "{out}");
+        assert!(
+            out.contains("EFA=0x30000000") && out.contains("ERET=0x80004444"),
+            "{out}"
+        );
         assert!(out.contains(" r26=0x00000000"), "{out}");
     }
 

@@ -149,7 +149,10 @@ pub fn irq_enable() {
 /// On the host an interrupt "arrives" at once: a timer tick if the timer runs.
 pub fn wait_for_interrupt() {
     if machine().timer_limit.is_some() {
-        let mut regs = PtRegs { ecr: super::IRQ_ECR_MARK | 16, ..PtRegs::default() };
+        let mut regs = PtRegs {
+            ecr: super::IRQ_ECR_MARK | 16,
+            ..PtRegs::default()
+        };
         crate::trap::interrupt(&mut regs, 16);
     }
 }
@@ -176,11 +179,19 @@ fn read_phys_u32(pa: u32) -> u32 {
 /// The refill's view: the physical address for `ua` if the current page tables let the
 /// kernel access it (PRESENT and RK, or WK for a store). Kernel addresses are untranslated.
 fn translate(ua: u32, write: bool) -> Result<u32, u32> {
-    let cause = if write { ecr::CAUSE_STORE } else { ecr::CAUSE_LOAD };
+    let cause = if write {
+        ecr::CAUSE_STORE
+    } else {
+        ecr::CAUSE_LOAD
+    };
     let miss = ecr::VEC_TLB_MISS_D << 16 | cause << 8;
     let protv = ecr::VEC_PROTV << 16 | cause << 8 | 0x08;
     if ua >= 0x8000_0000 {
-        return if ua < FAKE_RAM_BASE + FAKE_RAM_SIZE { Ok(ua) } else { Err(protv) };
+        return if ua < FAKE_RAM_BASE + FAKE_RAM_SIZE {
+            Ok(ua)
+        } else {
+            Err(protv)
+        };
     }
     let pgd = machine().pgd;
     if pgd == 0 {
@@ -207,10 +218,18 @@ fn user_access<T>(ua: u32, write: bool, f: impl Fn(u32) -> T) -> Result<T, Efaul
     for _ in 0..8 {
         let injected = {
             let mut m = machine();
-            let flag = if write { &mut m.fail_next_put } else { &mut m.fail_next_get };
+            let flag = if write {
+                &mut m.fail_next_put
+            } else {
+                &mut m.fail_next_get
+            };
             core::mem::replace(flag, false)
         };
-        let cause = if write { ecr::CAUSE_STORE } else { ecr::CAUSE_LOAD };
+        let cause = if write {
+            ecr::CAUSE_STORE
+        } else {
+            ecr::CAUSE_LOAD
+        };
         let result = if injected {
             Err(ecr::VEC_TLB_MISS_D << 16 | cause << 8)
         } else {
@@ -248,7 +267,10 @@ fn misaligned(ua: u32) -> Result<(), Efault> {
         ..PtRegs::default()
     };
     crate::trap::exception(&mut regs);
-    assert_eq!(regs.ret, UACCESS_FIXUP_PC, "misaligned user access not fixed up");
+    assert_eq!(
+        regs.ret, UACCESS_FIXUP_PC,
+        "misaligned user access not fixed up"
+    );
     Err(Efault)
 }
 
@@ -260,7 +282,10 @@ pub fn get_user_u32(ua: u32) -> Result<u32, Efault> {
 pub fn put_user_u32(ua: u32, v: u32) -> Result<(), Efault> {
     misaligned(ua)?;
     if core::mem::replace(&mut machine().irq_before_next_put, false) {
-        let mut regs = PtRegs { ecr: super::IRQ_ECR_MARK | 16, ..PtRegs::default() };
+        let mut regs = PtRegs {
+            ecr: super::IRQ_ECR_MARK | 16,
+            ..PtRegs::default()
+        };
         crate::trap::interrupt(&mut regs, 16);
     }
     user_access(ua, true, |pa| {
@@ -272,7 +297,9 @@ pub fn put_user_u32(ua: u32, v: u32) -> Result<(), Efault> {
 pub fn copy_from_user(dst: &mut [u8], ua: u32) -> Result<(), Efault> {
     for (i, byte) in dst.iter_mut().enumerate() {
         // Safety: phys_ptr checks the range.
-        *byte = user_access(ua.wrapping_add(i as u32), false, |pa| unsafe { *phys_ptr(pa) })?;
+        *byte = user_access(ua.wrapping_add(i as u32), false, |pa| unsafe {
+            *phys_ptr(pa)
+        })?;
     }
     Ok(())
 }
@@ -280,7 +307,9 @@ pub fn copy_from_user(dst: &mut [u8], ua: u32) -> Result<(), Efault> {
 pub fn copy_to_user(ua: u32, src: &[u8]) -> Result<(), Efault> {
     for (i, &byte) in src.iter().enumerate() {
         // Safety: phys_ptr checks the range.
-        user_access(ua.wrapping_add(i as u32), true, |pa| unsafe { *phys_ptr(pa) = byte })?;
+        user_access(ua.wrapping_add(i as u32), true, |pa| unsafe {
+            *phys_ptr(pa) = byte
+        })?;
     }
     Ok(())
 }
@@ -296,7 +325,10 @@ pub fn fixup_exception(regs: &mut PtRegs) -> bool {
 
 pub fn context_new(kstack_top: u32, shadow_top: u32) -> Context {
     machine().started.retain(|&k| k != kstack_top);
-    Context { kstack_top, shadow_top }
+    Context {
+        kstack_top,
+        shadow_top,
+    }
 }
 
 /// Records the switch and returns at once, as if `next` ran and switched back.
@@ -332,7 +364,9 @@ fn run_body(kstack_top: u32) {
         if m.started.contains(&kstack_top) {
             return;
         }
-        let Some(&(_, body)) = m.bodies.iter().find(|(at, _)| *at == pc) else { return };
+        let Some(&(_, body)) = m.bodies.iter().find(|(at, _)| *at == pc) else {
+            return;
+        };
         m.started.push(kstack_top);
         body
     };

@@ -20,7 +20,10 @@ struct Asids {
     of_mm: [u32; MAX_MMS],
 }
 
-static ASIDS: IrqCell<Asids> = IrqCell::new(Asids { cache: FIRST, of_mm: [0; MAX_MMS] });
+static ASIDS: IrqCell<Asids> = IrqCell::new(Asids {
+    cache: FIRST,
+    of_mm: [0; MAX_MMS],
+});
 
 fn current_generation(cache: u32, value: u32) -> bool {
     value != 0 && (value & !ASID_MASK) == (cache & !ASID_MASK)

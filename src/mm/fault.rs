@@ -68,7 +68,11 @@ impl Mm {
             if access == Access::Write {
                 frame::alloc()? | fresh
             } else {
-                frame::zero_page() | pte::PRESENT | pte::ZERO | pte::ACCESSED | (perms & !pte::WRITE)
+                frame::zero_page()
+                    | pte::PRESENT
+                    | pte::ZERO
+                    | pte::ACCESSED
+                    | (perms & !pte::WRITE)
             }
         } else if access == Access::Write && old & pte::ZERO != 0 {
             frame::alloc()? | fresh
@@ -122,7 +126,10 @@ mod tests {
         let id = space(Prot::R | Prot::W);
         handle_mm_fault(id, 0x1_0004, Access::Write).unwrap();
         let p = pte_of(id, 0x1_0000);
-        assert_eq!(p & (pte::PRESENT | pte::WRITE | pte::READ), pte::PRESENT | pte::WRITE | pte::READ);
+        assert_eq!(
+            p & (pte::PRESENT | pte::WRITE | pte::READ),
+            pte::PRESENT | pte::WRITE | pte::READ
+        );
         assert_ne!(pte::frame(p), frame::zero_page());
         assert_eq!(p & pte::EXEC, 0);
         assert_eq!(word(p, 4), 0);
@@ -136,14 +143,21 @@ mod tests {
         handle_mm_fault(id, 0x1_2000, Access::Read).unwrap();
         let p = pte_of(id, 0x1_2000);
         assert_eq!(pte::frame(p), frame::zero_page());
-        assert_eq!(p & (pte::ZERO | pte::WRITE), pte::ZERO, "read-only zero page");
+        assert_eq!(
+            p & (pte::ZERO | pte::WRITE),
+            pte::ZERO,
+            "read-only zero page"
+        );
         let free = frame::free_frames();
         handle_mm_fault(id, 0x1_2000, Access::Write).unwrap();
         let q = pte_of(id, 0x1_2000);
         assert_ne!(pte::frame(q), frame::zero_page());
         assert_eq!(q & (pte::ZERO | pte::WRITE), pte::WRITE);
         assert_eq!(frame::free_frames(), free - 1);
-        assert!(arch::fake::tlb_flushes().contains(&(asid, 0x1_2000)), "old entry flushed");
+        assert!(
+            arch::fake::tlb_flushes().contains(&(asid, 0x1_2000)),
+            "old entry flushed"
+        );
     }
 
     #[test]
@@ -175,12 +189,27 @@ mod tests {
     fn permissions_and_missing_areas_are_refused() {
         let _t = testing::setup();
         let ro = space(Prot::R);
-        assert_eq!(handle_mm_fault(ro, 0x1_0000, Access::Write), Err(FaultError::Denied));
-        assert_eq!(handle_mm_fault(ro, 0x1_0000, Access::Exec), Err(FaultError::Denied));
-        assert_eq!(handle_mm_fault(ro, 0x4_0000, Access::Read), Err(FaultError::NoVma));
-        assert_eq!(handle_mm_fault(ro, 0x8000_0000, Access::Read), Err(FaultError::NoVma));
+        assert_eq!(
+            handle_mm_fault(ro, 0x1_0000, Access::Write),
+            Err(FaultError::Denied)
+        );
+        assert_eq!(
+            handle_mm_fault(ro, 0x1_0000, Access::Exec),
+            Err(FaultError::Denied)
+        );
+        assert_eq!(
+            handle_mm_fault(ro, 0x4_0000, Access::Read),
+            Err(FaultError::NoVma)
+        );
+        assert_eq!(
+            handle_mm_fault(ro, 0x8000_0000, Access::Read),
+            Err(FaultError::NoVma)
+        );
         let none = space(0);
-        assert_eq!(handle_mm_fault(none, 0x1_0000, Access::Read), Err(FaultError::Denied));
+        assert_eq!(
+            handle_mm_fault(none, 0x1_0000, Access::Read),
+            Err(FaultError::Denied)
+        );
         assert_eq!(pte_of(ro, 0x1_0000), 0, "a refused fault maps nothing");
         let x = space(Prot::X);
         handle_mm_fault(x, 0x1_0000, Access::Exec).unwrap();
@@ -193,8 +222,15 @@ mod tests {
         let id = space(Prot::R | Prot::W);
         handle_mm_fault(id, 0x1_0000, Access::Read).unwrap();
         let _rest = frame::alloc_contiguous(frame::free_frames()).unwrap();
-        assert_eq!(handle_mm_fault(id, 0x1_0000, Access::Write), Err(FaultError::OutOfMemory));
+        assert_eq!(
+            handle_mm_fault(id, 0x1_0000, Access::Write),
+            Err(FaultError::OutOfMemory)
+        );
         handle_mm_fault(id, 0x1_2000, Access::Read).unwrap();
-        assert_eq!(pte_of(id, 0x1_0000) & pte::ZERO, pte::ZERO, "failed fault left the mapping");
+        assert_eq!(
+            pte_of(id, 0x1_0000) & pte::ZERO,
+            pte::ZERO,
+            "failed fault left the mapping"
+        );
     }
 }

@@ -45,7 +45,9 @@ impl Frames {
 
     fn index(&self, pa: u32) -> u32 {
         assert!(
-            pa >= self.base && pa < self.base + self.count * PAGE_SIZE && pa.is_multiple_of(PAGE_SIZE),
+            pa >= self.base
+                && pa < self.base + self.count * PAGE_SIZE
+                && pa.is_multiple_of(PAGE_SIZE),
             "not a managed frame: {pa:#x}"
         );
         (pa - self.base) / PAGE_SIZE

@@ -74,7 +74,14 @@ pub fn create() -> Result<MmId, OutOfMemory> {
     let pt = PageTable::new()?;
     MMS.with(|t| match t.iter().position(Option::is_none) {
         Some(id) => {
-            t[id] = Some(Mm { id, pt, vmas: Vmas::new(), brk_start: 0, brk: 0, users: 1 });
+            t[id] = Some(Mm {
+                id,
+                pt,
+                vmas: Vmas::new(),
+                brk_start: 0,
+                brk: 0,
+                users: 1,
+            });
             Ok(id)
         }
         None => {
@@ -132,7 +139,11 @@ pub fn fork(parent: MmId) -> Result<MmId, OutOfMemory> {
             while va < v.end && result.is_ok() {
                 let old = p.pt.get(va);
                 if old & pte::PRESENT != 0 {
-                    let new = if old & pte::ZERO != 0 { old } else { (old & !pte::WRITE) | pte::COW };
+                    let new = if old & pte::ZERO != 0 {
+                        old
+                    } else {
+                        (old & !pte::WRITE) | pte::COW
+                    };
                     if new & pte::ZERO == 0 {
                         frame::get(pte::frame(old));
                     }
@@ -223,7 +234,9 @@ impl Mm {
                 }
             });
             for &(va, new) in changed.iter() {
-                self.pt.set(va, new).expect("table exists for a present page");
+                self.pt
+                    .set(va, new)
+                    .expect("table exists for a present page");
                 asid::flush_page(self.id, va);
             }
             at = resume;
@@ -242,7 +255,13 @@ impl Mm {
         let ok = if new_end == old_end {
             true
         } else if old_end == self.brk_start {
-            self.vmas.insert(Vma { start: old_end, end: new_end, prot: Prot::RW }).is_ok()
+            self.vmas
+                .insert(Vma {
+                    start: old_end,
+                    end: new_end,
+                    prot: Prot::RW,
+                })
+                .is_ok()
         } else if new_end == self.brk_start {
             self.unmap(self.brk_start, old_end).is_ok()
         } else if new_end > old_end {
@@ -325,9 +344,16 @@ mod tests {
         with(id, |m| m.protect(0x1_0000, 0x1_4000, Prot::RW)).unwrap();
         with(id, |m| {
             assert_eq!(m.pt.get(0x1_0000) & pte::WRITE, pte::WRITE);
-            assert_eq!(m.pt.get(0x1_2000) & pte::WRITE, 0, "zero page stays read-only");
+            assert_eq!(
+                m.pt.get(0x1_2000) & pte::WRITE,
+                0,
+                "zero page stays read-only"
+            );
         });
-        assert_eq!(with(id, |m| m.protect(0x1_0000, 0x1_8000, Prot::RW)), Err(VmaError::BadRange));
+        assert_eq!(
+            with(id, |m| m.protect(0x1_0000, 0x1_8000, Prot::RW)),
+            Err(VmaError::BadRange)
+        );
         release(id);
     }
 
@@ -343,7 +369,11 @@ mod tests {
             assert_eq!(m.set_brk(0x2_5000), 0x2_5000);
             assert!(m.vmas.find(0x2_5fff).is_some());
             assert_eq!(m.set_brk(0x1_0000), 0x2_5000, "below the start is refused");
-            assert_eq!(m.set_brk(0xFFFF_F000), 0x2_5000, "beyond the heap limit is refused");
+            assert_eq!(
+                m.set_brk(0xFFFF_F000),
+                0x2_5000,
+                "beyond the heap limit is refused"
+            );
             assert_eq!(m.set_brk(0x2_0000), 0x2_0000);
             assert!(m.vmas.find(0x2_0000).is_none());
         });
@@ -354,7 +384,9 @@ mod tests {
     fn fork_shares_pages_copy_on_write() {
         let _t = testing::setup();
         let parent = create().unwrap();
-        with(parent, |m| m.map_anon(0x1_0000, 0x1_4000, Prot::RW).unwrap());
+        with(parent, |m| {
+            m.map_anon(0x1_0000, 0x1_4000, Prot::RW).unwrap()
+        });
         fault::handle_mm_fault(parent, 0x1_0000, fault::Access::Write).unwrap();
         let f = with(parent, |m| pte::frame(m.pt.get(0x1_0000)));
         let child = fork(parent).unwrap();

@@ -57,7 +57,9 @@ pub struct PageTable {
 
 impl PageTable {
     pub fn new() -> Result<PageTable, OutOfMemory> {
-        Ok(PageTable { pgd: frame::alloc()? })
+        Ok(PageTable {
+            pgd: frame::alloc()?,
+        })
     }
 
     /// Physical address of the PGD (what SCRATCH_DATA0 holds while this table is current).
@@ -181,7 +183,10 @@ mod tests {
         // The hardware-facing layout: PGD word at va[31:21], PTE word at va[20:13].
         let table = read(pt.pgd() + (va >> 21) * 4);
         assert_ne!(table, 0);
-        assert_eq!(read(table + ((va >> 13) & 0xFF) * 4), f | pte::PRESENT | pte::READ | pte::C);
+        assert_eq!(
+            read(table + ((va >> 13) & 0xFF) * 4),
+            f | pte::PRESENT | pte::READ | pte::C
+        );
         assert_eq!(pt.get(va + 4), pt.get(va), "same page");
         assert_eq!(pt.get(va + PAGE_SIZE), 0);
         assert_eq!(pt.clear(va), f | pte::PRESENT | pte::READ | pte::C);
@@ -214,7 +219,11 @@ mod tests {
         pt.set(0x1_0000, f | pte::PRESENT | pte::READ).unwrap();
         unsafe { (arch::phys_ptr(f + 8) as *mut u32).write(0xDEAD_BEEF) };
         assert_eq!(pt.peek_u32(0x1_0008), Some(0xDEAD_BEEF));
-        assert_eq!(pt.peek_u32(0x1_1FFE), None, "straddles into an unmapped page");
+        assert_eq!(
+            pt.peek_u32(0x1_1FFE),
+            None,
+            "straddles into an unmapped page"
+        );
         assert_eq!(pt.peek_u32(0x4000), None);
         pt.destroy();
     }

@@ -67,7 +67,10 @@ impl Vmas {
     }
 
     pub fn find(&self, addr: u32) -> Option<Vma> {
-        self.list.iter().copied().find(|v| v.start <= addr && addr < v.end)
+        self.list
+            .iter()
+            .copied()
+            .find(|v| v.start <= addr && addr < v.end)
     }
 
     fn overlaps(&self, start: u32, end: u32) -> bool {
@@ -81,7 +84,11 @@ impl Vmas {
         if self.overlaps(vma.start, vma.end) {
             return Err(VmaError::Overlap);
         }
-        let at = self.list.iter().position(|v| v.start > vma.start).unwrap_or(self.list.len());
+        let at = self
+            .list
+            .iter()
+            .position(|v| v.start > vma.start)
+            .unwrap_or(self.list.len());
         self.list.insert(at, vma).map_err(|_| VmaError::Full)
     }
 
@@ -127,8 +134,16 @@ impl Vmas {
         if !aligned(start, end) || !self.covers(start, end) {
             return Err(VmaError::BadRange);
         }
-        let extra = self.list.iter().filter(|v| v.start < start && start < v.end).count()
-            + self.list.iter().filter(|v| v.start < end && end < v.end).count();
+        let extra = self
+            .list
+            .iter()
+            .filter(|v| v.start < start && start < v.end)
+            .count()
+            + self
+                .list
+                .iter()
+                .filter(|v| v.start < end && end < v.end)
+                .count();
         if self.list.len() + extra > MAX_VMAS {
             return Err(VmaError::Full);
         }
@@ -140,7 +155,11 @@ impl Vmas {
                 let _ = self.list.insert(i + 1, Vma { start: cut, ..v });
             }
         }
-        for v in self.list.iter_mut().filter(|v| start <= v.start && v.end <= end) {
+        for v in self
+            .list
+            .iter_mut()
+            .filter(|v| start <= v.start && v.end <= end)
+        {
             v.prot = prot;
         }
         Ok(())
@@ -176,7 +195,11 @@ impl Vmas {
 
     /// Change the end of the area that ends at `old_end` (brk).
     pub fn resize_end(&mut self, old_end: u32, new_end: u32) -> Result<(), VmaError> {
-        let i = self.list.iter().position(|v| v.end == old_end).ok_or(VmaError::BadRange)?;
+        let i = self
+            .list
+            .iter()
+            .position(|v| v.end == old_end)
+            .ok_or(VmaError::BadRange)?;
         let next_start = self.list.get(i + 1).map_or(u32::MAX, |v| v.start);
         if new_end <= self.list[i].start || new_end > next_start {
             return Err(VmaError::Overlap);
@@ -193,7 +216,11 @@ mod tests {
     const P: u32 = PAGE_SIZE;
 
     fn vma(start: u32, end: u32, prot: u32) -> Vma {
-        Vma { start, end, prot: Prot(prot) }
+        Vma {
+            start,
+            end,
+            prot: Prot(prot),
+        }
     }
 
     #[test]
@@ -202,7 +229,10 @@ mod tests {
         v.insert(vma(10 * P, 12 * P, Prot::R)).unwrap();
         v.insert(vma(2 * P, 4 * P, Prot::R)).unwrap();
         assert_eq!(v.insert(vma(3 * P, 5 * P, Prot::R)), Err(VmaError::Overlap));
-        assert_eq!(v.insert(vma(3 * P + 1, 5 * P, Prot::R)), Err(VmaError::BadRange));
+        assert_eq!(
+            v.insert(vma(3 * P + 1, 5 * P, Prot::R)),
+            Err(VmaError::BadRange)
+        );
         let starts: std::vec::Vec<u32> = v.iter().map(|v| v.start).collect();
         assert_eq!(starts, [2 * P, 10 * P]);
         assert_eq!(v.find(11 * P + 5).unwrap().start, 10 * P);
@@ -227,7 +257,10 @@ mod tests {
     fn protect_needs_full_coverage_and_splits() {
         let mut v = Vmas::new();
         v.insert(vma(0, 4 * P, Prot::R | Prot::W)).unwrap();
-        assert_eq!(v.protect(2 * P, 6 * P, Prot(Prot::R)), Err(VmaError::BadRange));
+        assert_eq!(
+            v.protect(2 * P, 6 * P, Prot(Prot::R)),
+            Err(VmaError::BadRange)
+        );
         v.protect(P, 2 * P, Prot(Prot::R)).unwrap();
         assert_eq!(v.find(0).unwrap().prot, Prot::RW);
         assert_eq!(v.find(P).unwrap(), vma(P, 2 * P, Prot::R));
@@ -238,10 +271,20 @@ mod tests {
     fn gaps_are_found_between_areas() {
         let mut v = Vmas::new();
         v.insert(vma(0x1000_0000, 0x1000_0000 + 2 * P, 1)).unwrap();
-        assert_eq!(v.find_gap(P, 0x1000_0000, 0x2000_0000), Some(0x1000_0000 + 2 * P));
-        v.insert(vma(0x1000_0000 + 3 * P, 0x1000_0000 + 4 * P, 1)).unwrap();
-        assert_eq!(v.find_gap(P, 0x1000_0000, 0x2000_0000), Some(0x1000_0000 + 2 * P));
-        assert_eq!(v.find_gap(2 * P, 0x1000_0000, 0x2000_0000), Some(0x1000_0000 + 4 * P));
+        assert_eq!(
+            v.find_gap(P, 0x1000_0000, 0x2000_0000),
+            Some(0x1000_0000 + 2 * P)
+        );
+        v.insert(vma(0x1000_0000 + 3 * P, 0x1000_0000 + 4 * P, 1))
+            .unwrap();
+        assert_eq!(
+            v.find_gap(P, 0x1000_0000, 0x2000_0000),
+            Some(0x1000_0000 + 2 * P)
+        );
+        assert_eq!(
+            v.find_gap(2 * P, 0x1000_0000, 0x2000_0000),
+            Some(0x1000_0000 + 4 * P)
+        );
         assert_eq!(v.find_gap(0x2000_0000, 0x1000_0000, 0x2000_0000), None);
     }
 
@@ -251,10 +294,21 @@ mod tests {
         for i in 0..MAX_VMAS as u32 {
             v.insert(vma(i * 4 * P, i * 4 * P + 3 * P, 1)).unwrap();
         }
-        assert_eq!(v.insert(vma(0x4000_0000, 0x4000_0000 + P, 1)), Err(VmaError::Full));
-        assert_eq!(v.remove(P, 2 * P), Err(VmaError::Full), "a split needs a free slot");
+        assert_eq!(
+            v.insert(vma(0x4000_0000, 0x4000_0000 + P, 1)),
+            Err(VmaError::Full)
+        );
+        assert_eq!(
+            v.remove(P, 2 * P),
+            Err(VmaError::Full),
+            "a split needs a free slot"
+        );
         assert_eq!(v.protect(P, 2 * P, Prot(Prot::R)), Err(VmaError::Full));
-        assert_eq!(v.find(P).unwrap(), vma(0, 3 * P, 1), "a refused change leaves the list alone");
+        assert_eq!(
+            v.find(P).unwrap(),
+            vma(0, 3 * P, 1),
+            "a refused change leaves the list alone"
+        );
         assert_eq!(v.remove(0, P), Ok(()), "trimming needs no slot");
     }
 }
