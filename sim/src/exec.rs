@@ -730,6 +730,7 @@ impl Machine {
         Ok(Flow::NEXT)
     }
 
+    #[inline(always)]
     fn load(&mut self, i: &Insn) -> Exec {
         let (addr, wb) = self.address(i);
         if i.size == MemSize::Double {
@@ -759,6 +760,7 @@ impl Machine {
         Ok(Flow::NEXT)
     }
 
+    #[inline(always)]
     fn store(&mut self, i: &Insn) -> Exec {
         let (addr, wb) = self.address(i);
         let data = self.val(i.a);

@@ -589,7 +589,29 @@ impl Machine {
     }
 
     /// Data read with an explicit alignment requirement, access kind and privilege.
+    #[inline(always)]
     pub(crate) fn read_as(
+        &mut self,
+        vaddr: u32,
+        size: u32,
+        align: u32,
+        access: Access,
+        user: bool,
+    ) -> Result<u32, Exception> {
+        if vaddr & (align - 1) != 0 || (vaddr & !PAGE_MASK) + size > !PAGE_MASK + 1 {
+            return self.read_unaligned(vaddr, size, align, access, user);
+        }
+        let paddr = self.translate_as(vaddr, access, user)?;
+        if let Some(off) = self.bus.ram_offset(paddr, size) {
+            return Ok(self.bus.ram.read(off, size));
+        }
+        self.read_io(paddr, size, access, vaddr)
+    }
+
+    /// Misaligned reads: a Misaligned exception, or (unaligned option and AD) the access,
+    /// byte by byte when it straddles two pages.
+    #[cold]
+    fn read_unaligned(
         &mut self,
         vaddr: u32,
         size: u32,
@@ -599,7 +621,6 @@ impl Machine {
     ) -> Result<u32, Exception> {
         self.check_alignment(vaddr, align)?;
         if (vaddr & !PAGE_MASK) + size > !PAGE_MASK + 1 {
-            // An unaligned access straddling two pages: byte by byte, each translated.
             let mut v = 0;
             for i in 0..size {
                 v |= self.read_as(vaddr.wrapping_add(i), 1, 1, access, user)? << (8 * i);
@@ -610,6 +631,17 @@ impl Machine {
         if let Some(off) = self.bus.ram_offset(paddr, size) {
             return Ok(self.bus.ram.read(off, size));
         }
+        self.read_io(paddr, size, access, vaddr)
+    }
+
+    #[cold]
+    fn read_io(
+        &mut self,
+        paddr: u32,
+        size: u32,
+        access: Access,
+        vaddr: u32,
+    ) -> Result<u32, Exception> {
         let v = self
             .bus
             .read(paddr, size)
@@ -625,7 +657,26 @@ impl Machine {
         self.write_as(vaddr, size, size, value, Access::Write, user)
     }
 
+    #[inline(always)]
     pub(crate) fn write_as(
+        &mut self,
+        vaddr: u32,
+        size: u32,
+        align: u32,
+        value: u32,
+        access: Access,
+        user: bool,
+    ) -> Result<(), Exception> {
+        if vaddr & (align - 1) != 0 || (vaddr & !PAGE_MASK) + size > !PAGE_MASK + 1 {
+            return self.write_unaligned(vaddr, size, align, value, access, user);
+        }
+        let paddr = self.translate_as(vaddr, access, user)?;
+        self.write_phys(paddr, size, value)
+            .map_err(|_| Self::bus_error(access, vaddr))
+    }
+
+    #[cold]
+    fn write_unaligned(
         &mut self,
         vaddr: u32,
         size: u32,
@@ -667,6 +718,11 @@ impl Machine {
             self.code.invalidate(paddr, size);
             return Ok(());
         }
+        self.write_io(paddr, size, value)
+    }
+
+    #[cold]
+    fn write_io(&mut self, paddr: u32, size: u32, value: u32) -> Result<(), crate::bus::BusError> {
         self.bus.write(paddr, size, value)?;
         self.sync_device_irqs();
         Ok(())
