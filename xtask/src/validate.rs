@@ -121,18 +121,10 @@ fn board_err(e: impl std::fmt::Display) -> Error {
     Error::new("board", e.to_string())
 }
 
-/// The embedded simulator configured as `board` describes its core.
+/// The embedded simulator configured as `board` describes its core: the
+/// same machine `run_image` boots for the sim runner.
 pub fn sim_config(board: &Board) -> Config {
-    let sim = board.sim.clone();
-    Config {
-        ram_base: board.memory.ram_base,
-        ram_size: board.memory.ram_size,
-        llsc: sim.as_ref().map(|s| s.llsc).unwrap_or(false),
-        unaligned: sim.as_ref().map(|s| s.unaligned).unwrap_or(false),
-        timer_hz: board.timer.clock_hz as u64,
-        semihosting: true,
-        ..Config::default()
-    }
+    crate::run::sim_config(board)
 }
 
 /// The word at virtual address `addr` in the loadable image of `elf`, if any.
