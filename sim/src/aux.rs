@@ -138,12 +138,13 @@ impl Machine {
 
     /// SR. Returns `Stop::Halt` when the write sets STATUS32.H in kernel mode.
     pub(crate) fn write_aux(&mut self, addr: u32, v: u32) -> Result<(), Trap> {
-        let user = self.cpu.user();
-        if !self.aux_exists_for_write(addr) {
-            return Err(Exception::INSTRUCTION_ERROR.into());
-        }
-        if user && !Self::user_writable(addr) {
-            return Err(Exception::PRIVILEGE.into());
+        if self.cpu.user() && !Self::user_writable(addr) {
+            let e = if self.aux_exists_for_write(addr) {
+                Exception::PRIVILEGE
+            } else {
+                Exception::INSTRUCTION_ERROR
+            };
+            return Err(e.into());
         }
         let now = self.cycles;
         match addr {
@@ -190,7 +191,8 @@ impl Machine {
             }
             mmu::AUX_PID => self.mmu.write_pid(v),
             mmu::AUX_SCRATCH_DATA0 => self.mmu.scratch_data0 = v,
-            a if CACHE_OPS.contains(&a) => {}
+            0x10 | 0x11 | 0x16 | 0x19 | 0x47 | 0x48 | 0x49 | 0x4A | 0x4B | 0x4C => {}
+            // Everything else is the interrupt controller's, or read-only, or no register.
             a => {
                 if !self.irq.write_aux(a, v) {
                     return Err(Exception::INSTRUCTION_ERROR.into());

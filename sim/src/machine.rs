@@ -156,6 +156,8 @@ pub struct Machine {
     /// An interrupt was acceptable but blocked by a delay slot: recheck when DE clears.
     irq_waiting: bool,
     injections: Injections,
+    /// Cycle of the next injection (cached `injections.next_at()`).
+    next_injection: u64,
     pub(crate) stats: Stats,
     pub(crate) tracer: Option<Tracer>,
     xlate: [PageXlate; 3],
@@ -218,6 +220,7 @@ impl Machine {
             sleeping: false,
             irq_waiting: false,
             injections: Injections::default(),
+            next_injection: u64::MAX,
             stats: Stats::default(),
             tracer: None,
             xlate: [PageXlate::EMPTY; 3],
@@ -285,18 +288,21 @@ impl Machine {
     /// the interrupt is taken.
     pub fn schedule_irq(&mut self, at_insn: u64, irq: u32) {
         self.injections.at(at_insn, irq);
+        self.next_injection = self.injections.next_at();
         self.next_event = self.next_event.min(at_insn);
     }
 
     /// Injects `irq` every `period` cycles from now.
     pub fn schedule_irq_every(&mut self, period: u64, irq: u32) {
         self.injections.every(period, irq, self.cycles);
+        self.next_injection = self.injections.next_at();
         self.next_event = self.cycles;
     }
 
     /// Injects `irq` at pseudo-random gaps of mean `mean` cycles, reproducible from `seed`.
     pub fn schedule_irq_random(&mut self, seed: u64, mean: u64, irq: u32) {
         self.injections.random(seed, mean, irq, self.cycles);
+        self.next_injection = self.injections.next_at();
         self.next_event = self.cycles;
     }
 
@@ -344,11 +350,14 @@ impl Machine {
                     self.timer_expiry[t] = self.timers[t].next_expiry(at);
                 }
             }
-            for irq in self.injections.take_due(self.cycles) {
-                match irq {
-                    16 | 17 => self.timers[irq as usize - 16].force_pending(),
-                    _ => self.irq.latch(irq),
+            if self.cycles >= self.next_injection {
+                for irq in self.injections.take_due(self.cycles) {
+                    match irq {
+                        16 | 17 => self.timers[irq as usize - 16].force_pending(),
+                        _ => self.irq.latch(irq),
+                    }
                 }
+                self.next_injection = self.injections.next_at();
             }
             let uart = crate::bus::BusDevice::irq_level(&self.bus.uart);
             self.irq.set_line(UART_IRQ, uart);
@@ -360,7 +369,7 @@ impl Machine {
             }
             let upcoming = self.timer_expiry[0]
                 .min(self.timer_expiry[1])
-                .min(self.injections.next_at());
+                .min(self.next_injection);
             if self.sleeping {
                 if self.irq.any_enabled_pending() {
                     self.sleeping = false;

@@ -73,6 +73,23 @@ impl MmuFault {
     }
 }
 
+/// Most ways a configuration can have (Config::validate).
+const MAX_WAYS: usize = 8;
+
+/// TLB indices of one set's entries that match TLBPD0 (no allocation: TLB commands run on
+/// every refill).
+struct Matches {
+    index: [u32; MAX_WAYS],
+    n: usize,
+}
+
+impl std::ops::Deref for Matches {
+    type Target = [u32];
+    fn deref(&self) -> &[u32] {
+        &self.index[..self.n]
+    }
+}
+
 #[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
 pub struct TlbEntry {
     pub pd0: u32,
@@ -206,19 +223,27 @@ impl Mmu {
     }
 
     /// Entries of TLBPD0's set that match TLBPD0 (VPN, and ASID unless TLBPD0.G).
-    fn pd0_matches(&self) -> Vec<u32> {
+    fn pd0_matches(&self) -> Matches {
         let base = self.set_of(self.pd0) * self.ways;
         let vpn = self.pd0 & VPN_MASK;
-        (base..base + self.ways)
-            .filter(|&i| {
-                let e = &self.entries[i as usize];
-                e.pd0 & PD0_V != 0
-                    && e.pd0 & VPN_MASK == vpn
-                    && (self.pd0 & PD0_G != 0
-                        || e.pd0 & PD0_G != 0
-                        || e.pd0 & PD0_ASID == self.pd0 & PD0_ASID)
-            })
-            .collect()
+        let mut m = Matches {
+            index: [0; MAX_WAYS],
+            n: 0,
+        };
+        for i in base..base + self.ways {
+            let e = &self.entries[i as usize];
+            if e.pd0 & PD0_V != 0
+                && e.pd0 & VPN_MASK == vpn
+                && (self.pd0 & PD0_G != 0
+                    || e.pd0 & PD0_G != 0
+                    || e.pd0 & PD0_ASID == self.pd0 & PD0_ASID)
+                && m.n < MAX_WAYS
+            {
+                m.index[m.n] = i;
+                m.n += 1;
+            }
+        }
+        m
     }
 
     fn next_victim(&mut self, set: u32) -> u32 {
@@ -279,7 +304,7 @@ impl Mmu {
             // InsertEntry: replace a matching entry or a victim way.
             7 => {
                 let m = self.pd0_matches();
-                for &i in &m {
+                for &i in m.iter() {
                     self.entries[i as usize].pd0 &= !PD0_V;
                 }
                 if self.pd0 & PD0_V == 0 {
@@ -297,7 +322,7 @@ impl Mmu {
             // DeleteEntry
             8 => {
                 let m = self.pd0_matches();
-                for &i in &m {
+                for &i in m.iter() {
                     self.entries[i as usize].pd0 &= !PD0_V;
                 }
                 self.index = m.first().copied().unwrap_or(INDEX_E);

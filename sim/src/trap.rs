@@ -15,7 +15,11 @@ const CTRL_LP: u32 = 1 << 13;
 impl Machine {
     fn vector(&mut self, n: u32) -> Result<u32, Stop> {
         let addr = self.cpu.int_vector_base.wrapping_add(4 * n);
-        self.read_phys_u32(addr).ok_or_else(|| {
+        let word = self
+            .bus
+            .ram_offset(addr, 4)
+            .map(|off| self.bus.ram.read(off, 4));
+        word.ok_or_else(|| {
             Stop::Lockup(format!(
                 "vector {n}: table entry {addr:#010x} is not in RAM"
             ))
