@@ -40,7 +40,11 @@ pub(crate) fn major4<S: Sink>(cx: &mut Cx<S>) {
         0x0C | 0x0D if cx.bits(23, 22) == 2 && !f => dbnz(cx, sub == 0x0D),
         0x0C => compare(cx, Op::Cmp, "cmp"),
         0x0D => compare(cx, Op::Rcmp, "rcmp"),
-        0x0E if cx.c6() == 0 && (cx.bits(23, 22) == 1 || (cx.bits(23, 22) == 3 && cx.bit(5))) => {
+        // `neg a,b` is `rsub a,b,0`; objdump has no `neg 0,b`.
+        0x0E if cx.c6() == 0
+            && ((cx.bits(23, 22) == 1 && cx.a6() != LIMM_REG)
+                || (cx.bits(23, 22) == 3 && cx.bit(5))) =>
+        {
             negate(cx)
         }
         0x0E => three(cx, (Op::Rsub, "rsub"), NO_PAIRS),
@@ -113,11 +117,11 @@ pub(crate) fn major5<S: Sink>(cx: &mut Cx<S>) {
             b: true,
             c: true,
         },
-        // objdump's conditional `vadd2` takes a single C register.
+        // objdump's conditional `vadd2` takes a single C register (except after a LIMM).
         0x3C => Pairs {
             a: true,
             b: true,
-            c: cx.bits(23, 22) != 3,
+            c: cx.bits(23, 22) != 3 || cx.b6() == LIMM_REG,
         },
         _ => NO_PAIRS,
     };
