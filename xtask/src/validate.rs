@@ -86,6 +86,9 @@ pub struct Numbers {
 pub struct Summary {
     pub board: String,
     pub runner: String,
+    /// The core the suite ran on, as far as the host knows it (simulator: its
+    /// configuration; LL/SC must be absent on the `sim` board).
+    pub core: String,
     pub kernel: PathBuf,
     pub run_ended: String,
     pub evaluation: Evaluation,
@@ -333,6 +336,24 @@ pub fn validate(opts: &ValidateOptions) -> Result<Summary> {
     let summary = Summary {
         board: opts.board.clone(),
         runner: runner_name(runner).into(),
+        core: match runner {
+            Runner::Sim => {
+                let c = sim_config(&board);
+                format!(
+                    "arcsim llsc={} unaligned={} tlb={}x{}",
+                    if c.llsc {
+                        "present"
+                    } else {
+                        "absent (LLOCK/SCOND raise Instruction Error)"
+                    },
+                    if c.unaligned { "on" } else { "off" },
+                    c.tlb_sets,
+                    c.tlb_ways
+                )
+            }
+            Runner::Qemu => "qemu-system-arc -cpu archs (LLOCK/SCOND present)".into(),
+            Runner::Nsim => "nsimdrv with the board's props file".into(),
+        },
         kernel: built.elf.clone(),
         run_ended: outcome.ended.clone(),
         evaluation: ev,
@@ -805,11 +826,12 @@ pub fn llsc_baseline(board: &Board, out_dir: &Path) -> Result<(u64, f64)> {
 /// The table, the numbers, and the closing `N passed, M failed` line.
 pub fn render_summary(s: &Summary) -> String {
     let mut out = format!(
-        "validate: board={} runner={} kernel={} (run ended: {})\n\n",
+        "validate: board={} runner={} kernel={} (run ended: {})\ncore: {}\n\n",
         s.board,
         s.runner,
         s.kernel.display(),
-        s.run_ended
+        s.run_ended,
+        s.core
     );
     // The table without its closing line; that comes last.
     let table = report::render(&s.evaluation);
