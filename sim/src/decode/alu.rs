@@ -643,7 +643,8 @@ fn bare<S: Sink>(cx: &mut Cx<S>, op: Op, name: &'static str) {
 }
 
 fn zero_operand5<S: Sink>(cx: &mut Cx<S>) {
-    if cx.bit(15) {
+    // No `.f` and no LIMM forms.
+    if cx.bit(15) || (cx.bits(23, 22) == 0 && cx.c6() == LIMM_REG) {
         return;
     }
     let name = match cx.b6() {
