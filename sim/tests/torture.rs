@@ -10,6 +10,8 @@
 //! - TORTURE_FILTER=<substring>: run only matching tests (the pass-rate floor still applies).
 //! - TORTURE_LIMIT=<n>: instruction limit per test (default 300 million).
 //! - TORTURE_JOBS=<n>: worker threads (default: available parallelism).
+//! - TORTURE_OPT=<flag>: optimisation level instead of -O2 (for exploring; the floor
+//!   applies all the same).
 
 mod common;
 
@@ -128,7 +130,13 @@ fn selector_matches(sel: &str) -> bool {
     })
 }
 
-const FLAGS: &[&str] = &["-O2", "-w"];
+fn opt_level() -> String {
+    std::env::var("TORTURE_OPT").unwrap_or_else(|_| "-O2".to_string())
+}
+
+fn base_flags() -> Vec<String> {
+    vec![opt_level(), "-w".to_string()]
+}
 
 struct Plan {
     name: String,
@@ -192,7 +200,8 @@ fn plan(path: &Path) -> Result<Plan, String> {
                             .split_whitespace()
                             .map(|o| o.trim_matches('"'))
                             .collect();
-                        if !opts.iter().any(|o| *o == "*" || FLAGS.contains(o)) {
+                        let flags = base_flags();
+                        if !opts.iter().any(|o| *o == "*" || flags.iter().any(|f| f == o)) {
                             continue;
                         }
                     }
@@ -247,7 +256,7 @@ fn first_error(msg: &str) -> String {
 }
 
 fn run_one(plan: &Plan, limit: u64) -> Outcome {
-    let mut flags: Vec<String> = FLAGS.iter().map(|s| s.to_string()).collect();
+    let mut flags = base_flags();
     flags.extend(plan.extra.iter().cloned());
     let elf = match common::build_c_cached("torture", &plan.name, &[plan.path.clone()], &flags) {
         Ok(e) => e,
@@ -344,6 +353,25 @@ fn gcc_torture_execute() {
     );
     common::runtime(); // build once before the workers start
 
+    // Negative controls: programs that fail in the ways torture tests fail must be
+    // reported as failures by this harness.
+    let ctl_dir = common::cache_dir("torture-controls");
+    for (name, src) in [
+        ("control-abort", "#include <stdlib.h>\nint main(void) { abort(); }\n"),
+        ("control-exit1", "int main(void) { return 1; }\n"),
+        ("control-spin", "int main(void) { for (;;) { __asm__ volatile(\"\"); } }\n"),
+        ("control-trap", "int main(void) { __asm__ volatile(\".short 0x3800, 0x0000\"); return 0; }\n"),
+    ] {
+        let path = ctl_dir.join(format!("{name}.c"));
+        common::write_atomic(&path, src.as_bytes());
+        let p = plan(&path).expect("control plan");
+        match run_one(&p, 1_000_000) {
+            Outcome::Failed(why) => println!("torture: negative control {name} fails as it must: {why}"),
+            Outcome::Passed => panic!("negative control {name} passed: the harness cannot see failures"),
+            Outcome::Skipped(why) => panic!("negative control {name} was skipped: {why}"),
+        }
+    }
+
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<(String, Outcome, f64)>> = Mutex::new(Vec::new());
     std::thread::scope(|s| {
@@ -382,9 +410,10 @@ fn gcc_torture_execute() {
     let mut report = String::new();
     report.push_str(&format!(
         "torture: {} tests, compiled {compiled}, passed {passed}, failed {}, skipped-with-reason {nskipped} \
-         (-O2 {}, limit {limit} insns, {jobs} jobs, {:.1}s)\n",
+         ({} {}, limit {limit} insns, {jobs} jobs, {:.1}s)\n",
         results.len(),
         failed.len(),
+        opt_level(),
         common::ARCH_CFLAGS.join(" "),
         started.elapsed().as_secs_f64()
     ));
