@@ -521,10 +521,41 @@ impl SweepResult {
             ));
         }
         if let Some((k, why)) = self.violations.first() {
-            s.push_str(&format!("; first at offset {k}: {why}"));
+            s.push_str(&format!(
+                "; at offsets {}; first at {k}: {why}",
+                ranges(self.violations.iter().map(|v| v.0))
+            ));
         }
         s
     }
+}
+
+/// `1-3,7,9-10` from sorted numbers.
+fn ranges(v: impl Iterator<Item = u64>) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut cur: Option<(u64, u64)> = None;
+    for k in v {
+        cur = match cur {
+            Some((a, b)) if k == b + 1 => Some((a, k)),
+            Some((a, b)) => {
+                out.push(if a == b {
+                    format!("{a}")
+                } else {
+                    format!("{a}-{b}")
+                });
+                Some((k, k))
+            }
+            None => Some((k, k)),
+        };
+    }
+    if let Some((a, b)) = cur {
+        out.push(if a == b {
+            format!("{a}")
+        } else {
+            format!("{a}-{b}")
+        });
+    }
+    out.join(",")
 }
 
 fn is_marker(m: &Machine, trap_pc: u32) -> bool {
@@ -928,6 +959,13 @@ mod tests {
 
     fn sim_board() -> Board {
         Board::load("sim").unwrap()
+    }
+
+    #[test]
+    fn offset_ranges() {
+        assert_eq!(ranges([1, 2, 3, 7, 9, 10].into_iter()), "1-3,7,9-10");
+        assert_eq!(ranges([5].into_iter()), "5");
+        assert_eq!(ranges(std::iter::empty()), "");
     }
 
     /// The hardware lower bound runs, and counts 4 instructions per CAS.
