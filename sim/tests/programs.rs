@@ -12,7 +12,9 @@ use common::sim::{self, End, Opts};
 use std::path::PathBuf;
 use std::process::Command;
 
-const PROGRAMS: &[&str] = &["arith", "int64", "control", "structs", "strings", "loops", "floats", "heap"];
+const PROGRAMS: &[&str] = &[
+    "arith", "int64", "control", "structs", "strings", "loops", "floats", "heap",
+];
 const OPT_LEVELS: &[&str] = &["-O0", "-O2", "-Os"];
 const LIMIT: u64 = 200_000_000;
 
@@ -22,7 +24,11 @@ fn progs_dir() -> PathBuf {
 
 fn build(name: &str, opt: &str) -> Vec<u8> {
     let src = progs_dir().join(format!("{name}.c"));
-    let flags = vec![opt.to_string(), "-Wall".to_string(), format!("-I{}", progs_dir().display())];
+    let flags = vec![
+        opt.to_string(),
+        "-Wall".to_string(),
+        format!("-I{}", progs_dir().display()),
+    ];
     // check.h is an input too: hash it in through a second "source" would link it, so
     // key the cache on its contents via a define instead.
     let hdr = std::fs::read(progs_dir().join("check.h")).unwrap();
@@ -36,13 +42,20 @@ fn run_program(name: &str, opt: &str) -> Result<(), String> {
     let elf = build(name, opt);
     let expected = std::fs::read_to_string(progs_dir().join(format!("{name}.expected")))
         .map_err(|e| format!("{name}.expected: {e}"))?;
-    let run = sim::run_elf(&elf, sim::config(Opts::default()), LIMIT).map_err(|e| format!("load_elf: {e}"))?;
+    let run = sim::run_elf(&elf, sim::config(Opts::default()), LIMIT)
+        .map_err(|e| format!("load_elf: {e}"))?;
     let mut problems = Vec::new();
     if run.end != End::Exit(0) {
-        problems.push(format!("ended with {} after {} insns at pc {:#010x}, expected exit(0)", run.end, run.insns, run.pc));
+        problems.push(format!(
+            "ended with {} after {} insns at pc {:#010x}, expected exit(0)",
+            run.end, run.insns, run.pc
+        ));
     }
     if run.console != expected {
-        problems.push(format!("console output differs\n--- expected\n{expected}--- got\n{}", run.console));
+        problems.push(format!(
+            "console output differs\n--- expected\n{expected}--- got\n{}",
+            run.console
+        ));
     }
     if problems.is_empty() {
         println!("ok   {name} {opt}: {} insns", run.insns);
@@ -65,7 +78,11 @@ fn c_programs_at_all_optimisation_levels() {
             }
         }
     }
-    println!("programs: {n} builds, {} passed, {} failed", n - failures.len(), failures.len());
+    println!(
+        "programs: {n} builds, {} passed, {} failed",
+        n - failures.len(),
+        failures.len()
+    );
     assert!(failures.is_empty(), "failed: {}", failures.join(", "));
 }
 
@@ -87,8 +104,17 @@ fn loops_program_uses_zero_overhead_loops() {
             .max_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
             .expect("loops ELF");
         let dis = common::objdump(&elf);
-        let lps = dis.lines().filter(|l| l.split_whitespace().any(|w| w == "lp" || w.starts_with("lp."))).count();
-        assert!(lps >= 2, "loops.c at {opt}: expected zero-overhead loops, found {lps} `lp` instructions");
+        let lps = dis
+            .lines()
+            .filter(|l| {
+                l.split_whitespace()
+                    .any(|w| w == "lp" || w.starts_with("lp."))
+            })
+            .count();
+        assert!(
+            lps >= 2,
+            "loops.c at {opt}: expected zero-overhead loops, found {lps} `lp` instructions"
+        );
     }
 }
 
@@ -134,7 +160,9 @@ fn mk_elf(machine: u16, entry: u32, segs: &[(u32, &[u8], u32)]) -> Vec<u8> {
 
 const EM_ARCV2: u16 = 195;
 /// `mov r0,5` `mov r8,1` `swi`: semihosting exit(5).
-const EXIT5: &[u8] = &[0x4a, 0x20, 0x40, 0x01, 0x4a, 0x20, 0x40, 0x10, 0x6f, 0x22, 0x3f, 0x00];
+const EXIT5: &[u8] = &[
+    0x4a, 0x20, 0x40, 0x01, 0x4a, 0x20, 0x40, 0x10, 0x6f, 0x22, 0x3f, 0x00,
+];
 /// `flag 1`: halt.
 const HALT: &[u8] = &[0x69, 0x20, 0x40, 0x00];
 /// `b .`: spin forever.
@@ -161,8 +189,13 @@ fn loader_accepts_handmade_elf() {
     let img = mk_elf(EM_ARCV2, 0x8000_0000, &[(0x8000_0000, EXIT5, 0x1000)]);
     let run = sim::run_elf(&img, sim::config(Opts::default()), 1000).expect("valid hand-made ELF");
     assert_eq!(run.end, End::Exit(5));
-    let img = mk_elf(EM_ARCV2, 0x8000_1000, &[(0x8000_0000, SPIN, 0x1000), (0x8000_1000, HALT, 4)]);
-    let run = sim::run_elf(&img, sim::config(Opts::default()), 1000).expect("valid two-segment ELF");
+    let img = mk_elf(
+        EM_ARCV2,
+        0x8000_1000,
+        &[(0x8000_0000, SPIN, 0x1000), (0x8000_1000, HALT, 4)],
+    );
+    let run =
+        sim::run_elf(&img, sim::config(Opts::default()), 1000).expect("valid two-segment ELF");
     assert_eq!(run.end, End::Halt);
 }
 
@@ -170,13 +203,21 @@ fn loader_accepts_handmade_elf() {
 fn loader_rejects_bad_images() {
     let good = mk_elf(EM_ARCV2, 0x8000_0000, &[(0x8000_0000, EXIT5, 0x1000)]);
     expect_load_error("empty file", &[], &["elf", "truncated"]);
-    expect_load_error("not an ELF", b"#!/bin/sh\necho hello\n", &["not an elf", "magic"]);
+    expect_load_error(
+        "not an ELF",
+        b"#!/bin/sh\necho hello\n",
+        &["not an elf", "magic"],
+    );
     let mut x86 = good.clone();
     x86[18..20].copy_from_slice(&3u16.to_le_bytes());
     expect_load_error("EM_386 ELF", &x86, &["machine", "EM_ARCV2"]);
     let mut arc700 = good.clone();
     arc700[18..20].copy_from_slice(&93u16.to_le_bytes());
-    expect_load_error("ARCompact ELF", &arc700, &["ARCompact", "ARC700", "machine"]);
+    expect_load_error(
+        "ARCompact ELF",
+        &arc700,
+        &["ARCompact", "ARC700", "machine"],
+    );
     let mut be = good.clone();
     be[5] = 2;
     expect_load_error("big-endian ELF", &be, &["endian"]);
@@ -185,29 +226,53 @@ fn loader_rejects_bad_images() {
     expect_load_error("ELF64", &elf64, &["32-bit", "elf64", "class"]);
     let mut rel = good.clone();
     rel[16..18].copy_from_slice(&1u16.to_le_bytes());
-    expect_load_error("relocatable object", &rel, &["executable", "ET_EXEC", "type"]);
+    expect_load_error(
+        "relocatable object",
+        &rel,
+        &["executable", "ET_EXEC", "type"],
+    );
     // The host's own executable: an x86-64 ELF64.
     let host = std::fs::read(std::env::current_exe().unwrap()).unwrap();
     expect_load_error("host executable", &host, &["32-bit", "machine", "class"]);
     // Truncations: inside the header, inside the program headers, inside segment data.
     expect_load_error("truncated header", &good[..30], &["truncated"]);
     expect_load_error("truncated program headers", &good[..60], &["truncated"]);
-    expect_load_error("truncated segment data", &good[..good.len() - 4], &["truncated"]);
+    expect_load_error(
+        "truncated segment data",
+        &good[..good.len() - 4],
+        &["truncated"],
+    );
     // Segments.
-    let overlap = mk_elf(EM_ARCV2, 0x8000_0000, &[(0x8000_0000, EXIT5, 0x2000), (0x8000_1000, HALT, 4)]);
+    let overlap = mk_elf(
+        EM_ARCV2,
+        0x8000_0000,
+        &[(0x8000_0000, EXIT5, 0x2000), (0x8000_1000, HALT, 4)],
+    );
     expect_load_error("overlapping segments", &overlap, &["overlap"]);
     let low = mk_elf(EM_ARCV2, 0x0000_1000, &[(0x0000_1000, EXIT5, 0x1000)]);
     expect_load_error("segment below RAM", &low, &["outside ram", "ram"]);
     let cfg = sim::config(Opts::default());
     let end = cfg.ram_base as u64 + cfg.ram_size as u64;
-    let straddle = mk_elf(EM_ARCV2, (end - 0x10) as u32, &[((end - 0x10) as u32, EXIT5, 0x100)]);
-    expect_load_error("segment crossing the end of RAM", &straddle, &["outside ram", "ram"]);
+    let straddle = mk_elf(
+        EM_ARCV2,
+        (end - 0x10) as u32,
+        &[((end - 0x10) as u32, EXIT5, 0x100)],
+    );
+    expect_load_error(
+        "segment crossing the end of RAM",
+        &straddle,
+        &["outside ram", "ram"],
+    );
     let uart = mk_elf(EM_ARCV2, 0xF000_0000, &[(0xF000_0000, EXIT5, 0x100)]);
     expect_load_error("segment on the UART", &uart, &["outside ram", "ram"]);
     let bad_entry = mk_elf(EM_ARCV2, 0x9000_0000, &[(0x8000_0000, EXIT5, 0x1000)]);
     expect_load_error("entry outside every segment", &bad_entry, &["entry"]);
     let filesz_gt_memsz = mk_elf(EM_ARCV2, 0x8000_0000, &[(0x8000_0000, EXIT5, 4)]);
-    expect_load_error("filesz > memsz", &filesz_gt_memsz, &["size", "program header"]);
+    expect_load_error(
+        "filesz > memsz",
+        &filesz_gt_memsz,
+        &["size", "program header"],
+    );
 }
 
 #[test]
@@ -225,7 +290,11 @@ fn arcsim(args: &[&str], image: &[u8]) -> (i32, String, String) {
     common::write_atomic(&path, image);
     let o = Command::new(sim::arcsim_bin())
         .arg("run")
-        .args(if args.is_empty() { &["--max-insns", "200000000"][..] } else { args })
+        .args(if args.is_empty() {
+            &["--max-insns", "200000000"][..]
+        } else {
+            args
+        })
         .arg(&path)
         .output()
         .expect("run the arcsim binary");
@@ -251,16 +320,32 @@ fn arcsim_binary_exit_statuses() {
     x86[18..20].copy_from_slice(&3u16.to_le_bytes());
     let (code, _, err) = arcsim(&[], &x86);
     assert_eq!(code, 126, "load error (stderr: {err})");
-    assert!(err.contains("EM_ARCV2") || err.to_lowercase().contains("machine"), "load error message: {err}");
+    assert!(
+        err.contains("EM_ARCV2") || err.to_lowercase().contains("machine"),
+        "load error message: {err}"
+    );
     let (code, _, err) = arcsim(&[], &exit5[..40]);
     assert_eq!(code, 126, "truncated ELF (stderr: {err})");
-    let o = Command::new(sim::arcsim_bin()).args(["run", "/nonexistent/file.elf"]).output().unwrap();
+    let o = Command::new(sim::arcsim_bin())
+        .args(["run", "/nonexistent/file.elf"])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2), "unreadable file is a usage error");
-    let o = Command::new(sim::arcsim_bin()).args(["frobnicate"]).output().unwrap();
-    assert_eq!(o.status.code(), Some(2), "unknown subcommand is a usage error");
+    let o = Command::new(sim::arcsim_bin())
+        .args(["frobnicate"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "unknown subcommand is a usage error"
+    );
     // A compiled program's console output reaches stdout.
     let elf = build("strings", "-O2");
     let (code, out, err) = arcsim(&[], &elf);
     assert_eq!(code, 0, "strings -O2 via the binary (stderr: {err})");
-    assert_eq!(out, std::fs::read_to_string(progs_dir().join("strings.expected")).unwrap());
+    assert_eq!(
+        out,
+        std::fs::read_to_string(progs_dir().join("strings.expected")).unwrap()
+    );
 }

@@ -53,7 +53,10 @@ fn parse_cases(text: &str) -> Vec<Case> {
                 }
             }
         } else if let Some(rest) = t.strip_prefix("limit:") {
-            c.limit = rest.trim().parse().unwrap_or_else(|_| panic!("cases.txt:{}: bad limit", i + 1));
+            c.limit = rest
+                .trim()
+                .parse()
+                .unwrap_or_else(|_| panic!("cases.txt:{}: bad limit", i + 1));
         } else if let Some(rest) = t.strip_prefix("expect:") {
             c.expect.extend(rest.split_whitespace().map(str::to_string));
         } else if t == "--- data" {
@@ -149,12 +152,16 @@ fn reg_index(name: &str) -> Option<usize> {
 fn parse_value(v: &str, syms: &HashMap<String, u32>) -> Result<u32, String> {
     if let Some(sym) = v.strip_prefix('@') {
         let (name, off) = if let Some(p) = sym.find(['+', '-']) {
-            let off: i64 = sym[p + 1..].parse().map_err(|_| format!("bad offset in {v}"))?;
+            let off: i64 = sym[p + 1..]
+                .parse()
+                .map_err(|_| format!("bad offset in {v}"))?;
             (&sym[..p], if &sym[p..p + 1] == "-" { -off } else { off })
         } else {
             (sym, 0)
         };
-        let base = *syms.get(name).ok_or_else(|| format!("unknown symbol {name}"))?;
+        let base = *syms
+            .get(name)
+            .ok_or_else(|| format!("unknown symbol {name}"))?;
         return Ok((base as i64 + off) as u32);
     }
     if let Some(h) = v.strip_prefix("0x") {
@@ -179,7 +186,9 @@ fn check(c: &Case) -> Result<(), String> {
     let mut expects_exception = false;
     let status = run.regs[30];
     for e in &c.expect {
-        let (k, v) = e.split_once('=').ok_or_else(|| format!("cases.txt:{}: bad expect {e}", c.line))?;
+        let (k, v) = e
+            .split_once('=')
+            .ok_or_else(|| format!("cases.txt:{}: bad expect {e}", c.line))?;
         if k == "stop" {
             want_stop = match v {
                 "halt" => End::Halt,
@@ -202,7 +211,8 @@ fn check(c: &Case) -> Result<(), String> {
             "C" => (status >> 9) & 1,
             "V" => (status >> 8) & 1,
             _ => {
-                let i = reg_index(k).ok_or_else(|| format!("cases.txt:{}: unknown key {k}", c.line))?;
+                let i =
+                    reg_index(k).ok_or_else(|| format!("cases.txt:{}: unknown key {k}", c.line))?;
                 if exception_keys.contains(&k) {
                     expects_exception = true;
                 }
@@ -213,12 +223,22 @@ fn check(c: &Case) -> Result<(), String> {
             if mask == u32::MAX {
                 problems.push(format!("{k}: expected {want:#010x}, got {got:#010x}"));
             } else {
-                problems.push(format!("{k}&{mask:#x}: expected {:#010x}, got {:#010x}", want & mask, got & mask));
+                problems.push(format!(
+                    "{k}&{mask:#x}: expected {:#010x}, got {:#010x}",
+                    want & mask,
+                    got & mask
+                ));
             }
         }
     }
     if run.end != want_stop {
-        problems.insert(0, format!("run ended with {} after {} instructions, expected {want_stop}", run.end, run.insns));
+        problems.insert(
+            0,
+            format!(
+                "run ended with {} after {} instructions, expected {want_stop}",
+                run.end, run.insns
+            ),
+        );
     }
     if !expects_exception && run.regs[20] != (SENTINEL | 20) {
         problems.insert(
@@ -257,7 +277,12 @@ fn instruction_semantics() {
         .unwrap_or_else(|| common::crate_dir().join("tests/semantics/cases.txt"));
     let text = std::fs::read_to_string(&path).expect("read cases.txt");
     let cases = parse_cases(&text);
-    assert!(cases.len() >= 50, "only {} cases parsed from {}", cases.len(), path.display());
+    assert!(
+        cases.len() >= 50,
+        "only {} cases parsed from {}",
+        cases.len(),
+        path.display()
+    );
     let filter = std::env::var("SEM_FILTER").unwrap_or_default();
     let mut failed = Vec::new();
     let mut ran = 0;
@@ -288,7 +313,16 @@ fn instruction_semantics() {
             }
         }
     }
-    println!("semantics: {ran} cases, {} passed, {} failed", ran - failed.len(), failed.len());
+    println!(
+        "semantics: {ran} cases, {} passed, {} failed",
+        ran - failed.len(),
+        failed.len()
+    );
     assert!(ran > 0, "SEM_FILTER={filter:?} matched no case");
-    assert!(failed.is_empty(), "{} semantic case(s) failed: {}", failed.len(), failed.join(", "));
+    assert!(
+        failed.is_empty(),
+        "{} semantic case(s) failed: {}",
+        failed.len(),
+        failed.join(", ")
+    );
 }

@@ -201,7 +201,10 @@ fn plan(path: &Path) -> Result<Plan, String> {
                             .map(|o| o.trim_matches('"'))
                             .collect();
                         let flags = base_flags();
-                        if !opts.iter().any(|o| *o == "*" || flags.iter().any(|f| f == o)) {
+                        if !opts
+                            .iter()
+                            .any(|o| *o == "*" || flags.iter().any(|f| f == o))
+                        {
                             continue;
                         }
                     }
@@ -357,17 +360,30 @@ fn gcc_torture_execute() {
     // reported as failures by this harness.
     let ctl_dir = common::cache_dir("torture-controls");
     for (name, src) in [
-        ("control-abort", "#include <stdlib.h>\nint main(void) { abort(); }\n"),
+        (
+            "control-abort",
+            "#include <stdlib.h>\nint main(void) { abort(); }\n",
+        ),
         ("control-exit1", "int main(void) { return 1; }\n"),
-        ("control-spin", "int main(void) { for (;;) { __asm__ volatile(\"\"); } }\n"),
-        ("control-trap", "int main(void) { __asm__ volatile(\".short 0x3800, 0x0000\"); return 0; }\n"),
+        (
+            "control-spin",
+            "int main(void) { for (;;) { __asm__ volatile(\"\"); } }\n",
+        ),
+        (
+            "control-trap",
+            "int main(void) { __asm__ volatile(\".short 0x3800, 0x0000\"); return 0; }\n",
+        ),
     ] {
         let path = ctl_dir.join(format!("{name}.c"));
         common::write_atomic(&path, src.as_bytes());
         let p = plan(&path).expect("control plan");
         match run_one(&p, 1_000_000) {
-            Outcome::Failed(why) => println!("torture: negative control {name} fails as it must: {why}"),
-            Outcome::Passed => panic!("negative control {name} passed: the harness cannot see failures"),
+            Outcome::Failed(why) => {
+                println!("torture: negative control {name} fails as it must: {why}")
+            }
+            Outcome::Passed => {
+                panic!("negative control {name} passed: the harness cannot see failures")
+            }
             Outcome::Skipped(why) => panic!("negative control {name} was skipped: {why}"),
         }
     }
