@@ -4,12 +4,13 @@
 use crate::bus::{Bus, UART_IRQ};
 use crate::config::Config;
 use crate::cpu::{st, Cpu};
-use crate::decode::{self, Insn};
+use crate::decode::Insn;
 use crate::elf::{self, ElfInfo, LoadError};
 use crate::icache::DecodedCache;
 use crate::inject::Injections;
 use crate::irq::IrqController;
-use crate::mmu::{Access, Mmu, UNTRANSLATED};
+use crate::memory::PageXlate;
+use crate::mmu::{Access, Mmu};
 use crate::stats::Stats;
 use crate::timer::{Rtc, Timer};
 use crate::trace::Tracer;
@@ -116,24 +117,6 @@ impl Flow {
     }
 }
 
-/// A cached translation of one page, valid for one MMU generation and privilege.
-#[derive(Clone, Copy)]
-struct PageXlate {
-    vpage: u32,
-    ppage: u32,
-    user: bool,
-    generation: u64,
-}
-
-impl PageXlate {
-    const EMPTY: PageXlate = PageXlate {
-        vpage: 1,
-        ppage: 0,
-        user: false,
-        generation: 0,
-    };
-}
-
 #[derive(Clone)]
 pub struct Machine {
     pub(crate) cfg: Config,
@@ -143,7 +126,7 @@ pub struct Machine {
     pub(crate) irq: IrqController,
     pub(crate) timers: [Timer; 2],
     pub(crate) rtc: Rtc,
-    code: DecodedCache,
+    pub(crate) code: DecodedCache,
     /// Cycle counter: retired instructions + exception entries + idle cycles.
     pub(crate) cycles: u64,
     /// Cycle of the next timer expiry, per timer.
@@ -160,7 +143,7 @@ pub struct Machine {
     next_injection: u64,
     pub(crate) stats: Stats,
     pub(crate) tracer: Option<Tracer>,
-    xlate: [PageXlate; 3],
+    pub(crate) xlate: [PageXlate; 3],
 }
 
 pub(crate) const PAGE_MASK: u32 = !0x1FFF;
@@ -509,279 +492,6 @@ impl Machine {
         } else {
             self.cpu.pc = next;
         }
-    }
-
-    // ----- memory -----
-
-    /// Translates for an access by the current privilege level.
-    #[inline(always)]
-    pub(crate) fn translate(&mut self, vaddr: u32, access: Access) -> Result<u32, Exception> {
-        let user = self.cpu.user();
-        self.translate_as(vaddr, access, user)
-    }
-
-    #[inline(always)]
-    pub(crate) fn translate_as(
-        &mut self,
-        vaddr: u32,
-        access: Access,
-        user: bool,
-    ) -> Result<u32, Exception> {
-        if !self.mmu.enabled() || (vaddr >= UNTRANSLATED && !user) {
-            return Ok(vaddr);
-        }
-        let slot = match access {
-            Access::Fetch => 0,
-            Access::Read => 1,
-            Access::Write | Access::Exchange => 2,
-        };
-        let c = self.xlate[slot];
-        if c.vpage == vaddr & PAGE_MASK
-            && c.user == user
-            && c.generation == self.mmu.generation
-            && access != Access::Exchange
-        {
-            return Ok(c.ppage | (vaddr & !PAGE_MASK));
-        }
-        match self.mmu.translate(vaddr, access, user) {
-            Ok(p) => {
-                if access != Access::Exchange {
-                    self.xlate[slot] = PageXlate {
-                        vpage: vaddr & PAGE_MASK,
-                        ppage: p & PAGE_MASK,
-                        user,
-                        generation: self.mmu.generation,
-                    };
-                }
-                Ok(p)
-            }
-            Err(f) => {
-                let (vector, cause, param) = f.ecr_parts();
-                Err(Exception {
-                    vector,
-                    cause,
-                    param,
-                    efa: Some(vaddr),
-                })
-            }
-        }
-    }
-
-    fn bus_error(access: Access, vaddr: u32) -> Exception {
-        Exception {
-            vector: Exception::MEMORY_ERROR,
-            cause: access.cause(),
-            param: 0,
-            efa: Some(vaddr),
-        }
-    }
-
-    /// Misaligned data access: allowed only with the unaligned option and STATUS32.AD.
-    #[inline(always)]
-    fn check_alignment(&self, vaddr: u32, align: u32) -> Result<(), Exception> {
-        if vaddr & (align - 1) != 0 && !(self.cfg.unaligned && self.cpu.status & st::AD != 0) {
-            return Err(Exception {
-                vector: Exception::MISALIGNED,
-                cause: 0,
-                param: 0,
-                efa: Some(vaddr),
-            });
-        }
-        Ok(())
-    }
-
-    /// Data read of 1, 2 or 4 bytes by the current privilege level.
-    #[inline(always)]
-    pub(crate) fn read(&mut self, vaddr: u32, size: u32) -> Result<u32, Exception> {
-        let user = self.cpu.user();
-        self.read_as(vaddr, size, size, Access::Read, user)
-    }
-
-    /// Data read with an explicit alignment requirement, access kind and privilege.
-    #[inline(always)]
-    pub(crate) fn read_as(
-        &mut self,
-        vaddr: u32,
-        size: u32,
-        align: u32,
-        access: Access,
-        user: bool,
-    ) -> Result<u32, Exception> {
-        if vaddr & (align - 1) != 0 || (vaddr & !PAGE_MASK) + size > !PAGE_MASK + 1 {
-            return self.read_unaligned(vaddr, size, align, access, user);
-        }
-        let paddr = self.translate_as(vaddr, access, user)?;
-        if let Some(off) = self.bus.ram_offset(paddr, size) {
-            return Ok(self.bus.ram.read(off, size));
-        }
-        self.read_io(paddr, size, access, vaddr)
-    }
-
-    /// Misaligned reads: a Misaligned exception, or (unaligned option and AD) the access,
-    /// byte by byte when it straddles two pages.
-    #[cold]
-    fn read_unaligned(
-        &mut self,
-        vaddr: u32,
-        size: u32,
-        align: u32,
-        access: Access,
-        user: bool,
-    ) -> Result<u32, Exception> {
-        self.check_alignment(vaddr, align)?;
-        if (vaddr & !PAGE_MASK) + size > !PAGE_MASK + 1 {
-            let mut v = 0;
-            for i in 0..size {
-                v |= self.read_as(vaddr.wrapping_add(i), 1, 1, access, user)? << (8 * i);
-            }
-            return Ok(v);
-        }
-        let paddr = self.translate_as(vaddr, access, user)?;
-        if let Some(off) = self.bus.ram_offset(paddr, size) {
-            return Ok(self.bus.ram.read(off, size));
-        }
-        self.read_io(paddr, size, access, vaddr)
-    }
-
-    #[cold]
-    fn read_io(
-        &mut self,
-        paddr: u32,
-        size: u32,
-        access: Access,
-        vaddr: u32,
-    ) -> Result<u32, Exception> {
-        let v = self
-            .bus
-            .read(paddr, size)
-            .map_err(|_| Self::bus_error(access, vaddr))?;
-        self.sync_device_irqs();
-        Ok(v)
-    }
-
-    /// Data write of 1, 2 or 4 bytes by the current privilege level.
-    #[inline(always)]
-    pub(crate) fn write(&mut self, vaddr: u32, size: u32, value: u32) -> Result<(), Exception> {
-        let user = self.cpu.user();
-        self.write_as(vaddr, size, size, value, Access::Write, user)
-    }
-
-    #[inline(always)]
-    pub(crate) fn write_as(
-        &mut self,
-        vaddr: u32,
-        size: u32,
-        align: u32,
-        value: u32,
-        access: Access,
-        user: bool,
-    ) -> Result<(), Exception> {
-        if vaddr & (align - 1) != 0 || (vaddr & !PAGE_MASK) + size > !PAGE_MASK + 1 {
-            return self.write_unaligned(vaddr, size, align, value, access, user);
-        }
-        let paddr = self.translate_as(vaddr, access, user)?;
-        self.write_phys(paddr, size, value)
-            .map_err(|_| Self::bus_error(access, vaddr))
-    }
-
-    #[cold]
-    fn write_unaligned(
-        &mut self,
-        vaddr: u32,
-        size: u32,
-        align: u32,
-        value: u32,
-        access: Access,
-        user: bool,
-    ) -> Result<(), Exception> {
-        self.check_alignment(vaddr, align)?;
-        if (vaddr & !PAGE_MASK) + size > !PAGE_MASK + 1 {
-            // Translate both pages before writing anything, so a fault leaves memory as it was.
-            self.translate_as(vaddr, access, user)?;
-            self.translate_as(vaddr.wrapping_add(size - 1), access, user)?;
-            for i in 0..size {
-                self.write_as(vaddr.wrapping_add(i), 1, 1, value >> (8 * i), access, user)?;
-            }
-            return Ok(());
-        }
-        let paddr = self.translate_as(vaddr, access, user)?;
-        self.write_phys(paddr, size, value)
-            .map_err(|_| Self::bus_error(access, vaddr))
-    }
-
-    /// Physical write, keeping the decoded-instruction cache and LL/SC reservation coherent.
-    #[inline(always)]
-    pub(crate) fn write_phys(
-        &mut self,
-        paddr: u32,
-        size: u32,
-        value: u32,
-    ) -> Result<(), crate::bus::BusError> {
-        if let Some(res) = self.cpu.reservation {
-            if paddr < res.wrapping_add(8) && res < paddr.wrapping_add(size) {
-                self.cpu.reservation = None;
-            }
-        }
-        if let Some(off) = self.bus.ram_offset(paddr, size) {
-            self.bus.ram.write(off, size, value);
-            self.code.invalidate(paddr, size);
-            return Ok(());
-        }
-        self.write_io(paddr, size, value)
-    }
-
-    #[cold]
-    fn write_io(&mut self, paddr: u32, size: u32, value: u32) -> Result<(), crate::bus::BusError> {
-        self.bus.write(paddr, size, value)?;
-        self.sync_device_irqs();
-        Ok(())
-    }
-
-    /// Length of the instruction at `vaddr`, without side effects (BL.d/JL.d need it for
-    /// the link address before the delay slot is fetched).
-    pub(crate) fn insn_len_at(&self, vaddr: u32) -> u32 {
-        let user = self.cpu.user();
-        let phys = |a: u32| self.mmu.peek(a, Access::Fetch, user).ok();
-        if let Some(insn) = phys(vaddr).and_then(|p| self.code.get_ref(p)) {
-            return insn.len as u32;
-        }
-        let hw = |a: u32| {
-            phys(a)
-                .and_then(|p| self.bus.ram_offset(p, 2))
-                .map_or(0, |off| self.bus.ram.read(off, 2) as u16)
-        };
-        decode::insn_len(hw(vaddr), hw(vaddr.wrapping_add(2))) as u32
-    }
-
-    fn fetch_halfword(&mut self, vaddr: u32) -> Result<u16, Exception> {
-        let paddr = self.translate(vaddr, Access::Fetch)?;
-        match self.bus.ram_offset(paddr, 2) {
-            Some(off) => Ok(self.bus.ram.read(off, 2) as u16),
-            // Device space is not executable: a bus error, like unmapped space.
-            None => Err(Self::bus_error(Access::Fetch, vaddr)),
-        }
-    }
-
-    #[cold]
-    fn fetch_slow(&mut self, pc: u32, ppc: u32) -> Result<Insn, Exception> {
-        let mut hw = [0u16; 4];
-        hw[0] = self.fetch_halfword(pc)?;
-        // Only fetch what the instruction needs, so a short instruction at the end of a
-        // page cannot fault on the next page.
-        let major = hw[0] >> 11;
-        if major < 8 {
-            hw[1] = self.fetch_halfword(pc.wrapping_add(2))?;
-        }
-        let len = decode::insn_len(hw[0], hw[1]) as u32;
-        for i in (if major < 8 { 2 } else { 1 })..(len / 2) as usize {
-            hw[i] = self.fetch_halfword(pc.wrapping_add(2 * i as u32))?;
-        }
-        let insn = decode::decode_halfwords(hw);
-        self.stats.decodes += 1;
-        if (ppc & !PAGE_MASK) + insn.len as u32 <= !PAGE_MASK + 1 {
-            self.code.insert(ppc, insn);
-        }
-        Ok(insn)
     }
 
     // ----- accessors for tests and tools -----
