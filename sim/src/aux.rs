@@ -206,7 +206,7 @@ impl Machine {
     fn aux_exists_for_write(&self, addr: u32) -> bool {
         match addr {
             // read-only: IDENTITY, PC, RTC counters, ICAUSE, IRQ_STATUS, IRQ_PENDING, BCRs
-            IDENTITY | PC | 0x104 | 0x105 | 0x40A | 0x40F | 0x416 => false,
+            IDENTITY | PC | 0x104 | 0x105 | 0x200 | 0x40A | 0x40F | 0x416 => false,
             a if self.bcr(a).is_some() => false,
             0x415 => true,
             a if CACHE_OPS.contains(&a) => true,

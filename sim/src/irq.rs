@@ -110,6 +110,18 @@ impl IrqController {
         w
     }
 
+    fn pending_priorities(&self) -> u32 {
+        let mut mask = 0;
+        for (k, &word) in self.requests().iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                mask |= 1 << self.priority_of((k as u32) << 6 | bits.trailing_zeros());
+                bits &= bits - 1;
+            }
+        }
+        mask
+    }
+
     /// Any enabled line pending, whatever its priority (wakes SLEEP).
     pub fn any_enabled_pending(&self) -> bool {
         self.requests().iter().any(|&w| w != 0)
@@ -173,6 +185,8 @@ impl IrqController {
                     | (self.pending(s) as u32) << 31
             }
             0x40A => self.icause(),
+            // IRQ_PRIORITY_PENDING: bit p = an enabled interrupt of priority p is pending.
+            0x200 => self.pending_priorities(),
             0x201 => self.hint,
             0x43 => self.act,
             0xF3 => IRQ_BUILD,
@@ -232,6 +246,7 @@ mod tests {
         c.set_line(24, true);
         c.set_line(17, true);
         assert_eq!(c.best(15), Some((17, 1)));
+        assert_eq!(c.read_aux(0x200), Some(0b110), "IRQ_PRIORITY_PENDING");
         assert_eq!(c.best(0), None);
     }
 
