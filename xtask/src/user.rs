@@ -401,6 +401,32 @@ mod tests {
         assert_eq!(m[0].cases, vec!["1", "2"]);
     }
 
+    /// The objdump check really rejects what GCC emits for C atomics on HS
+    /// (it ignores -mno-atomic), and accepts the built suite.
+    #[test]
+    fn objdump_check_rejects_c_atomics() {
+        let dir = std::env::temp_dir().join(format!("xtask-llsc-check-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let src = dir.join("atomic.c");
+        std::fs::write(
+            &src,
+            "int f(int *p) { return __atomic_add_fetch(p, 1, __ATOMIC_SEQ_CST); }\n",
+        )
+        .unwrap();
+        let obj = dir.join("atomic.o");
+        compile_obj(&src, &obj, &[]).unwrap();
+        let err = check_no_llsc(&obj, &dir.join("atomic.dis")).unwrap_err();
+        assert!(err.msg.contains("LLOCK/SCOND"), "{err}");
+
+        let progs = build_user_programs(&dir.join("suite")).unwrap();
+        assert_eq!(progs.len(), manifest().unwrap().len());
+        for p in &progs {
+            let dis = std::fs::read_to_string(p.elf.with_extension("dis")).unwrap();
+            assert!(llsc_lines(&dis).is_empty(), "{}", p.name);
+            assert!(dis.contains("trap_s"), "{}", p.name);
+        }
+    }
+
     #[test]
     fn expect_round_trip() {
         for e in [
