@@ -1,13 +1,13 @@
 /* Kernel test (issue 4): a TLB refill storm. The TLB holds 256 sets x 4 ways = 1024
  * entries of 8 KiB; this program touches more distinct pages than that, for data
  * (1500 pages: write a page-specific word, then re-read every one, forwards and
- * backwards) and for instructions (1100 pages, each holding a copy of a tiny function,
+ * backwards) and for instructions (2100 pages, each holding a copy of a tiny function,
  * all called in turn, twice). Every page is first demand-faulted, later refilled from
  * the page table after eviction. */
 #include "k_common.h"
 
 #define DPAGES 1500
-#define IPAGES 1100
+#define IPAGES 2100
 
 static u32 val(u32 i) { return 0x9E3779B9u * (i + 1); }
 
