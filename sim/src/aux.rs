@@ -79,12 +79,17 @@ impl Machine {
     /// LR.
     pub(crate) fn read_aux(&mut self, addr: u32) -> Result<u32, Exception> {
         let user = self.cpu.user();
+        if user && !Self::user_readable(addr) {
+            self.hazard("user-mode LR of a kernel-only aux register (QEMU allows it)");
+            return Err(if self.aux_known(addr) {
+                Exception::PRIVILEGE
+            } else {
+                Exception::INSTRUCTION_ERROR
+            });
+        }
         let v = self
             .read_aux_raw(addr)
             .ok_or(Exception::INSTRUCTION_ERROR)?;
-        if user && !Self::user_readable(addr) {
-            return Err(Exception::PRIVILEGE);
-        }
         Ok(if user && addr == STATUS32 {
             v & st::ZNCV
         } else {
@@ -120,9 +125,14 @@ impl Machine {
             0x100 => self.timers[1].count(now),
             0x101 => self.timers[1].control(),
             0x102 => self.timers[1].limit(),
-            0x103 => self.rtc.read_ctrl(),
-            0x104 => self.rtc.read_low(now),
-            0x105 => self.rtc.read_high(),
+            0x103..=0x105 => {
+                self.hazard("RTC register access (no RTC on QEMU virt; reading it aborts QEMU)");
+                match addr {
+                    0x103 => self.rtc.read_ctrl(),
+                    0x104 => self.rtc.read_low(now),
+                    _ => self.rtc.read_high(),
+                }
+            }
             mmu::AUX_TLBPD0 => self.mmu.pd0,
             mmu::AUX_TLBPD1 => self.mmu.pd1,
             mmu::AUX_TLBPD1HI => self.mmu.pd1hi,
@@ -139,6 +149,7 @@ impl Machine {
     /// SR. Returns `Stop::Halt` when the write sets STATUS32.H in kernel mode.
     pub(crate) fn write_aux(&mut self, addr: u32, v: u32) -> Result<(), Trap> {
         if self.cpu.user() && !Self::user_writable(addr) {
+            self.hazard("user-mode SR of a kernel-only aux register (QEMU allows it)");
             let e = if self.aux_exists_for_write(addr) {
                 Exception::PRIVILEGE
             } else {
@@ -179,12 +190,18 @@ impl Machine {
                 self.timers[t].write_limit(v);
                 self.timer_changed(t);
             }
-            0x103 => self.rtc.write_ctrl(now, v),
+            0x103 => {
+                self.hazard("RTC register access (no RTC on QEMU virt; reading it aborts QEMU)");
+                self.rtc.write_ctrl(now, v)
+            }
             mmu::AUX_TLBPD0 => self.mmu.pd0 = v,
             mmu::AUX_TLBPD1 => self.mmu.pd1 = v,
             mmu::AUX_TLBPD1HI => self.mmu.pd1hi = v,
             mmu::AUX_TLBINDEX => self.mmu.index = v,
             mmu::AUX_TLBCOMMAND => {
+                if v == 3 || v == 4 {
+                    self.hazard("TLBCommand GetIndex/Probe (QEMU aborts)");
+                }
                 if !self.mmu.command(v) {
                     return Err(Exception::INSTRUCTION_ERROR.into());
                 }
@@ -195,12 +212,24 @@ impl Machine {
             // Everything else is the interrupt controller's, or read-only, or no register.
             a => {
                 if !self.irq.write_aux(a, v) {
+                    if !self.aux_known(a) {
+                        self.hazard("SR to an unknown aux register (QEMU aborts)");
+                    }
                     return Err(Exception::INSTRUCTION_ERROR.into());
                 }
                 self.recheck_irqs();
             }
         }
         Ok(())
+    }
+
+    /// Whether `addr` names a register (readable or not), without side effects.
+    fn aux_known(&self, addr: u32) -> bool {
+        matches!(addr, IDENTITY | PC | 0x104 | 0x105 | 0x415)
+            || CORE_RW.contains(&addr)
+            || CACHE_OPS.contains(&addr)
+            || self.irq.read_aux(addr).is_some()
+            || self.bcr(addr).is_some()
     }
 
     fn aux_exists_for_write(&self, addr: u32) -> bool {

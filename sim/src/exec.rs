@@ -78,8 +78,9 @@ impl Machine {
 
     /// Branches, jumps and loop setup are illegal in a delay slot.
     #[inline(always)]
-    fn not_in_slot(&self) -> Result<(), Trap> {
+    fn not_in_slot(&mut self) -> Result<(), Trap> {
         if self.cpu.in_slot {
+            self.hazard("branch or jump in a delay slot (QEMU executes it)");
             Err(INSN_ERR)
         } else {
             Ok(())
@@ -114,7 +115,7 @@ impl Machine {
     }
 
     #[inline(always)]
-    fn not_taken(&self, i: &Insn) -> Exec {
+    fn not_taken(&mut self, i: &Insn) -> Exec {
         self.not_in_slot()?;
         Ok(if i.has(flag::D) {
             Flow::delayed(false, 0)
@@ -166,7 +167,10 @@ impl Machine {
         }
         let carry = self.cpu.flag(st::C);
         match i.op {
-            Op::Invalid | Op::Unimp | Op::Ext => Err(INSN_ERR),
+            Op::Invalid | Op::Unimp | Op::Ext => {
+                self.hazard("undecodable or unimplemented instruction (QEMU aborts on most)");
+                Err(INSN_ERR)
+            }
             Op::Add => arith!(add_flags(b, c, false)),
             Op::Adc => arith!(add_flags(b, c, carry)),
             Op::Sub => arith!(sub_flags(b, c, false)),
@@ -407,6 +411,9 @@ impl Machine {
                 Ok(Flow::NEXT)
             }
             Op::Ldi => {
+                if self.cpu.ldi_base != 0 {
+                    self.hazard("LDI with LDI_BASE set (QEMU ignores LDI_BASE)");
+                }
                 let index = b.wrapping_add(c);
                 let v = self.read(self.cpu.ldi_base.wrapping_add(index << 2), 4)?;
                 self.set(i.a, v);
@@ -487,12 +494,14 @@ impl Machine {
             }
             Op::JliS => {
                 self.not_in_slot()?;
+                self.hazard("JLI_S/EI_S (QEMU aborts)");
                 self.cpu.regs[BLINK] = next;
                 // JLI_BASE points at a table of branch instructions: jump into it.
                 Ok(Flow::jump(self.cpu.jli_base.wrapping_add(b << 2)))
             }
             Op::EiS => {
                 self.not_in_slot()?;
+                self.hazard("JLI_S/EI_S (QEMU aborts)");
                 Ok(Flow::indexed(self.cpu.ei_base.wrapping_add(b << 2)))
             }
             Op::Lp => {
@@ -528,6 +537,7 @@ impl Machine {
             }
             Op::Flag => {
                 if self.cpu.user() {
+                    self.hazard("FLAG in user mode (QEMU drops to kernel mode)");
                     if b & st::H != 0 {
                         return Err(PRIV);
                     }
@@ -538,6 +548,9 @@ impl Machine {
                 Ok(Flow::NEXT)
             }
             Op::Kflag => {
+                if self.cpu.user() {
+                    self.hazard("KFLAG in user mode (QEMU drops to kernel mode)");
+                }
                 self.kernel_only()?;
                 self.write_status32(b, KFLAG_MASK)?;
                 Ok(Flow::NEXT)
@@ -633,6 +646,7 @@ impl Machine {
         if c == 0 {
             // No result change, unless STATUS32.DZ asks for the DivZero exception.
             if self.cpu.flag(st::DZ) {
+                self.hazard("DivZero exception (QEMU never raises it)");
                 return Err(Exception::DIV_ZERO.into());
             }
             return Ok(Flow::NEXT);

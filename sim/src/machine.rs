@@ -304,6 +304,12 @@ impl Machine {
         &self.stats
     }
 
+    /// Counts a behaviour QEMU's model does not share (see `Stats::qemu_hazards`).
+    #[cold]
+    pub(crate) fn hazard(&mut self, what: &'static str) {
+        *self.stats.qemu_hazards.entry(what).or_default() += 1;
+    }
+
     // ----- events -----
 
     pub(crate) fn recheck_irqs(&mut self) {
@@ -486,6 +492,9 @@ impl Machine {
                 self.recheck_irqs();
             }
         } else if next == self.cpu.lp_end && self.cpu.status & st::L == 0 {
+            if self.cpu.regs[crate::cpu::LP_COUNT] == 0 {
+                self.hazard("zero-overhead loop end with LP_COUNT 0 (QEMU leaves the loop)");
+            }
             let lc = &mut self.cpu.regs[crate::cpu::LP_COUNT];
             *lc = lc.wrapping_sub(1);
             self.cpu.pc = if *lc != 0 { self.cpu.lp_start } else { next };

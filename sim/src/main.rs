@@ -238,6 +238,13 @@ fn run(args: RunArgs) -> ExitCode {
             );
         }
     }
+    if !m.stats().qemu_hazards.is_empty() && !args.stats {
+        let what: Vec<&str> = m.stats().qemu_hazards.keys().copied().collect();
+        eprintln!(
+            "arcsim: note: behaviour QEMU's archs model does not share: {}",
+            what.join("; ")
+        );
+    }
     match stop {
         Stop::Exit(code) => ExitCode::from(code.min(GUEST_STATUS_MAX) as u8),
         Stop::Halt => ExitCode::SUCCESS,

@@ -17,6 +17,9 @@ pub struct Stats {
     pub interrupts_by_irq: std::collections::BTreeMap<u32, u64>,
     /// Instructions decoded (misses of the decoded-instruction cache).
     pub decodes: u64,
+    /// Things the guest did that QEMU's `archs` model handles differently (it aborts, or
+    /// behaves unlike silicon): an image relying on them may pass here and fail there.
+    pub qemu_hazards: std::collections::BTreeMap<&'static str, u64>,
 }
 
 impl fmt::Display for Stats {
@@ -32,6 +35,9 @@ impl fmt::Display for Stats {
         writeln!(f, "interrupts      {}", self.interrupts)?;
         for (irq, n) in &self.interrupts_by_irq {
             writeln!(f, "  irq {irq:<3}       {n}")?;
+        }
+        for (what, n) in &self.qemu_hazards {
+            writeln!(f, "QEMU hazard     {what}: {n}")?;
         }
         for (v, n) in self.exceptions.iter().enumerate().filter(|(_, n)| **n > 0) {
             writeln!(f, "exception {v:<2}    {n}")?;

@@ -50,6 +50,9 @@ impl Machine {
             };
         }
         self.stats.exceptions[e.vector as usize & 15] += 1;
+        if e.vector == Exception::MEMORY_ERROR {
+            self.hazard("Memory Error (QEMU reads 0 and drops writes)");
+        }
         match e.vector {
             4 => self.stats.tlb_miss_i += 1,
             5 => self.stats.tlb_miss_d += 1,

@@ -806,3 +806,27 @@ vec_16: lr r21,[0x22]
     );
     assert_eq!(m.reg(21), 0x9, "CONTROL0: IP | IE");
 }
+
+#[test]
+fn behaviour_qemu_does_not_share_is_counted() {
+    let (m, _, _) = run("_start: SETUP\n mov r1,0x80100002\n ld r2,[r1]\nvec_13: EXIT 0");
+    assert_eq!(
+        m.stats().qemu_hazards.len(),
+        1,
+        "{:?}",
+        m.stats().qemu_hazards
+    );
+    assert!(m
+        .stats()
+        .qemu_hazards
+        .keys()
+        .next()
+        .unwrap()
+        .contains("Misaligned"));
+    let (m, _, _) =
+        run("_start: SETUP\n mov r0,0x2000\n sr r0,[0x460]\n mov r0,4\n sr r0,[0x465]\n EXIT 0");
+    assert!(m.stats().qemu_hazards.keys().any(|k| k.contains("Probe")));
+    let (m, _, stop) = run("_start: SETUP\n mov r1,1\n add r1,r1,1\n EXIT 0");
+    assert_eq!(stop, Stop::Exit(0));
+    assert!(m.stats().qemu_hazards.is_empty());
+}
