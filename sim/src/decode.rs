@@ -13,7 +13,7 @@
 //! |---|---|---|---|---|
 //! | ALU `op a,b,c` | destination (`None` = result discarded, the `0,b,c` forms) | source 1 | source 2 | – |
 //! | single-operand `op b,c` (mov, not, sexb, ext*, 1-bit shifts, swap, norm, …) | destination | source | – | – |
-//! | compares / tests (`cmp`, `tst`, `btst`, `rcmp`) | `None` | source 1 | source 2 | – |
+//! | compares / tests (`cmp`, `tst`, `btst`, `rcmp`, `fscmp`, `fscmpf`, `fdcmp`, `fdcmpf`) | `None` | source 1 | source 2 | – |
 //! | `ld a,[b,c]` (also `ldd`, `ldi`, `llock(d)`, `pop_s`, prefetch with `a`=`None`) | destination | base | offset (`Imm` or `Reg`) | – |
 //! | `st a,[b,c]` (also `std`, `scond(d)`, `push_s`) | **data to store** | base | offset | – |
 //! | `ex a,[b,c]` | register swapped with memory | base | offset | – |
@@ -288,6 +288,7 @@ pub enum Op {
     Sync,
     Dsync,
     Dmb,
+    /// `nop` (objdump's name for the word of `mov 0,0`).
     Nop,
     Unimp,
     // --- MAC / DSP / vector (implicit accumulator r58/r59) ---
