@@ -3,8 +3,8 @@
    PA 0x80400000 + p with InsertEntry, like a software refill without page-table walk. */
     .section .vectors, "ax"
 vectors:
-    .word _start, fail, fail, fail, refill, refill, fail, fail
-    .rept 248
+    .word _start, fail, fail, fail, refill, refill, fail, fail, user_swi
+    .rept 247
     .word fail
     .endr
 
@@ -33,6 +33,9 @@ refill:
     mov     r11, 7
     sr      r11, [0x465]            ; InsertEntry
     rtie
+
+user_swi:                           ; semihosting is kernel-only: re-issue the user's
+    swi                             ; exit request in kernel mode
 
 fail:
     lr      r0, [0x403]

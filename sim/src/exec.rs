@@ -588,7 +588,9 @@ impl Machine {
                 Ok(Flow::SLEEP)
             }
             Op::Swi => {
-                if self.cfg.semihosting {
+                // Semihosting is the kernel's: from user mode SWI is always the exception,
+                // so a user program cannot end the run (or write around the kernel).
+                if self.cfg.semihosting && !self.cpu.user() {
                     if let Some(flow) = self.semihost()? {
                         return Ok(flow);
                     }

@@ -769,8 +769,9 @@ vec_16: lr r21,[0x43]
     assert_eq!(m.reg(24) & 0x880, 0x800, "kernel mode, Z = old U");
     assert_eq!(m.reg(25) & 0x80, 0x80, "stacked STATUS32 has U");
     assert_eq!(stop, Stop::Exit(0), "user STATUS32 read shows only flags");
-    assert_eq!(m.status32() & 0x80, 0x80, "back in user mode");
-    assert_eq!(m.reg(28), 0x8020_0000, "user SP restored");
+    // The exit request came from user mode (through the SWI vector).
+    assert_eq!(m.aux(0x402).unwrap() & 0x80, 0x80, "rtie returned to user mode");
+    assert_eq!(m.aux(0x0d), Some(0x8020_0000), "user SP restored, then parked by the SWI");
     assert_eq!(m.aux(0x43), Some(0));
 }
 
@@ -829,4 +830,26 @@ fn behaviour_qemu_does_not_share_is_counted() {
     let (m, _, stop) = run("_start: SETUP\n mov r1,1\n add r1,r1,1\n EXIT 0");
     assert_eq!(stop, Stop::Exit(0));
     assert!(m.stats().qemu_hazards.is_empty());
+}
+
+#[test]
+fn user_mode_swi_is_an_exception_even_with_semihosting() {
+    let body = format!(
+        "_start: SETUP
+        {USER_ENTRY}
+user:   mov r0,5
+        mov r8,1
+        swi
+vec_8:  lr r0,[0x403]
+        lr r1,[0x402]
+        and r1,r1,0x80
+        or r0,r0,r1
+        mov r8,1
+        swi"
+    );
+    assert_eq!(
+        run(&body).2,
+        Stop::Exit(0x0008_0080),
+        "SWI from user mode, ECR 0x080000"
+    );
 }

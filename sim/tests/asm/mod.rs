@@ -2,8 +2,9 @@
 //! `body` with arc-linux-gnu-as/-ld (cached by content under the target dir), with a
 //! vector table at 0x8000_0000 whose entry n points at `vec_n` when the body defines it,
 //! otherwise at `unexpected`, which exits with 0xE000_0000 | ECR (exceptions) or
-//! 0xF000_0000 | ICAUSE (interrupts). Macros: `SETUP` (kernel stack, vector base) and
-//! `EXIT code` (semihosting exit).
+//! 0xF000_0000 | ICAUSE (interrupts); vector 8 (SWI) defaults to `user_swi`, which
+//! re-issues a user-mode `swi` in kernel mode, so `EXIT` works in user mode too (semihosting
+//! is kernel-only). Macros: `SETUP` (kernel stack, vector base) and `EXIT code`.
 #![allow(dead_code)]
 
 use std::path::PathBuf;
@@ -33,6 +34,8 @@ pub fn build(body: &str) -> Vec<u8> {
         let label = format!("vec_{n}");
         if body.contains(&format!("{label}:")) {
             src.push_str(&format!("\t.word {label}\n"));
+        } else if n == 8 {
+            src.push_str("\t.word user_swi\n");
         } else {
             src.push_str("\t.word unexpected\n");
         }
@@ -41,6 +44,8 @@ pub fn build(body: &str) -> Vec<u8> {
         "\t.text\nunexpected:\n\tlr r0,[0x403]\n\tbset r0,r0,31\n\tbset r0,r0,30\n\tbset r0,r0,29\n\
          \tlr r1,[0x40a]\n\tbreq r1,0,1f\n\tmov r0,0xF0000000\n\tor r0,r0,r1\n1:\tmov r8,1\n\tswi\n",
     );
+    // Semihosting is kernel-only: a user-mode `swi` arrives here and is re-issued.
+    src.push_str("user_swi:\n\tswi\n");
     src.push_str(".macro EXIT code\n\tmov r0,\\code\n\tmov r8,1\n\tswi\n.endm\n");
     src.push_str(".macro SETUP\n\tmov sp,0x80100000\n\tmov r0,vectors\n\tsr r0,[0x25]\n.endm\n");
     src.push_str("\t.text\n\t.global _start\n");
