@@ -770,8 +770,16 @@ vec_16: lr r21,[0x43]
     assert_eq!(m.reg(25) & 0x80, 0x80, "stacked STATUS32 has U");
     assert_eq!(stop, Stop::Exit(0), "user STATUS32 read shows only flags");
     // The exit request came from user mode (through the SWI vector).
-    assert_eq!(m.aux(0x402).unwrap() & 0x80, 0x80, "rtie returned to user mode");
-    assert_eq!(m.aux(0x0d), Some(0x8020_0000), "user SP restored, then parked by the SWI");
+    assert_eq!(
+        m.aux(0x402).unwrap() & 0x80,
+        0x80,
+        "rtie returned to user mode"
+    );
+    assert_eq!(
+        m.aux(0x0d),
+        Some(0x8020_0000),
+        "user SP restored, then parked by the SWI"
+    );
     assert_eq!(m.aux(0x43), Some(0));
 }
 
@@ -852,4 +860,46 @@ vec_8:  lr r0,[0x403]
         Stop::Exit(0x0008_0080),
         "SWI from user mode, ECR 0x080000"
     );
+}
+
+#[test]
+fn priority_0_interrupt_nests_inside_a_priority_1_handler() {
+    let body = "_start: SETUP
+        mov r0,16
+        sr r0,[0x40b]
+        mov r0,1
+        sr r0,[0x206]
+        sr r0,[0x22]
+        mov r20,0
+        mov r21,0
+        seti 0x3f
+1:      breq r20,0,1b
+        EXIT 0
+vec_16: mov r0,0
+        sr r0,[0x22]
+2:      breq r21,0,2b
+        lr r24,[0x43]
+        lr r25,[0x40a]
+        mov r20,1
+        rtie
+vec_20: lr r22,[0x43]
+        lr r23,[0x40a]
+        mov r21,1
+        rtie";
+    let (mut m, _) = boot(Config::default(), body);
+    m.schedule_irq(100, 16);
+    m.schedule_irq(300, 20);
+    assert_eq!(m.run(100_000), Stop::Exit(0));
+    assert_eq!(
+        (m.reg(22), m.reg(23)),
+        (0x3, 20),
+        "inner: ACT has both levels, ICAUSE 20"
+    );
+    assert_eq!(
+        (m.reg(24), m.reg(25)),
+        (0x2, 16),
+        "outer again after the fast return"
+    );
+    assert_eq!(m.aux(0x43), Some(0));
+    assert_eq!(m.stats().interrupts, 2);
 }
