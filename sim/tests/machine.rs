@@ -903,3 +903,46 @@ vec_20: lr r22,[0x43]
     assert_eq!(m.aux(0x43), Some(0));
     assert_eq!(m.stats().interrupts, 2);
 }
+
+#[test]
+fn irq_ctrl_u_builds_the_frame_on_the_user_stack() {
+    let body = format!(
+        "_start: SETUP
+        mov r0,0x800
+        sr r0,[0x0e]
+        mov r0,20
+        sr r0,[0x40b]
+        mov r0,1
+        sr r0,[0x206]
+        mov r0,0x8000009e
+        sr r0,[0x402]
+        mov r0,user
+        sr r0,[0x400]
+        mov r0,0x80200000
+        sr r0,[0x0d]
+        rtie
+user:   mov r20,0
+1:      breq r20,0,1b
+        mov r21,sp
+        EXIT 0
+vec_20: mov r22,sp
+        lr r23,[0x0d]
+        mov r20,1
+        rtie"
+    );
+    let (mut m, _) = boot(Config::default(), &body);
+    m.schedule_irq(100, 20);
+    assert_eq!(m.run(100_000), Stop::Exit(0));
+    assert_eq!(m.reg(22), KSTACK, "handler on the kernel stack");
+    assert_eq!(
+        m.reg(23),
+        0x8020_0000 - 8,
+        "frame (STATUS32, PC) on the user stack"
+    );
+    assert_eq!(m.reg(21), 0x8020_0000, "user SP after the return");
+    assert_eq!(
+        m.read_phys_u32(0x8020_0000 - 4).map(|s| s & 0x80),
+        Some(0x80),
+        "stacked STATUS32"
+    );
+}
