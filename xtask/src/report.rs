@@ -448,6 +448,33 @@ fn get_num(c: &CaseLine, k: &str) -> Result<u32, String> {
         .ok_or_else(|| format!("CASE {} line {} has no numeric {k}=", c.id, c.line))
 }
 
+/// The work a thread case did: `expected` must be `threads * iters` (fixed
+/// count), or at least `threads * min_iters` (the programs run on until they
+/// have seen enough preemption). Needs at least 4 threads.
+fn check_work(c: &CaseLine, expected: u32) -> Result<(), String> {
+    let t = get_num(c, "threads")?;
+    if t < 4 {
+        return Err(format!("only {t} threads, the case needs at least 4"));
+    }
+    if let Some(i) = c.kv.get("iters").and_then(|v| num(v)) {
+        if expected != t * i {
+            return Err(format!(
+                "expected={expected} is not threads*iters={}",
+                t * i
+            ));
+        }
+    } else {
+        let i = get_num(c, "min_iters")?;
+        if expected < t * i {
+            return Err(format!(
+                "expected={expected} is below threads*min_iters={}",
+                t * i
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Checks a swap-type line (cases 1-5, 8 RETURNED): the host recomputes what
 /// arc_usr_cmpxchg must have done from before/exp/new and compares with
 /// ret/z/mem. `want_swap`: whether the case is about a swap (Some) or either.
@@ -588,18 +615,15 @@ fn judge(id: &str, p: &ProgramRun, entry: &ManifestEntry, ctx: &Context) -> Resu
         "6" | "7a" | "7b" | "7c" | "7d" | "7e" | "8a" | "8b" => judge_signal(id, p, ctx),
         "9a" => {
             let c = pass_line(id)?;
-            let (f, e, t, i, s) = (
+            let (f, e, t, s) = (
                 get_num(c, "final")?,
                 get_num(c, "expected")?,
                 get_num(c, "threads")?,
-                get_num(c, "iters")?,
                 get_num(c, "switches")?,
             );
             let r = c.kv.get("retries").cloned().unwrap_or_default();
             let d = format!("final={f}/{e} threads={t} switches={s} retries={r}");
-            if e != t * i || t < 4 {
-                return Err(format!("{d}: need >=4 threads and expected=threads*iters"));
-            }
+            check_work(c, e).map_err(|w| format!("{d}: {w}"))?;
             if f != e {
                 return Err(format!("{d}: lost {} increments", e as i64 - f as i64));
             }
@@ -613,18 +637,14 @@ fn judge(id: &str, p: &ProgramRun, entry: &ManifestEntry, ctx: &Context) -> Resu
         }
         "9b" => {
             let c = pass_line(id)?;
-            let (tot, e, o, ct, t, i) = (
+            let (tot, e, o, ct) = (
                 get_num(c, "total")?,
                 get_num(c, "expected")?,
                 get_num(c, "overlaps")?,
                 get_num(c, "contended")?,
-                get_num(c, "threads")?,
-                get_num(c, "iters")?,
             );
             let d = format!("total={tot}/{e} overlaps={o} contended={ct}");
-            if e != t * i {
-                return Err(format!("{d}: expected != threads*iters"));
-            }
+            check_work(c, e).map_err(|w| format!("{d}: {w}"))?;
             if o != 0 || tot != e {
                 return Err(format!("{d}: mutual exclusion broken"));
             }
@@ -654,9 +674,9 @@ fn judge(id: &str, p: &ProgramRun, entry: &ManifestEntry, ctx: &Context) -> Resu
                 get_num(c, "expected")?,
                 get_num(c, "lost")?,
             );
-            let (t, i) = (get_num(c, "threads")?, get_num(c, "iters")?);
             let d = format!("final={f}/{e} lost={l}");
-            if e != t * i || l != e.wrapping_sub(f) {
+            check_work(c, e).map_err(|w| format!("{d}: {w}"))?;
+            if l != e.wrapping_sub(f) {
                 return Err(format!("{d}: inconsistent numbers"));
             }
             if l == 0 || l > e {
@@ -1228,6 +1248,27 @@ mod tests {
             mk("CASE 9a PASS final=7990 expected=8000 threads=4 iters=2000 switches=30 retries=5");
         assert_eq!(
             evaluate(&parse(&lost), &c).get("9a").unwrap().outcome,
+            Outcome::Fail
+        );
+        let adaptive = mk(
+            "CASE 9a PASS final=9000 expected=9000 threads=4 min_iters=2000 switches=50 retries=5",
+        );
+        assert_eq!(
+            evaluate(&parse(&adaptive), &c).get("9a").unwrap().outcome,
+            Outcome::Pass
+        );
+        let short = mk(
+            "CASE 9a PASS final=7000 expected=7000 threads=4 min_iters=2000 switches=50 retries=5",
+        );
+        assert_eq!(
+            evaluate(&parse(&short), &c).get("9a").unwrap().outcome,
+            Outcome::Fail
+        );
+        let two = mk(
+            "CASE 9a PASS final=9000 expected=9000 threads=2 min_iters=2000 switches=50 retries=5",
+        );
+        assert_eq!(
+            evaluate(&parse(&two), &c).get("9a").unwrap().outcome,
             Outcome::Fail
         );
         let idle =

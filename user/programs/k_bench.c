@@ -1,0 +1,74 @@
+/* Kernel benchmark program (user/manifest-bench.txt; xtask/src/bench.rs,
+ * `kernel_numbers`). It sets everything up, prints `BENCH go`, spins a little so the
+ * host can switch the simulator's instruction trace on, then runs the measured part:
+ *   - one load from each of BPAGES present data pages (more than the TLB holds, so
+ *     each is a TLBMissD refilled by the fast path),
+ *   - one call into each of BPAGES present code pages (TLBMissI refills),
+ *   - REPS getpid round trips (`bench_getpid_trap`),
+ *   - REPS arc_usr_cmpxchg round trips on a present, writable word (`bench_cas_trap`),
+ *   - REPS arc_usr_cmpxchg whose store hits a zero-page copy-on-write mapping: the
+ *     kernel's store faults, it faults the page in and retries (`bench_cas_cow_trap`),
+ * and prints `BENCH done`. The host finds the labels in this ELF and counts the traced
+ * instructions from each `trap_s` to the next user-mode instruction. */
+#include "k_common.h"
+
+#define BPAGES 1536
+#define REPS 32
+
+__asm__(".text\n"
+        ".global bench_getpid\n.balign 4\nbench_getpid:\n    mov r8, 172\n"
+        ".global bench_getpid_trap\nbench_getpid_trap:\n    trap_s 0\n    j_s [blink]\n"
+        ".global bench_cas\n.balign 4\nbench_cas:\n    mov r8, 248\n"
+        ".global bench_cas_trap\nbench_cas_trap:\n    trap_s 0\n    j_s [blink]\n"
+        ".global bench_cas_cow\n.balign 4\nbench_cas_cow:\n    mov r8, 248\n"
+        ".global bench_cas_cow_trap\nbench_cas_cow_trap:\n    trap_s 0\n    j_s [blink]\n");
+long bench_getpid(void);
+int bench_cas(volatile u32 *p, u32 exp, u32 nv);
+int bench_cas_cow(volatile u32 *p, u32 exp, u32 nv);
+
+int main(void)
+{
+    u32 data = (u32)sys_mmap2(0, BPAGES * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    u32 code = (u32)sys_mmap2(0, BPAGES * PAGE_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
+                              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    volatile u32 *cas = map_anon("bench", PAGE_SIZE, PROT_READ | PROT_WRITE);
+    u32 cow = (u32)sys_mmap2(0, REPS * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (is_err((long)data) || is_err((long)code) || !cas || is_err((long)cow)) {
+        pr("CASE bench FAIL setup=mmap2\n");
+        return 1;
+    }
+    u32 n = (u32)(k_stub_end - k_stub);
+    for (u32 i = 0; i < BPAGES; i++) {
+        *(volatile u32 *)(data + i * PAGE_SIZE) = i;
+        memcpy((void *)(code + i * PAGE_SIZE), k_stub, n);
+    }
+    k_sys(K_SYS_cacheflush, code, BPAGES * PAGE_SIZE, 3);
+    cas[0] = 0;
+    u32 zsum = 0;
+    for (u32 i = 0; i < REPS; i++)
+        zsum += *(volatile u32 *)(cow + i * PAGE_SIZE); /* wire the zero page, read-only */
+    pr("BENCH go\n");
+    spin_delay(20000);
+
+    u32 sum = 0;
+    for (u32 i = 0; i < BPAGES; i++)
+        sum += *(volatile u32 *)(data + i * PAGE_SIZE);
+    int acc = 0;
+    for (u32 i = 0; i < BPAGES; i++)
+        acc = ((int (*)(int))(code + i * PAGE_SIZE))(acc);
+    long pid = 0;
+    for (int i = 0; i < REPS; i++)
+        pid = bench_getpid();
+    int bad = 0;
+    for (u32 i = 0; i < REPS; i++)
+        bad += bench_cas(cas, i, i + 1) != (int)i;
+    for (u32 i = 0; i < REPS; i++)
+        bad += bench_cas_cow((volatile u32 *)(cow + i * PAGE_SIZE), 0, i + 1) != 0;
+    for (u32 i = 0; i < REPS; i++)
+        bad += *(volatile u32 *)(cow + i * PAGE_SIZE) != i + 1;
+
+    pr("BENCH done\n");
+    int ok = sum == BPAGES * (BPAGES - 1) / 2 && acc == BPAGES && pid > 0 && bad == 0 && cas[0] == REPS && zsum == 0;
+    KCHECK("bench", ok, "sum=%u calls=%d pid=%d wrong=%d", sum, acc, (int)pid, bad);
+    return k_failed;
+}
