@@ -34,7 +34,8 @@ struct Run {
 /// holding the static's address, initialised in kern.c as
 /// `instance->w2c_KERNEL_CANARY = <address>u;`.
 fn canary_address(build_dir: &std::path::Path) -> u32 {
-    let kern_c = std::fs::read_to_string(build_dir.join("kern.c")).expect("kern.c beside kernel.elf");
+    let kern_c =
+        std::fs::read_to_string(build_dir.join("kern.c")).expect("kern.c beside kernel.elf");
     kern_c
         .lines()
         .find_map(|l| l.trim().strip_prefix("instance->w2c_KERNEL_CANARY = "))
@@ -230,7 +231,11 @@ fn kernel_tests_pass_on_the_simulator() {
         run.stop,
         run.console
     );
-    assert_eq!(run.canary_after, Some(CANARY_VALUE), "the canary word in RAM at the end");
+    assert_eq!(
+        run.canary_after,
+        Some(CANARY_VALUE),
+        "the canary word in RAM at the end"
+    );
     // Coverage the programs claim, seen from the machine: the storm really missed in the
     // TLB more often than it has entries, and each kind of fault was taken.
     let s = &run.stats;
@@ -378,4 +383,13 @@ fn user_swi_is_a_trap_not_a_semihosting_exit() {
         run.stop
     );
     assert_eq!(run.canary_after, Some(CANARY_VALUE));
+}
+
+/// The kernel benchmark numbers alone (`cargo xtask bench` prints them after the build
+/// numbers, which start with a clean build): run with
+/// `cargo test --release --test kernel -- --ignored --nocapture kernel_numbers`.
+#[test]
+#[ignore]
+fn kernel_numbers() {
+    xtask::bench::kernel_numbers().unwrap_or_else(|e| panic!("{e}"));
 }

@@ -11,8 +11,10 @@ const BOARDS: &[&str] = &["sim", "qemu-virt", "nsim", "hsdk"];
 /// text/data/bss of an ELF, summed over allocated sections the way `size` does.
 pub fn image_sizes(elf: &Path) -> Result<(u64, u64, u64)> {
     use object::{Object, ObjectSection, SectionFlags, SectionKind};
-    let bytes = std::fs::read(elf).map_err(|e| Error::new("bench", format!("{}: {e}", elf.display())))?;
-    let file = object::File::parse(&*bytes).map_err(|e| Error::new("bench", format!("{}: {e}", elf.display())))?;
+    let bytes =
+        std::fs::read(elf).map_err(|e| Error::new("bench", format!("{}: {e}", elf.display())))?;
+    let file = object::File::parse(&*bytes)
+        .map_err(|e| Error::new("bench", format!("{}: {e}", elf.display())))?;
     let (mut text, mut data, mut bss) = (0, 0, 0);
     for s in file.sections() {
         let alloc = match s.flags() {
@@ -23,7 +25,9 @@ pub fn image_sizes(elf: &Path) -> Result<(u64, u64, u64)> {
             continue;
         }
         match s.kind() {
-            SectionKind::Text | SectionKind::ReadOnlyData | SectionKind::ReadOnlyString => text += s.size(),
+            SectionKind::Text | SectionKind::ReadOnlyData | SectionKind::ReadOnlyString => {
+                text += s.size()
+            }
             SectionKind::UninitializedData => bss += s.size(),
             _ => data += s.size(),
         }
@@ -61,4 +65,243 @@ pub fn build_numbers() -> Result<()> {
     }
     let _ = output_dir(&opts);
     Ok(())
+}
+
+/// The command that reproduces `kernel_numbers`.
+pub const KERNEL_NUMBERS_COMMAND: &str = "cargo xtask bench";
+
+/// Instruction counts of the kernel's hot paths, measured with the simulator's
+/// instruction trace on `user/programs/k_bench.c` (`user/manifest-bench.txt`), plus the
+/// kernel image size and the simulator's speed on the whole bench run. Each path is
+/// measured many times; min and median are printed (a timer interrupt landing inside a
+/// measured window only makes that sample longer, so the minimum is the path itself).
+pub fn kernel_numbers() -> Result<()> {
+    let opts = BuildOptions {
+        manifest: "manifest-bench.txt".into(),
+        ..BuildOptions::new("sim")
+    };
+    let out = build_kernel(&opts)?;
+    let kernel = std::fs::read(&out.elf).map_err(|e| Error::new("bench", e.to_string()))?;
+    let user_elf = out
+        .programs
+        .iter()
+        .find(|p| p.name == "k_bench")
+        .ok_or_else(|| Error::new("bench", "manifest-bench.txt has no k_bench"))?
+        .elf
+        .clone();
+    let user = std::fs::read(&user_elf).map_err(|e| Error::new("bench", e.to_string()))?;
+    let sym = |elf: &[u8], name: &str| {
+        crate::validate::elf_symbol(elf, name)
+            .ok_or_else(|| Error::new("bench", format!("symbol `{name}` not found")))
+    };
+    let tlb_refill = sym(&kernel, "tlb_refill")?;
+    let exception_entry = sym(&kernel, "exception_entry")?;
+    let traps = [
+        (
+            "getpid round trip (trap_s 0 .. next user insn)",
+            sym(&user, "bench_getpid_trap")?,
+        ),
+        (
+            "arc_usr_cmpxchg, plain successful swap",
+            sym(&user, "bench_cas_trap")?,
+        ),
+        (
+            "arc_usr_cmpxchg, store hits a zero-page COW mapping (retry)",
+            sym(&user, "bench_cas_cow_trap")?,
+        ),
+    ];
+
+    let board = boards::Board::load("sim").map_err(|e| Error::new("board", e.to_string()))?;
+    let cfg = crate::run::sim_config(&board);
+    let new_machine = || -> Result<arcsim::Machine> {
+        let mut m =
+            arcsim::Machine::try_new(cfg.clone()).map_err(|e| Error::new("sim", e.to_string()))?;
+        m.load_elf(&kernel)
+            .map_err(|e| Error::new("sim", e.to_string()))?;
+        Ok(m)
+    };
+
+    // 1. Speed: the whole bench run, untraced.
+    let mut m = new_machine()?;
+    let t = Instant::now();
+    let stop = m.run(crate::run::DEFAULT_MAX_INSNS);
+    let secs = t.elapsed().as_secs_f64();
+    let total = m.insns();
+    let console = String::from_utf8_lossy(&m.take_console()).into_owned();
+    if !matches!(stop, arcsim::Stop::Exit(0)) || !console.contains("CASE bench PASS") {
+        return Err(Error::new(
+            "bench",
+            format!("bench run failed ({stop:?}):\n{console}"),
+        ));
+    }
+
+    // 2. Trace from `BENCH go` to the end of the run.
+    let mut m = new_machine()?;
+    let mut seen = String::new();
+    while !seen.contains("BENCH go") {
+        if m.insns() > 200_000_000 {
+            return Err(Error::new("bench", "no `BENCH go` line"));
+        }
+        m.run(10_000);
+        seen.push_str(&String::from_utf8_lossy(&m.take_console()));
+    }
+    m.set_trace(true);
+    let mut trace = Vec::new();
+    loop {
+        let stop = m.run(100_000);
+        trace.extend(m.take_trace());
+        seen.push_str(&String::from_utf8_lossy(&m.take_console()));
+        if !matches!(stop, arcsim::Stop::InsnLimit) || seen.contains("BENCH done") {
+            break;
+        }
+    }
+    let trace = String::from_utf8_lossy(&trace);
+    let lines: Vec<TraceLine> = trace.lines().filter_map(TraceLine::parse).collect();
+
+    // Refills: from the first instruction at tlb_refill to its rtie (inclusive); a run
+    // that reaches exception_entry first is the slow path and is counted apart.
+    let (mut refill_d, mut refill_i, mut slow) = (Vec::new(), Vec::new(), 0);
+    let mut last_ecr = 0u32;
+    let mut i = 0;
+    while i < lines.len() {
+        match &lines[i] {
+            TraceLine::Event { ecr: Some(e) } => last_ecr = *e,
+            TraceLine::Insn { pc, .. } if *pc == tlb_refill => {
+                // The exception line may follow the handler's first instruction.
+                let ecr = match lines.get(i + 1) {
+                    Some(TraceLine::Event { ecr: Some(e) }) => *e,
+                    _ => last_ecr,
+                };
+                let mut n = 0;
+                let mut fast = None;
+                for l in &lines[i..] {
+                    if let TraceLine::Insn { pc, rtie } = l {
+                        n += 1;
+                        if *pc == exception_entry {
+                            fast = Some(false);
+                            break;
+                        }
+                        if *rtie {
+                            fast = Some(true);
+                            break;
+                        }
+                    }
+                }
+                match (fast, ecr >> 16) {
+                    (Some(true), 4) => refill_i.push(n),
+                    (Some(true), 5) => refill_d.push(n),
+                    _ => slow += 1,
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    // System calls: from the user's trap_s (inclusive) to the next user-mode instruction.
+    let mut round_trips: Vec<Vec<u64>> = vec![Vec::new(); traps.len()];
+    for (k, l) in lines.iter().enumerate() {
+        let TraceLine::Insn { pc, .. } = l else {
+            continue;
+        };
+        let Some(which) = traps.iter().position(|t| t.1 == *pc) else {
+            continue;
+        };
+        let mut n = 0;
+        for l in &lines[k..] {
+            if let TraceLine::Insn { pc, .. } = l {
+                if n > 0 && *pc < 0x8000_0000 {
+                    round_trips[which].push(n);
+                    break;
+                }
+                n += 1;
+            }
+        }
+    }
+
+    let (text, data, bss) = image_sizes(&out.elf)?;
+    println!("kernel numbers (board sim, simulator instruction trace; reproduce: {KERNEL_NUMBERS_COMMAND})");
+    println!(
+        "{:<62} {:>6} {:>6} {:>6} {:>6}",
+        "path (instructions)", "min", "median", "max", "n"
+    );
+    let row = |what: &str, v: &mut Vec<u64>| {
+        v.sort_unstable();
+        if v.is_empty() {
+            println!("{what:<62} {:>6}", "none");
+        } else {
+            println!(
+                "{what:<62} {:>6} {:>6} {:>6} {:>6}",
+                v[0],
+                v[v.len() / 2],
+                v[v.len() - 1],
+                v.len()
+            );
+        }
+    };
+    row(
+        "TLB refill, data miss (tlb_refill .. rtie; Linux ~40)",
+        &mut refill_d,
+    );
+    row(
+        "TLB refill, instruction miss (tlb_refill .. rtie; Linux ~35)",
+        &mut refill_i,
+    );
+    println!(
+        "{:<62} {:>6}",
+        "TLB misses that took the slow path (page faults)", slow
+    );
+    for (t, v) in traps.iter().zip(round_trips.iter_mut()) {
+        row(t.0, v);
+    }
+    println!(
+        "kernel image ({}): text {text} B, data {data} B, bss {bss} B (`size` convention)",
+        out.elf
+            .strip_prefix(repo_root())
+            .unwrap_or(&out.elf)
+            .display()
+    );
+    {
+        use object::{Object, ObjectSection};
+        let file = object::File::parse(&*kernel).map_err(|e| Error::new("bench", e.to_string()))?;
+        let parts: Vec<String> = file
+            .sections()
+            .filter(|s| s.address() != 0 && s.size() != 0)
+            .map(|s| format!("{} {}", s.name().unwrap_or("?"), s.size()))
+            .collect();
+        println!(
+            "  sections: {} (.rodata holds the wasm data segments and the embedded k_bench ELF)",
+            parts.join(", ")
+        );
+    }
+    println!(
+        "whole bench run: {total} simulated instructions in {secs:.2} s = {:.1} simulated MIPS",
+        total as f64 / secs / 1e6
+    );
+    Ok(())
+}
+
+/// One line of the simulator's trace: an executed instruction, or an event.
+enum TraceLine {
+    Insn { pc: u32, rtie: bool },
+    Event { ecr: Option<u32> },
+}
+
+impl TraceLine {
+    /// `<cycles> <pc> <disasm ...>` or `<cycles> -------- exception ECR=0x.. ...`.
+    fn parse(line: &str) -> Option<TraceLine> {
+        let mut f = line.split_whitespace();
+        let _cycles = f.next()?;
+        let pc = f.next()?;
+        if pc.starts_with("--") {
+            let ecr = line
+                .split("ECR=")
+                .nth(1)
+                .and_then(|s| s.split_whitespace().next())
+                .and_then(|s| u32::from_str_radix(s.trim_start_matches("0x"), 16).ok());
+            return Some(TraceLine::Event { ecr });
+        }
+        let pc = u32::from_str_radix(pc, 16).ok()?;
+        let rtie = f.next().is_some_and(|m| m == "rtie");
+        Some(TraceLine::Insn { pc, rtie })
+    }
 }

@@ -116,7 +116,9 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         }),
-        Cmd::Bench => xtask::bench::build_numbers().map(|()| ExitCode::SUCCESS),
+        Cmd::Bench => xtask::bench::build_numbers()
+            .and_then(|()| xtask::bench::kernel_numbers())
+            .map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,
