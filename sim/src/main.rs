@@ -3,7 +3,8 @@
 //! Exit status: the guest's semihosting exit status (clamped to 0–123), 0 after a
 //! `flag 1` halt, 124 when the instruction limit is reached, 125 when the simulated core
 //! locks up or stops at a kernel breakpoint, 126 when the ELF file cannot be loaded,
-//! 2 for usage errors (including unreadable files).
+//! 127 for usage errors (including unreadable files), so that no status of arcsim's own
+//! can be mistaken for the guest's.
 
 use arcsim::{Config, Machine, Stop};
 use clap::{Parser, Subcommand};
@@ -14,7 +15,7 @@ use std::process::ExitCode;
 const EXIT_LIMIT: u8 = 124;
 const EXIT_SIM_ERROR: u8 = 125;
 const EXIT_LOAD_ERROR: u8 = 126;
-const EXIT_USAGE: u8 = 2;
+const EXIT_USAGE: u8 = 127;
 /// Guest statuses above this are reported as this, to stay clear of arcsim's own.
 const GUEST_STATUS_MAX: u32 = 123;
 /// Cycles per `run` slice: console output is flushed between slices.
@@ -121,7 +122,17 @@ fn usage(msg: impl std::fmt::Display) -> ExitCode {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(EXIT_USAGE)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
     match cli.command {
         Command::Run(args) => run(args),
         Command::Disasm { elf } => disasm(&elf),

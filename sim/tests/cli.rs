@@ -65,7 +65,8 @@ fn distinct_statuses_for_limit_lockup_and_load_errors() {
     let o = arcsim(&["run"], &arc700);
     assert_eq!(status(&o), 126);
     assert!(String::from_utf8_lossy(&o.stderr).contains("EM_ARC_COMPACT"));
-    assert_eq!(status(&arcsim(&["run", "--tlb-ways", "3"], &spin)), 2);
+    assert_eq!(status(&arcsim(&["run", "--tlb-ways", "3"], &spin)), 127);
+    assert_eq!(status(&arcsim(&["run", "--no-such-option"], &spin)), 127);
 }
 
 #[test]
@@ -103,7 +104,7 @@ vec_20: add r20,r20,1
     );
     assert_eq!(
         status(&arcsim(&["run", "--irq-at", "100:5"], &elf)),
-        2,
+        127,
         "not an IRQ line"
     );
 }
