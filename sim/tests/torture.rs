@@ -115,18 +115,43 @@ fn dg_item(s: &str) -> Option<(String, &str)> {
     Some((s[..end].to_string(), &s[end..]))
 }
 
-/// Does a DejaGnu target selector include this target (arc-*-*, bare metal, ILP32)?
+/// Effective-target keywords that hold for this target (ARC HS38, ILP32, bare metal with
+/// our runtime). Any other keyword (`signal`, `freestanding`, `lp64`, ...) is false.
+const TRUE_EFFECTIVE_TARGETS: &[&str] = &[
+    "alloca",
+    "int32plus",
+    "int32",
+    "size32plus",
+    "ptr32plus",
+    "ilp32",
+    "longlong64",
+    "double64",
+    "double64plus",
+    "label_values",
+    "indirect_jumps",
+    "nonlocal_goto",
+    "return_address",
+    "stdint_types",
+    "untyped_assembly",
+    "unwrapped",
+];
+
+/// Does a DejaGnu selector (`target` list, effective-target keywords, `!` negation) hold
+/// for this target (arc-*-*)?
 fn selector_matches(sel: &str) -> bool {
     let sel = sel.trim();
     let sel = sel.strip_prefix("target").map(str::trim).unwrap_or(sel);
     let sel = sel.trim_matches(|c| c == '{' || c == '}' || c == ' ');
-    if sel.starts_with('!') {
-        let inner = sel[1..].trim();
-        return inner == "signal" || !selector_matches(inner);
+    if let Some(inner) = sel.strip_prefix('!') {
+        return !selector_matches(inner);
     }
     sel.split_whitespace().any(|w| {
-        let w = w.trim_matches('"');
-        w == "*-*-*" || w.starts_with("arc") || w == "ilp32"
+        let w = w.trim_matches(|c| c == '"' || c == '{' || c == '}');
+        if w.contains('-') {
+            w == "*-*-*" || w.starts_with("arc")
+        } else {
+            TRUE_EFFECTIVE_TARGETS.contains(&w)
+        }
     })
 }
 
@@ -261,9 +286,14 @@ fn first_error(msg: &str) -> String {
 fn run_one(plan: &Plan, limit: u64) -> Outcome {
     let mut flags = base_flags();
     flags.extend(plan.extra.iter().cloned());
-    let elf = match common::build_c_cached("torture", &plan.name, &[plan.path.clone()], &flags) {
+    let path =
+        match common::build_c_cached_path("torture", &plan.name, &[plan.path.clone()], &flags) {
+            Ok(p) => p,
+            Err(msg) => return Outcome::Skipped(first_error(&msg)),
+        };
+    let elf = match std::fs::read(&path) {
         Ok(e) => e,
-        Err(msg) => return Outcome::Skipped(first_error(&msg)),
+        Err(e) => return Outcome::Failed(format!("read {}: {e}", path.display())),
     };
     let opts = Opts {
         llsc: true,
@@ -294,8 +324,10 @@ fn run_one(plan: &Plan, limit: u64) -> Outcome {
                     .collect::<Vec<_>>()
                     .join(" | ");
                 Outcome::Failed(format!(
-                    "{end} after {} insns, pc={:#010x}; console: {tail}",
-                    run.insns, run.pc
+                    "{end} after {} insns, pc={:#010x}; console: {tail} [{}]",
+                    run.insns,
+                    run.pc,
+                    path.display()
                 ))
             }
         },

@@ -251,6 +251,17 @@ pub fn build_c_cached(
     srcs: &[PathBuf],
     flags: &[String],
 ) -> Result<Vec<u8>, String> {
+    let out = build_c_cached_path(cache, name, srcs, flags)?;
+    std::fs::read(&out).map_err(|e| format!("read {}: {e}", out.display()))
+}
+
+/// Like `build_c_cached` but returns the cached ELF's path.
+pub fn build_c_cached_path(
+    cache: &str,
+    name: &str,
+    srcs: &[PathBuf],
+    flags: &[String],
+) -> Result<PathBuf, String> {
     let rt = runtime();
     let mut parts: Vec<Vec<u8>> = vec![rt.key.clone().into_bytes(), flags.join(" ").into_bytes()];
     for s in srcs {
@@ -261,7 +272,7 @@ pub fn build_c_cached(
     if !out.exists() {
         build_c(srcs, flags, &out)?;
     }
-    std::fs::read(&out).map_err(|e| format!("read {}: {e}", out.display()))
+    Ok(out)
 }
 
 // ---------------------------------------------------------------- assembly snippets

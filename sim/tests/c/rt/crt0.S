@@ -12,6 +12,9 @@ _start:
 	mov	gp, __SDATA_BEGIN__
 	mov	r0, __vectors
 	sr	r0, [0x25]		; INT_VECTOR_BASE
+	; STATUS32.AD: alignment checks off. Only matters on a core with the unaligned-access
+	; option (Config::unaligned); without it misaligned accesses fault regardless.
+	flag	0x80000
 	; zero .bss (8-byte aligned bounds, see link.ld)
 	mov	r0, __bss_start
 	mov	r1, __bss_end
