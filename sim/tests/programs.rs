@@ -185,6 +185,10 @@ const EM_ARCV2: u16 = 195;
 const EXIT5: &[u8] = &[
     0x4a, 0x20, 0x40, 0x01, 0x4a, 0x20, 0x40, 0x10, 0x6f, 0x22, 0x3f, 0x00,
 ];
+/// `mov r0,200` `mov r8,1` `swi`: semihosting exit(200).
+const EXIT200: &[u8] = &[
+    0x8a, 0x20, 0x03, 0x02, 0x4a, 0x20, 0x40, 0x10, 0x6f, 0x22, 0x3f, 0x00,
+];
 /// `flag 1`: halt.
 const HALT: &[u8] = &[0x69, 0x20, 0x40, 0x00];
 /// `b .`: spin forever.
@@ -329,10 +333,23 @@ fn arcsim(args: &[&str], image: &[u8]) -> (i32, String, String) {
 
 #[test]
 fn arcsim_binary_exit_statuses() {
-    // Documented in sim/src/main.rs: guest status, 0 after a halt, 124 at the instruction
-    // limit, 126 when the ELF cannot be loaded, 2 for usage errors.
+    // Documented in sim/README.md ("exit status"): the guest's status (values above 123
+    // reported as 123), 0 after a halt, 124 at the instruction limit, 126 when the ELF
+    // cannot be loaded, 127 for usage errors and unreadable files.
     let exit5 = mk_elf(EM_ARCV2, 0x8000_0000, &[(0x8000_0000, EXIT5, 0x1000)]);
     assert_eq!(arcsim(&[], &exit5).0, 5, "guest exit status");
+    let exit200 = mk_elf(EM_ARCV2, 0x8000_0000, &[(0x8000_0000, EXIT200, 0x1000)]);
+    assert_eq!(
+        arcsim(&[], &exit200).0,
+        123,
+        "guest status above 123 is reported as 123"
+    );
+    let run = sim::run_elf(&exit200, sim::config(Opts::default()), 1000).unwrap();
+    assert_eq!(
+        run.end,
+        End::Exit(200),
+        "the library API reports the full status"
+    );
     let halt = mk_elf(EM_ARCV2, 0x8000_0000, &[(0x8000_0000, HALT, 4)]);
     assert_eq!(arcsim(&[], &halt).0, 0, "halt");
     let spin = mk_elf(EM_ARCV2, 0x8000_0000, &[(0x8000_0000, SPIN, 4)]);
@@ -352,14 +369,18 @@ fn arcsim_binary_exit_statuses() {
         .args(["run", "/nonexistent/file.elf"])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2), "unreadable file is a usage error");
+    assert_eq!(
+        o.status.code(),
+        Some(127),
+        "unreadable file is a usage error"
+    );
     let o = Command::new(sim::arcsim_bin())
         .args(["frobnicate"])
         .output()
         .unwrap();
     assert_eq!(
         o.status.code(),
-        Some(2),
+        Some(127),
         "unknown subcommand is a usage error"
     );
     // A compiled program's console output reaches stdout.
