@@ -249,6 +249,11 @@ fn kernel_tests_pass_on_the_simulator() {
     ] {
         assert!(s.exceptions[vector] > 0, "no {what} exception taken:\n{s}");
     }
+    // Each privileged-instruction program raised PrivilegeV once and each illegal one
+    // Instruction Error once (k_sig.c VARIANT 20-28 and 29-33): the right class, not
+    // just some SIGILL. Nothing else in the suite raises either.
+    assert_eq!(s.exceptions[7], 9, "PrivilegeV exceptions:\n{s}");
+    assert_eq!(s.exceptions[2], 5, "Instruction Error exceptions:\n{s}");
     let n_cases: usize = es.iter().map(|e| e.cases.len()).sum();
     println!(
         "{} programs, {n_cases} cases passed; {} instructions\n{s}",

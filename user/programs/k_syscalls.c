@@ -76,6 +76,13 @@ static void t_time(void)
     long text = k_sys(K_SYS_clock_gettime, 1, (long)_start, 0);
     long unmapped = k_sys(K_SYS_clock_gettime, 1, 0x50000000, 0);
     long straddle = k_sys(K_SYS_clock_gettime, 1, 0x5FFFFFFC, 0);
+    /* A timespec at an odd address is still user memory (the copies are bytewise). */
+    static unsigned char odd[16] __attribute__((aligned(4)));
+    static unsigned char zeros[16] __attribute__((aligned(4)));
+    long unaligned = k_sys(K_SYS_clock_gettime, 1, (long)(odd + 1), 0);
+    long unaligned_sleep = k_sys(K_SYS_nanosleep, (long)(zeros + 3), 0, 0); /* {0, 0} */
+    KCHECK("s.timespec_unaligned", unaligned == 0 && unaligned_sleep == 0 && odd[0] == 0 && odd[9] == 0,
+           "clock_gettime=%d nanosleep=%d", (int)unaligned, (int)unaligned_sleep);
     KCHECK("s.clock_gettime_hostile",
            realtime == 0 && bad_clock == -K_EINVAL && kern == -K_EFAULT && canary == -K_EFAULT &&
                text == -K_EFAULT && unmapped == -K_EFAULT && straddle == -K_EFAULT,
