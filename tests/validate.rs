@@ -47,8 +47,29 @@ fn suite_passes_on_the_simulator() {
     println!("{text}");
     assert_eq!(s.failed(), 0, "{text}\nconsole:\n{}", s.console);
     for id in [
-        "1", "2", "3", "4", "5", "5b", "6", "7a", "7b", "7c", "7d", "7e", "8a", "8b", "9a", "9b",
-        "9c", "10a", "sweep", "canary", "verdicts",
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "5b",
+        "6",
+        "7a",
+        "7b",
+        "7c",
+        "7d",
+        "7e",
+        "8a",
+        "8b",
+        "9a",
+        "9b",
+        "9c",
+        "9d",
+        "10a",
+        "sweep",
+        "sweep-cow",
+        "canary",
+        "verdicts",
     ] {
         let c = s
             .evaluation

@@ -29,13 +29,24 @@
 #define SCRATCH 0x28000000u /* 4 pages the fuzzer may do anything to */
 #define SCRATCH_LEN (4 * PAGE_SIZE)
 
-static u32 seed = FUZZ_SEED;
+#ifndef FUZZ_THREADS
+#define FUZZ_THREADS 1
+#endif
+
+/* Per-thread state: with FUZZ_THREADS > 1 the threads fuzz one address space at once,
+ * preempted by the timer in the middle of each other's calls (one unmaps or
+ * re-protects what another's call is copying to). */
+static u32 seeds[FUZZ_THREADS];
 static u32 mypid;
-static volatile u32 cas_word;
+static volatile u32 cas_words[FUZZ_THREADS];
+
 static u32 guard_words[16];
 static struct k_timespec ts_small = {0, 50000}, ts_bad = {0, -1}, ts_negsec = {-5, 0};
 
-static u32 rnd(void) { return k_rand(&seed); }
+/* The calling thread's index: threads run on their own stacks in rt's bss. */
+static u32 *cur_seed;
+static int self_index(void);
+static u32 rnd(void) { return k_rand(&seeds[self_index()]); }
 
 /* Does [a, a + len) (page-rounded, not wrapping) touch what must survive? */
 static int touches_protected(u32 a, u32 len)
@@ -134,11 +145,14 @@ static int is_implemented(u32 nr)
     return 0;
 }
 
-static u32 counts[8];
+static u32 counts[FUZZ_THREADS][8];
 enum { C_CALLS, C_ERRORS, C_ENOSYS_OK, C_ENOSYS_BAD, C_CAS_BAD, C_CLONES, C_WRITES, C_BAD_RESULT };
 
 static void fuzz_one(void)
 {
+    int me = self_index();
+    u32 *cnt = counts[me];
+    volatile u32 *cas_word_p = &cas_words[me];
     u32 nr;
     u32 r = rnd();
     if (r % 16 == 0)
@@ -168,7 +182,7 @@ static void fuzz_one(void)
                 if (n < 0x10000)
                     n = n % 120;
             }
-            counts[C_WRITES]++;
+            cnt[C_WRITES]++;
         }
         ret = __syscall(nr, fd, p, n, a3, a4, a5);
         if ((fd == 1 || fd == 2) && ret > 0)
@@ -224,7 +238,7 @@ static void fuzz_one(void)
         u32 flags = rnd() % 2 ? any_word() : (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
                                               CLONE_SYSVSEM) | (rnd() & 0x13B0000u);
         ret = k_clone_exit(flags, any_word(), ptr(), any_word(), ptr());
-        counts[C_CLONES]++;
+        cnt[C_CLONES]++;
         break;
     }
     case K_SYS_arc_settls:
@@ -232,16 +246,16 @@ static void fuzz_one(void)
         ret = 0;
         break;
     case SYS_arc_usr_cmpxchg: {
-        u32 old = cas_word;
+        u32 old = *cas_word_p;
         u32 exp = rnd() % 2 ? old : any_word();
         u32 nv = any_word();
         int z = -1;
-        ret = arc_cmpxchg_z((volatile int *)&cas_word, (int)exp, (int)nv, &z, rnd() % 2);
+        ret = arc_cmpxchg_z((volatile int *)cas_word_p, (int)exp, (int)nv, &z, rnd() % 2);
         u32 want_mem = exp == old ? nv : old;
-        if ((u32)ret != old || z != (exp == old) || cas_word != want_mem) {
-            counts[C_CAS_BAD]++;
+        if ((u32)ret != old || z != (exp == old) || *cas_word_p != want_mem) {
+            cnt[C_CAS_BAD]++;
             pr("k_fuzz: cmpxchg old=0x%08x exp=0x%08x new=0x%08x ret=0x%08x z=%d mem=0x%08x\n", old, exp, nv,
-               (u32)ret, z, cas_word);
+               (u32)ret, z, *cas_word_p);
         }
         break;
     }
@@ -249,20 +263,20 @@ static void fuzz_one(void)
         ret = __syscall(nr, a0, a1, a2, a3, a4, a5);
         break;
     }
-    counts[C_CALLS]++;
+    cnt[C_CALLS]++;
     if (is_err(ret))
-        counts[C_ERRORS]++;
+        cnt[C_ERRORS]++;
     if (!is_implemented(nr)) {
         if (ret == -K_ENOSYS) {
-            counts[C_ENOSYS_OK]++;
+            cnt[C_ENOSYS_OK]++;
         } else {
-            counts[C_ENOSYS_BAD]++;
+            cnt[C_ENOSYS_BAD]++;
             pr("k_fuzz: unknown nr=%u returned %d\n", nr, (int)ret);
         }
     } else if ((long)ret < 0 && !is_err(ret) && nr != SYS_getpid && nr != SYS_brk && nr != SYS_arc_gettls &&
                nr != SYS_arc_usr_cmpxchg && nr != SYS_mmap2 && nr != SYS_set_tid_address) {
         /* A negative result outside -4095..-1 from a call that returns 0/counts. */
-        counts[C_BAD_RESULT]++;
+        cnt[C_BAD_RESULT]++;
         pr("k_fuzz: nr=%u returned 0x%08x\n", nr, (u32)ret);
     }
 }
@@ -301,12 +315,12 @@ int main(void)
     for (u32 i = 0; i < PAGE_SIZE; i += 61)
         zs += ((volatile char *)NOISE)[i] == 'z';
     KCHECK("f.fuzz",
-           counts[C_CALLS] == FUZZ_CALLS && counts[C_ENOSYS_BAD] == 0 && counts[C_BAD_RESULT] == 0 && guards &&
+           cnt[C_CALLS] == FUZZ_CALLS && cnt[C_ENOSYS_BAD] == 0 && cnt[C_BAD_RESULT] == 0 && guards &&
                zs == (PAGE_SIZE + 60) / 61,
            "seed=0x%08x calls=%u errors=%u unknown_enosys=%u unknown_wrong=%u bad_results=%u clones=%u "
            "console_writes=%u own_memory_intact=%d",
-           FUZZ_SEED, counts[C_CALLS], counts[C_ERRORS], counts[C_ENOSYS_OK], counts[C_ENOSYS_BAD],
-           counts[C_BAD_RESULT], counts[C_CLONES], counts[C_WRITES], guards);
-    KCHECK("f.cmpxchg", counts[C_CAS_BAD] == 0, "wrong=%u final=0x%08x", counts[C_CAS_BAD], cas_word);
+           FUZZ_SEED, cnt[C_CALLS], cnt[C_ERRORS], cnt[C_ENOSYS_OK], cnt[C_ENOSYS_BAD],
+           cnt[C_BAD_RESULT], cnt[C_CLONES], cnt[C_WRITES], guards);
+    KCHECK("f.cmpxchg", cnt[C_CAS_BAD] == 0, "wrong=%u final=0x%08x", cnt[C_CAS_BAD], cas_word);
     return k_failed;
 }

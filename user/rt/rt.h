@@ -41,7 +41,9 @@ long __syscall(long nr, long a, long b, long c, long d, long e, long f);
 int arc_cmpxchg(volatile int *p, int expected, int new_value);
 int arc_cmpxchg_z(volatile int *p, int expected, int new_value, int *z, int zin);
 extern const char arc_cmpxchg_z_ret[]; /* the instruction after its trap_s */
-int arc_cmpxchg_marked(volatile int *p, int expected, int new_value);
+int arc_cmpxchg_marked(volatile int *p, int expected, int new_value, u32 marker, int *z);
+#define SWEEP_MARK_WARM 0x5EE9C0DEu /* 9c: present, writable word */
+#define SWEEP_MARK_COW 0x5EE9C0DFu  /* 9d: zero-page (COW) word: the fault-in and retry path */
 int thread_spawn(void (*fn)(void *), void *arg, void *stack_top, volatile int *ctid, void *tls);
 
 static inline long sys_write(int fd, const void *buf, u32 n) { return __syscall(SYS_write, fd, (long)buf, n, 0, 0, 0); }

@@ -51,18 +51,21 @@ arc_cmpxchg_z_ret:                  /* pc a signal raised by the syscall reports
     j_s     [blink]
     .size arc_cmpxchg_z, . - arc_cmpxchg_z
 
-/* int arc_cmpxchg_marked(volatile int *p, int expected, int new)
- * The same call with a marker the host's preemption sweep looks for:
- * r3 = 0x5EE9C0DE at the `trap_s` labelled `sweep_trap`. */
+/* int arc_cmpxchg_marked(volatile int *p, int expected, int new, u32 marker, int *z)
+ * The same call with a marker the host's preemption sweep looks for: r3 =
+ * `marker` (0x5EE9C0DE, 0x5EE9C0DF: which sweep) at the `trap_s` labelled
+ * `sweep_trap`. Stores STATUS32.Z after the call in *z. */
     .global arc_cmpxchg_marked
     .type arc_cmpxchg_marked, @function
     .global sweep_trap
     .align 4
 arc_cmpxchg_marked:
     mov     r8, 248
-    mov     r3, 0x5EE9C0DE
 sweep_trap:
     trap_s  0
+    mov     r3, 0
+    mov.z   r3, 1
+    st      r3, [r4]
     mov     r3, 0
     j_s     [blink]
     .size arc_cmpxchg_marked, . - arc_cmpxchg_marked

@@ -432,6 +432,8 @@ pub fn title(id: &str) -> &'static str {
         "10b" => "control: bug-pre2018 kernel fails case 5 or 7",
         "10c" => "control: bug-no-preempt kernel fails case 9",
         "sweep" => "timer IRQ at every offset of the syscall path",
+        "sweep-cow" => "timer IRQ at every offset of the COW fault path",
+        "9d" => "cmpxchg on a COW word racing a competitor",
         "canary" => "kernel canary intact (SUMMARY)",
         "verdicts" => "kernel VERDICTs and SUMMARY agree with the host",
         _ => "",
@@ -652,6 +654,28 @@ fn judge(id: &str, p: &ProgramRun, entry: &ManifestEntry, ctx: &Context) -> Resu
                 return Err(format!(
                     "{d}: the lock was never contended, nothing was tested"
                 ));
+            }
+            exit_ok()?;
+            Ok(d)
+        }
+        "9d" => {
+            let c = pass_line(id)?;
+            let (w, ar, az) = (
+                get_num(c, "word")?,
+                get_num(c, "main_ret")?,
+                get_num(c, "main_z")?,
+            );
+            let (br, bz) = (get_num(c, "competitor_ret")?, get_num(c, "competitor_z")?);
+            let d = format!("word={w} main: ret={ar} Z={az}; competitor: ret={br} Z={bz}");
+            // Main swaps 0 -> 1, the competitor 0 -> 2: exactly one wins, the word
+            // holds the winner's value, the loser is told it with Z clear.
+            let ok = match (az, bz) {
+                (1, 0) => w == 1 && ar == 0 && br == 1,
+                (0, 1) => w == 2 && br == 0 && ar == 2,
+                _ => false,
+            };
+            if !ok {
+                return Err(format!("{d}: not exactly one consistent winner"));
             }
             exit_ok()?;
             Ok(d)

@@ -72,6 +72,8 @@ pub struct Numbers {
     /// Cycles from the `trap_s` of one successful arc_usr_cmpxchg to the first user
     /// instruction after it (TLB warm, no interrupt).
     pub syscall_path_insns: Option<u64>,
+    /// Cycles of the marked cmpxchg on a zero-page (COW) word: fault, fault-in, retry.
+    pub cow_path_insns: Option<u64>,
     /// Instructions of one successful LLOCK/SCOND compare-and-swap (llock..bnz).
     pub llsc_cas_insns: Option<u64>,
     /// Instructions per counter increment with LL/SC (load, add, CAS, loop).
@@ -249,33 +251,51 @@ pub fn validate(opts: &ValidateOptions) -> Result<Summary> {
     let user_dir = crate::build::output_dir(&bopts).join("user");
     if runner == Runner::Sim {
         if opts.sweep {
-            main_bar.set_message("preemption sweep");
+            main_bar.set_message("preemption sweeps");
             let t = Instant::now();
-            match sweep(&board, &kernel_bytes, &user_dir.join("sweep.elf"), opts) {
-                Ok(s) => {
-                    numbers.offsets_swept = Some(s.offsets);
-                    numbers.violations = Some(s.violations.len() as u64);
-                    numbers.syscall_path_insns = Some(s.path_insns);
-                    numbers.sweep_mode = Some(s.mode.to_string());
-                    numbers.sweep_costs = Some(s.costs.clone());
-                    let o = if s.violations.is_empty() && s.offsets > 0 {
-                        Outcome::Pass
-                    } else {
-                        Outcome::Fail
-                    };
-                    ev.push("sweep", "sweep", o, s.describe());
+            let (mut offsets, mut violations) = (0, 0);
+            for which in [SweepPath::Warm, SweepPath::Cow] {
+                match sweep(
+                    &board,
+                    &kernel_bytes,
+                    &user_dir.join("sweep.elf"),
+                    opts,
+                    which,
+                ) {
+                    Ok(s) => {
+                        offsets += s.offsets;
+                        violations += s.violations.len() as u64;
+                        match which {
+                            SweepPath::Warm => {
+                                numbers.syscall_path_insns = Some(s.path_insns);
+                                numbers.sweep_mode = Some(s.mode.to_string());
+                                numbers.sweep_costs = Some(s.costs.clone());
+                            }
+                            SweepPath::Cow => numbers.cow_path_insns = Some(s.path_insns),
+                        }
+                        let o = if s.violations.is_empty() && s.offsets > 0 {
+                            Outcome::Pass
+                        } else {
+                            Outcome::Fail
+                        };
+                        ev.push(which.row(), "sweep", o, s.describe());
+                    }
+                    Err(e) => ev.push(
+                        which.row(),
+                        "sweep",
+                        Outcome::Fail,
+                        format!("could not sweep: {e}"),
+                    ),
                 }
-                Err(e) => ev.push(
-                    "sweep",
-                    "sweep",
-                    Outcome::Fail,
-                    format!("could not sweep: {e}"),
-                ),
             }
+            numbers.offsets_swept = Some(offsets);
+            numbers.violations = Some(violations);
             numbers.sweep_wall_s = Some(t.elapsed().as_secs_f64());
             main_bar.inc(1);
         } else {
-            ev.push("sweep", "sweep", Outcome::Skip, "disabled (--no-sweep)");
+            for which in [SweepPath::Warm, SweepPath::Cow] {
+                ev.push(which.row(), "sweep", Outcome::Skip, "disabled (--no-sweep)");
+            }
         }
         main_bar.set_message("LL/SC lower bound");
         match llsc_baseline(&board, &user_dir) {
@@ -305,12 +325,14 @@ pub fn validate(opts: &ValidateOptions) -> Result<Summary> {
             );
         }
     } else {
-        ev.push(
-            "sweep",
-            "sweep",
-            Outcome::Skip,
-            "simulator only: needs exact interrupt injection",
-        );
+        for which in [SweepPath::Warm, SweepPath::Cow] {
+            ev.push(
+                which.row(),
+                "sweep",
+                Outcome::Skip,
+                "simulator only: needs exact interrupt injection",
+            );
+        }
         ev.push(
             "10b",
             "kernel+bug-pre2018",
@@ -472,7 +494,7 @@ fn control_run(
         let user = crate::build::output_dir(&bopts)
             .join("user")
             .join("sweep.elf");
-        Some(sweep(board, &kernel, &user, opts)?)
+        Some(sweep(board, &kernel, &user, opts, SweepPath::Warm)?)
     } else {
         None
     };
@@ -481,14 +503,54 @@ fn control_run(
 
 // ---------------------------------------------------------------- the sweep
 
-/// Marker the sweep program puts in r3 at `sweep_trap` (user/rt/sys.S).
-pub const SWEEP_MARK: u32 = 0x5EE9_C0DE;
+/// Which marked call of the sweep program (user/programs/sweep.c) to sweep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum SweepPath {
+    /// Case 9c: a present, writable word (the common, short path).
+    Warm,
+    /// Case 9d: a word on a zero-page (COW) mapping: the store faults, the kernel
+    /// faults the page in with preemption on and retries (the 2018 fix's path).
+    Cow,
+}
+
+impl SweepPath {
+    /// r3 at `sweep_trap` (user/rt/rt.h SWEEP_MARK_*).
+    pub fn marker(self) -> u32 {
+        match self {
+            SweepPath::Warm => 0x5EE9_C0DE,
+            SweepPath::Cow => 0x5EE9_C0DF,
+        }
+    }
+    pub fn case(self) -> &'static str {
+        match self {
+            SweepPath::Warm => "9c",
+            SweepPath::Cow => "9d",
+        }
+    }
+    /// The console text after which the host single-steps to the marked trap.
+    fn coarse_until(self) -> &'static str {
+        match self {
+            SweepPath::Warm => "PROGRAM sweep ",
+            SweepPath::Cow => "CASE 9c ",
+        }
+    }
+    pub fn row(self) -> &'static str {
+        match self {
+            SweepPath::Warm => "sweep",
+            SweepPath::Cow => "sweep-cow",
+        }
+    }
+}
 const STATUS32_U: u32 = 1 << 7;
 /// The timer0 interrupt line.
 pub const TIMER_IRQ: u32 = 16;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SweepResult {
+    pub path: SweepPath,
+    /// For 9d: how many offsets each thread won the race (the competitor only
+    /// wins when the injected tick preempted main inside its syscall).
+    pub winners: std::collections::BTreeMap<String, u64>,
     /// Offsets swept: 0..=path_insns, each one run.
     pub offsets: u64,
     /// (offset, what went wrong).
@@ -519,6 +581,14 @@ impl SweepResult {
                 "; {} timer tick(s) fell inside the measured path",
                 self.natural_irqs_in_path
             ));
+        }
+        if !self.winners.is_empty() {
+            let w: Vec<String> = self
+                .winners
+                .iter()
+                .map(|(k, n)| format!("{k} {n}"))
+                .collect();
+            s.push_str(&format!("; winner: {}", w.join(", ")));
         }
         if let Some((k, why)) = self.violations.first() {
             s.push_str(&format!(
@@ -558,8 +628,8 @@ fn ranges(v: impl Iterator<Item = u64>) -> String {
     out.join(",")
 }
 
-fn is_marker(m: &Machine, trap_pc: u32) -> bool {
-    m.pc() == trap_pc && m.reg(3) == SWEEP_MARK && m.reg(8) == 248 && m.status32() & STATUS32_U != 0
+fn is_marker(m: &Machine, trap_pc: u32, marker: u32) -> bool {
+    m.pc() == trap_pc && m.reg(3) == marker && m.reg(8) == 248 && m.status32() & STATUS32_U != 0
 }
 
 fn fresh_machine(board: &Board, kernel: &[u8]) -> Result<Machine> {
@@ -575,6 +645,7 @@ fn run_to(
     m: &mut Machine,
     console: &mut String,
     coarse_until: &str,
+    overshoot: &str,
     budget: u64,
     pred: impl Fn(&Machine) -> bool,
 ) -> Result<()> {
@@ -603,7 +674,7 @@ fn run_to(
         if !fine && console.contains(coarse_until) {
             fine = true;
         }
-        if fine && console.contains("CASE 9c ") {
+        if fine && console.contains(overshoot) {
             return Err(Error::new(
                 "sweep",
                 "the sweep program finished before its marked syscall was seen (chunk overshoot?)",
@@ -624,19 +695,22 @@ fn stopped(s: Stop) -> Option<String> {
 }
 
 /// Runs until the sweep program's VERDICT line (or `budget` cycles) and
-/// judges atomicity from its `CASE 9c` line.
-fn finish_offset(m: &mut Machine, budget: u64) -> std::result::Result<(), String> {
+/// judges atomicity from its `CASE <case>` line (and the program's VERDICT).
+fn finish_offset(m: &mut Machine, budget: u64, case: &str) -> std::result::Result<String, String> {
+    let tag = format!("CASE {case} ");
+    let pass = format!("CASE {case} PASS");
     let start = m.insns();
     let mut out = String::new();
     while m.insns() - start < budget {
         let stop = m.run(20_000);
         out.push_str(&String::from_utf8_lossy(&m.take_console()));
         if let Some(line) = out.lines().find(|l| l.contains("VERDICT sweep ")) {
-            let case = out.lines().find(|l| l.contains("CASE 9c "));
-            return match case {
-                Some(c) if c.contains("CASE 9c PASS") && line.contains(" PASS ") => Ok(()),
+            let found = out.lines().find(|l| l.contains(&tag));
+            return match found {
+                Some(c) if c.contains(&pass) && line.contains(" PASS ") => Ok(c.trim().to_string()),
+                Some(c) if c.contains(&pass) => Err(line.trim().to_string()),
                 Some(c) => Err(c.trim().to_string()),
-                None => Err(format!("no CASE 9c line; {}", line.trim())),
+                None => Err(format!("no CASE {case} line; {}", line.trim())),
             };
         }
         if let Some(s) = stopped(stop) {
@@ -657,7 +731,9 @@ pub fn sweep(
     kernel: &[u8],
     sweep_elf: &Path,
     opts: &ValidateOptions,
+    which: SweepPath,
 ) -> Result<SweepResult> {
+    let (marker, case) = (which.marker(), which.case());
     let user = read(sweep_elf)?;
     let trap_pc = elf_symbol(&user, "sweep_trap").ok_or_else(|| {
         Error::new(
@@ -668,9 +744,14 @@ pub fn sweep(
     let mut m = fresh_machine(board, kernel)?;
     let mut console = String::new();
     let t_reach = Instant::now();
-    run_to(&mut m, &mut console, "PROGRAM sweep ", 500_000_000, |m| {
-        is_marker(m, trap_pc)
-    })?;
+    run_to(
+        &mut m,
+        &mut console,
+        which.coarse_until(),
+        &format!("CASE {case} "),
+        500_000_000,
+        |m| is_marker(m, trap_pc, marker),
+    )?;
     let step_wall = t_reach.elapsed();
     let trap_at = m.insns();
 
@@ -683,7 +764,7 @@ pub fn sweep(
     let mut r = fresh_machine(board, kernel)?;
     let _ = r.run(trap_at);
     let replay_cost = t.elapsed();
-    if r.insns() != trap_at || !is_marker(&r, trap_pc) {
+    if r.insns() != trap_at || !is_marker(&r, trap_pc, marker) {
         return Err(Error::new(
             "sweep",
             format!(
@@ -720,7 +801,7 @@ pub fn sweep(
     // The undisturbed run must itself pass.
     let t = Instant::now();
     let tail_start = m.insns();
-    let tail = finish_offset(&mut m, 50_000_000);
+    let tail = finish_offset(&mut m, 50_000_000, case);
     let tail_cost = t.elapsed();
     let tail_cycles = m.insns() - tail_start;
     if let Err(why) = tail {
@@ -731,7 +812,11 @@ pub fn sweep(
     }
 
     let offsets: Vec<u64> = (0..=path).collect();
-    let pb = bar(opts, offsets.len() as u64, "sweep offsets");
+    let pb = bar(
+        opts,
+        offsets.len() as u64,
+        &format!("{} offsets", which.row()),
+    );
     // Each replay faults in fresh host memory; on this 2-core machine two
     // threads contend on that and are slower than one (measured). XTASK_SWEEP_THREADS overrides.
     let threads = std::env::var("XTASK_SWEEP_THREADS")
@@ -739,7 +824,7 @@ pub fn sweep(
         .and_then(|v| v.parse().ok())
         .unwrap_or(if use_snapshot { 2 } else { 1 })
         .max(1);
-    let violations: Vec<(u64, String)> = std::thread::scope(|s| {
+    let (violations, winners) = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|i| {
                 let offsets = &offsets;
@@ -747,6 +832,7 @@ pub fn sweep(
                 let pb = &pb;
                 s.spawn(move || {
                     let mut bad = Vec::new();
+                    let mut winners = std::collections::BTreeMap::<String, u64>::new();
                     for &k in offsets.iter().skip(i).step_by(threads) {
                         let mut m = if use_snapshot {
                             snapshot.clone()
@@ -765,24 +851,39 @@ pub fn sweep(
                         };
                         let _ = m.take_console();
                         m.schedule_irq(trap_at + k, TIMER_IRQ);
-                        if let Err(why) = finish_offset(&mut m, 50_000_000) {
-                            bad.push((k, why));
+                        match finish_offset(&mut m, 50_000_000, case) {
+                            Ok(line) => {
+                                if let Some(w) = line
+                                    .split_whitespace()
+                                    .find_map(|t| t.strip_prefix("winner="))
+                                {
+                                    *winners.entry(w.to_string()).or_default() += 1;
+                                }
+                            }
+                            Err(why) => bad.push((k, why)),
                         }
                         pb.inc(1);
                     }
-                    bad
+                    (bad, winners)
                 })
             })
             .collect();
-        let mut v: Vec<(u64, String)> = handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect();
+        let mut v: Vec<(u64, String)> = Vec::new();
+        let mut w = std::collections::BTreeMap::<String, u64>::new();
+        for h in handles {
+            let (bad, winners) = h.join().unwrap_or_default();
+            v.extend(bad);
+            for (k, n) in winners {
+                *w.entry(k).or_default() += n;
+            }
+        }
         v.sort();
-        v
+        (v, w)
     });
     pb.finish_and_clear();
     Ok(SweepResult {
+        path: which,
+        winners,
         offsets: offsets.len() as u64,
         violations,
         path_insns: path,
@@ -897,6 +998,11 @@ pub fn render_summary(s: &Summary) -> String {
     if let Some(p) = n.syscall_path_insns {
         out.push_str(&format!(
             "  cmpxchg syscall        {p} cycles trap_s -> user (successful swap, warm TLB)\n"
+        ));
+    }
+    if let Some(p) = n.cow_path_insns {
+        out.push_str(&format!(
+            "  cmpxchg on a COW word  {p} cycles trap_s -> user (store fault, fault-in, retry)\n"
         ));
     }
     if let (Some(c), Some(i)) = (n.llsc_cas_insns, n.llsc_insns_per_increment) {
