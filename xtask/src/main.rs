@@ -191,7 +191,7 @@ fn test(args: &[String]) -> xtask::Result<ExitCode> {
     xtask::setup::setup(true)?;
     let status = Command::new(env!("CARGO"))
         .current_dir(xtask::repo_root())
-        .args(["test", "--workspace", "--release"])
+        .args(["test", "--workspace", "--release", "--no-fail-fast"])
         .args(args)
         .status()
         .map_err(|e| xtask::Error::new("test", e.to_string()))?;
