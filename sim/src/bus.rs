@@ -43,10 +43,6 @@ impl Bus {
         }
     }
 
-    pub fn ram_size(&self) -> u32 {
-        self.ram.len() as u32
-    }
-
     /// Offset into RAM when `size` bytes at `paddr` lie entirely in RAM.
     #[inline(always)]
     pub fn ram_offset(&self, paddr: u32, size: u32) -> Option<usize> {
@@ -92,10 +88,5 @@ impl Bus {
             }
             None => Err(BusError),
         }
-    }
-
-    /// True when `paddr` is device space (accesses have side effects; never cached).
-    pub fn is_io(&self, paddr: u32) -> bool {
-        paddr.wrapping_sub(UART_BASE) < UART_SPAN
     }
 }

@@ -64,13 +64,13 @@ impl Config {
                 self.tlb_ways
             )));
         }
-        if self.ram_size == 0 || self.ram_size % 8192 != 0 {
+        if self.ram_size == 0 || !self.ram_size.is_multiple_of(8192) {
             return Err(ConfigError(format!(
                 "ram_size {:#x} (must be a non-zero multiple of 8 KiB)",
                 self.ram_size
             )));
         }
-        if self.ram_base % 8192 != 0 {
+        if !self.ram_base.is_multiple_of(8192) {
             return Err(ConfigError(format!(
                 "ram_base {:#x} is not 8 KiB aligned",
                 self.ram_base

@@ -113,17 +113,18 @@ impl Cpu {
     /// Sets Z and N from a result.
     #[inline(always)]
     pub fn set_zn(&mut self, r: u32) {
-        self.status =
-            (self.status & !(st::Z | st::N)) | if r == 0 { st::Z } else { 0 } | (r >> 31) * st::N;
+        let z = if r == 0 { st::Z } else { 0 };
+        self.status = (self.status & !(st::Z | st::N)) | z | ((r >> 31) * st::N);
     }
 
     #[inline(always)]
     pub fn set_zncv(&mut self, r: u32, c: bool, v: bool) {
+        let z = if r == 0 { st::Z } else { 0 };
         self.status = (self.status & !st::ZNCV)
-            | if r == 0 { st::Z } else { 0 }
-            | (r >> 31) * st::N
-            | c as u32 * st::C
-            | v as u32 * st::V;
+            | z
+            | ((r >> 31) * st::N)
+            | (c as u32 * st::C)
+            | (v as u32 * st::V);
     }
 
     /// Evaluates a condition code (0x00–0x0F). Extension codes are rejected by the caller.

@@ -41,6 +41,17 @@ impl Machine {
         }
     }
 
+    /// A pair of 16-bit-lane words; a short immediate stands for itself in all four lanes.
+    fn pair_halves(&self, i: &Insn, o: Operand) -> Result<(u32, u32), Trap> {
+        match o {
+            Operand::Imm(x) if !i.has(flag::LIMM) => {
+                let w = (x & 0xFFFF) | x << 16;
+                Ok((w, w))
+            }
+            _ => self.pair_val(o),
+        }
+    }
+
     fn set_pair(&mut self, o: Operand, lo: u32, hi: u32) -> Result<(), Trap> {
         match o {
             Operand::Reg(r) if r & 1 == 0 && r < 62 => {
@@ -93,8 +104,8 @@ impl Machine {
                 self.set(i.a, halves(f(h0(b), h0(c), add0), f(h1(b), h1(c), add1)));
             }
             Vadd4h | Vsub4h | Vaddsub4h | Vsubadd4h => {
-                let (bl, bh) = self.pair_val(i.b)?;
-                let (cl, ch) = self.pair_val(i.c)?;
+                let (bl, bh) = self.pair_halves(i, i.b)?;
+                let (cl, ch) = self.pair_halves(i, i.c)?;
                 let (add0, add1) = match i.op {
                     Vadd4h => (true, true),
                     Vsub4h => (false, false),
@@ -153,8 +164,8 @@ impl Machine {
                 self.set_pair(i.a, lo, hi)?;
             }
             Qmpyh | Qmpyhu | Qmach | Qmachu => {
-                let (bl, bh) = self.pair_val(i.b)?;
-                let (cl, ch) = self.pair_val(i.c)?;
+                let (bl, bh) = self.pair_halves(i, i.b)?;
+                let (cl, ch) = self.pair_halves(i, i.c)?;
                 let dot = |x: u32, y: u32| {
                     lane(x, signed) * lane(y, signed) + lane(h1(x), signed) * lane(h1(y), signed)
                 };

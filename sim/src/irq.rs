@@ -139,7 +139,7 @@ impl IrqController {
                 let irq = (k as u32) << 6 | bits.trailing_zeros();
                 bits &= bits - 1;
                 let p = self.priority_of(irq);
-                if p <= e && p < ceiling && best.map_or(true, |(_, bp)| p < bp) {
+                if p <= e && p < ceiling && best.is_none_or(|(_, bp)| p < bp) {
                     best = Some((irq, p));
                 }
             }

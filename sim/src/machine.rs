@@ -167,7 +167,7 @@ impl Machine {
                     } else {
                         d.tlb_ways
                     },
-                    ram_base: if cfg.ram_base % 8192 == 0 {
+                    ram_base: if cfg.ram_base.is_multiple_of(8192) {
                         cfg.ram_base
                     } else {
                         d.ram_base
@@ -591,9 +591,5 @@ impl Machine {
             .as_mut()
             .map(|t| std::mem::take(&mut t.out))
             .unwrap_or_default()
-    }
-
-    pub fn is_sleeping(&self) -> bool {
-        self.sleeping
     }
 }

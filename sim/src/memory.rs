@@ -286,8 +286,9 @@ impl Machine {
             hw[1] = self.fetch_halfword(pc.wrapping_add(2))?;
         }
         let len = decode::insn_len(hw[0], hw[1]) as u32;
-        for i in (if major < 8 { 2 } else { 1 })..(len / 2) as usize {
-            hw[i] = self.fetch_halfword(pc.wrapping_add(2 * i as u32))?;
+        let first = if major < 8 { 2 } else { 1 };
+        for (i, h) in hw.iter_mut().enumerate().take(len as usize / 2).skip(first) {
+            *h = self.fetch_halfword(pc.wrapping_add(2 * i as u32))?;
         }
         let insn = decode::decode_halfwords(hw);
         self.stats.decodes += 1;

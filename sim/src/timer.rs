@@ -6,8 +6,6 @@
 //! count restarts at 0 and the IRQ line is high while IP and IE are both set.
 
 pub const CTRL_IE: u32 = 1 << 0;
-pub const CTRL_NH: u32 = 1 << 1;
-pub const CTRL_W: u32 = 1 << 2;
 pub const CTRL_IP: u32 = 1 << 3;
 const CTRL_MASK: u32 = 0x1F;
 const RESET_LIMIT: u32 = 0x00FF_FFFF;
