@@ -32,7 +32,10 @@ pub fn listing(image: &[u8]) -> Result<String, LoadError> {
     if let Ok(symtab) = sections.symbols(e, image, elf::SHT_SYMTAB) {
         for sym in symtab.iter() {
             let kind = sym.st_type();
-            if sym.st_shndx(e) == elf::SHN_UNDEF
+            let shndx = sym.st_shndx(e);
+            // Absolute symbols (linker-script constants like RAM_BASE) are not code labels.
+            if shndx == elf::SHN_UNDEF
+                || shndx == elf::SHN_ABS
                 || !(kind == elf::STT_FUNC || kind == elf::STT_NOTYPE)
             {
                 continue;
