@@ -10,6 +10,9 @@
 //! - TORTURE_FILTER=<substring>: run only matching tests (the pass-rate floor still applies).
 //! - TORTURE_LIMIT=<n>: instruction limit per test (default 300 million).
 //! - TORTURE_JOBS=<n>: worker threads (default: available parallelism).
+//! - TORTURE_UNALIGNED=1: build with -munaligned-access and run on a core with the
+//!   unaligned-access option (crt0 sets STATUS32.AD) instead of -mno-unaligned-access.
+//! - TORTURE_SAMPLE=<n>: run every n-th test only (default 8 in debug builds, else 1).
 //! - TORTURE_OPT=<flag>: optimisation level instead of -O2 (for exploring; the floor
 //!   applies all the same).
 
@@ -159,8 +162,18 @@ fn opt_level() -> String {
     std::env::var("TORTURE_OPT").unwrap_or_else(|_| "-O2".to_string())
 }
 
+fn unaligned() -> bool {
+    std::env::var("TORTURE_UNALIGNED")
+        .map(|v| v == "1")
+        .unwrap_or(false)
+}
+
 fn base_flags() -> Vec<String> {
-    vec![opt_level(), "-w".to_string()]
+    let mut f = vec![opt_level(), "-w".to_string()];
+    if unaligned() {
+        f.push("-munaligned-access".to_string());
+    }
+    f
 }
 
 struct Plan {
@@ -297,6 +310,7 @@ fn run_one(plan: &Plan, limit: u64) -> Outcome {
     };
     let opts = Opts {
         llsc: true,
+        unaligned: unaligned(),
         ..Opts::default()
     };
     let r = std::panic::catch_unwind(|| sim::run_elf(&elf, sim::config(opts), limit));
@@ -381,6 +395,25 @@ fn gcc_torture_execute() {
         .filter(|p| p.file_name().unwrap().to_string_lossy().contains(&filter))
         .collect();
     tests.sort();
+    // A debug build simulates ~10x slower: run a deterministic sample there, and say so.
+    let sample = std::env::var("TORTURE_SAMPLE")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(if cfg!(debug_assertions) && filter.is_empty() {
+            8
+        } else {
+            1
+        })
+        .max(1);
+    if sample > 1 {
+        let msg = format!(
+            "NOTE: running 1 in {sample} torture tests (debug build or TORTURE_SAMPLE); \
+             `cargo test -p arcsim --release --test torture` runs them all"
+        );
+        println!("{msg}");
+        eprintln!("{msg}");
+        tests = tests.into_iter().step_by(sample).collect();
+    }
     assert!(
         !tests.is_empty(),
         "no torture tests found in {} (filter {filter:?})",
@@ -462,7 +495,11 @@ fn gcc_torture_execute() {
         results.len(),
         failed.len(),
         opt_level(),
-        common::ARCH_CFLAGS.join(" "),
+        if unaligned() {
+            "-mcpu=hs38 -munaligned-access, unaligned core".to_string()
+        } else {
+            common::ARCH_CFLAGS.join(" ")
+        },
         started.elapsed().as_secs_f64()
     ));
     report.push_str("skipped, by reason:\n");
