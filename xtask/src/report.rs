@@ -573,8 +573,19 @@ fn judge(id: &str, p: &ProgramRun, entry: &ManifestEntry, ctx: &Context) -> Resu
             .ok_or_else(|| format!("no CASE {id} line from program {}", p.name))
     };
     let exit_ok = || -> Result<(), String> {
-        program_ended_as(p, &entry.expect)?;
-        kernel_verdict_ok(p)
+        let ended = program_ended_as(p, &entry.expect).and_then(|()| kernel_verdict_ok(p));
+        // A program with several cases exits 1 when any of them fails; that
+        // failure belongs to the sibling's row (which fails), not to this one.
+        // A signal or any other end still fails every case of the program.
+        let sibling_failed = p
+            .cases
+            .iter()
+            .any(|c| c.id != id && c.kind == CaseKind::Fail && entry.cases.contains(&c.id));
+        match (ended, p.end().map(|t| &t.end)) {
+            (Ok(()), _) => Ok(()),
+            (Err(_), Some(TaskEnd::Exit(1))) if sibling_failed => Ok(()),
+            (Err(e), _) => Err(e),
+        }
     };
     match id {
         "1" | "2" | "3" | "4" | "5" => {
@@ -1102,6 +1113,38 @@ mod tests {
         );
         assert_eq!(ev.get("1").unwrap().outcome, Outcome::Fail);
         assert_eq!(ev.get("verdicts").unwrap().outcome, Outcome::Fail);
+    }
+
+    #[test]
+    fn a_failing_sibling_case_does_not_fail_this_one() {
+        let c = ctx(vec![entry("p", Expect::Exit(0), &["1", "2"])]);
+        let log = "PROGRAM p pid=2 expect=exit:0\n\
+            CASE 1 PASS before=0x5 exp=0x5 new=0x7 ret=0x5 z=1 mem=0x7\n\
+            CASE 2 FAIL before=0x9 exp=0x5 new=0x7 ret=0x9 z=1 mem=0x9\n\
+            TASK 2 p exit=1\n\
+            VERDICT p FAIL expect=exit:0 got=exit:1\n\
+            SUMMARY programs=1 passed=0 failed=1 canary=ok\n";
+        let ev = evaluate(&parse(log), &c);
+        assert_eq!(
+            ev.get("1").unwrap().outcome,
+            Outcome::Pass,
+            "{}",
+            render(&ev)
+        );
+        assert_eq!(ev.get("2").unwrap().outcome, Outcome::Fail);
+        assert_eq!(ev.get("verdicts").unwrap().outcome, Outcome::Fail);
+        // Killed by a signal after its lines: every case of the program fails.
+        let killed = log.replace(
+            "TASK 2 p exit=1",
+            "TASK 2 p signal=SIGSEGV addr=0x0 pc=0x10000 word=none",
+        );
+        let ev = evaluate(&parse(&killed), &c);
+        assert_eq!(
+            ev.get("1").unwrap().outcome,
+            Outcome::Fail,
+            "{}",
+            render(&ev)
+        );
     }
 
     #[test]
