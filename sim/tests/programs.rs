@@ -117,6 +117,64 @@ fn c_programs_with_unaligned_access_option() {
     );
 }
 
+/// The programs again at -O2 and -Os, now with interrupts injected at pseudo-random points
+/// (mean gap 97 instructions, fixed seeds): on line 20 (priority 1, the regular entry that
+/// pushes STATUS32 and PC) and line 21 (priority 0, the fast path). crt0's handler counts
+/// them and runs a zero-overhead loop of its own (saving and restoring LP_START, LP_END
+/// and LP_COUNT). Results and output must not change, and the handler must have run.
+#[test]
+fn c_programs_under_random_interrupts() {
+    let mut failures = Vec::new();
+    for name in PROGRAMS {
+        for opt in ["-O2", "-Os"] {
+            for (seed, irq) in [(0x5eed_u64, 20u32), (0xfeed_u64, 21u32)] {
+                let what = format!("{name} {opt} irq {irq}");
+                let path = common::cache_dir("progs").join(format!("{name}{opt}-irq.elf"));
+                let elf = build(name, opt);
+                common::write_atomic(&path, &elf);
+                let syms = common::symbols(&path).expect("nm");
+                let counter = syms["__rt_irq_count"];
+                let expected =
+                    std::fs::read_to_string(progs_dir().join(format!("{name}.expected"))).unwrap();
+                let irqs = sim::Irqs::Random {
+                    seed,
+                    mean: 97,
+                    irq,
+                };
+                let (run, words) =
+                    sim::run_elf_irqs(&elf, sim::config(Opts::default()), LIMIT, irqs, &[counter])
+                        .expect("load");
+                let taken = words[0].unwrap_or(0);
+                let mut problems = Vec::new();
+                if run.end != End::Exit(0) {
+                    problems.push(format!("ended with {} at pc {:#010x}", run.end, run.pc));
+                }
+                if run.console != expected {
+                    problems.push(format!("console:\n{}", run.console));
+                }
+                // One interrupt per ~97 instructions, less the stretches with them masked.
+                if (taken as u64) < run.insns / 97 / 4 {
+                    problems.push(format!(
+                        "only {taken} interrupts taken in {} instructions",
+                        run.insns
+                    ));
+                }
+                if problems.is_empty() {
+                    println!("ok   {what}: {taken} interrupts in {} insns", run.insns);
+                } else {
+                    println!("FAIL {what}: {}", problems.join("; "));
+                    failures.push(what);
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "changed by interrupts: {}",
+        failures.join(", ")
+    );
+}
+
 /// GCC really emits zero-overhead loops for loops.c at -O2/-Os, so that the program
 /// exercises LP (otherwise the loop tests would silently test nothing).
 #[test]

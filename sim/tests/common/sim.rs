@@ -77,6 +77,46 @@ pub fn run_elf(image: &[u8], cfg: Config, limit: u64) -> Result<Run, String> {
     })
 }
 
+/// Interrupts to inject during a run.
+#[derive(Clone, Copy, Debug)]
+pub enum Irqs {
+    /// Pseudo-random gaps of mean `mean` instructions, reproducible from `seed`.
+    Random { seed: u64, mean: u64, irq: u32 },
+    /// Every `period` instructions.
+    Every { period: u64, irq: u32 },
+}
+
+/// Like `run_elf`, with interrupts injected; also returns the 32-bit words at `read`
+/// (physical addresses) after the run.
+pub fn run_elf_irqs(
+    image: &[u8],
+    cfg: Config,
+    limit: u64,
+    irqs: Irqs,
+    read: &[u32],
+) -> Result<(Run, Vec<Option<u32>>), String> {
+    let mut m = Machine::new(cfg);
+    m.load_elf(image).map_err(|e| format!("{e}"))?;
+    match irqs {
+        Irqs::Random { seed, mean, irq } => m.schedule_irq_random(seed, mean, irq),
+        Irqs::Every { period, irq } => m.schedule_irq_every(period, irq),
+    }
+    let stop = m.run(limit);
+    let console = String::from_utf8_lossy(&m.take_console()).into_owned();
+    let regs = (0..64usize).map(|r| m.reg(r)).collect();
+    let words = read.iter().map(|&a| m.read_phys_u32(a)).collect();
+    Ok((
+        Run {
+            end: end_of(stop),
+            console,
+            insns: m.insns(),
+            regs,
+            pc: m.pc(),
+        },
+        words,
+    ))
+}
+
 /// Just the loader: Ok or its error message.
 pub fn load_only(image: &[u8], cfg: Config) -> Result<(), String> {
     let mut m = Machine::new(cfg);
