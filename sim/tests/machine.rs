@@ -946,3 +946,44 @@ vec_20: mov r22,sp
         "stacked STATUS32"
     );
 }
+
+#[test]
+fn timer1_and_rtc_count_instructions() {
+    let body = "_start: SETUP
+        mov r0,17
+        sr r0,[0x40b]
+        mov r0,1
+        sr r0,[0x206]
+        mov r0,50
+        sr r0,[0x102]
+        mov r0,0
+        sr r0,[0x100]
+        mov r0,1
+        sr r0,[0x101]
+        sr r0,[0x103]
+        lr r10,[0x104]
+        nop
+        nop
+        lr r11,[0x104]
+        lr r12,[0x105]
+        seti 0x3f
+        mov r20,0
+1:      breq r20,0,1b
+        EXIT 0
+vec_17: lr r21,[0x40a]
+        lr r22,[0x101]
+        mov r0,0
+        sr r0,[0x101]
+        mov r20,1
+        rtie";
+    let (m, _, stop) = run(body);
+    assert_eq!(stop, Stop::Exit(0));
+    assert_eq!(m.reg(11) - m.reg(10), 3, "RTC: one count per instruction");
+    assert_eq!(m.reg(12), 0, "RTC high word");
+    assert_eq!(
+        (m.reg(21), m.reg(22)),
+        (17, 0x9),
+        "timer1: ICAUSE 17, CONTROL1 = IP | IE"
+    );
+    assert_eq!(m.stats().interrupts_by_irq.get(&17), Some(&1));
+}
