@@ -35,12 +35,17 @@ const PASS_FLOOR: f64 = 0.95;
 /// Extracts only the execute directory from the tarball, once, into the target dir.
 /// Returns the directory holding the tests.
 fn extract(tarball: &Path) -> Result<PathBuf, String> {
-    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("gcc-torture");
+    extract_dir(tarball, "gcc-torture", EXECUTE_DIR)
+}
+
+/// Extracts `*/<subdir>/*` from the tarball, once, into `<target tmp>/<root_name>`.
+fn extract_dir(tarball: &Path, root_name: &str, subdir: &str) -> Result<PathBuf, String> {
+    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(root_name);
     let stamp = root.join(".extracted");
     let find = |root: &Path| -> Option<PathBuf> {
         let rd = std::fs::read_dir(root).ok()?;
         for e in rd.flatten() {
-            let p = e.path().join(EXECUTE_DIR);
+            let p = e.path().join(subdir);
             if p.is_dir() {
                 return Some(p);
             }
@@ -62,7 +67,10 @@ fn extract(tarball: &Path) -> Result<PathBuf, String> {
         .arg("-C")
         .arg(&root)
         .arg("--wildcards")
-        .arg("*/gcc.c-torture/execute/*")
+        .arg(format!(
+            "*/{}/*",
+            subdir.trim_start_matches("gcc/testsuite/")
+        ))
         .output()
         .map_err(|e| format!("cannot run tar: {e}"))?;
     if !o.status.success() {
@@ -74,10 +82,10 @@ fn extract(tarball: &Path) -> Result<PathBuf, String> {
     std::fs::write(&stamp, want).map_err(|e| format!("write stamp: {e}"))?;
     println!(
         "torture: extracted {} in {:.1}s",
-        EXECUTE_DIR,
+        subdir,
         t.elapsed().as_secs_f64()
     );
-    find(&root).ok_or_else(|| format!("{EXECUTE_DIR} not found in {}", tarball.display()))
+    find(&root).ok_or_else(|| format!("{subdir} not found in {}", tarball.display()))
 }
 
 /// The `{ ... }` group starting at `s[0] == '{'`, without the outer braces.
@@ -180,6 +188,8 @@ struct Plan {
     name: String,
     path: PathBuf,
     extra: Vec<String>,
+    /// The test has `{ dg-do run }` (gcc.dg tests only run with it).
+    dg_run: bool,
 }
 
 /// Decides from the test's source and DejaGnu directives whether it can run here, and
@@ -189,6 +199,7 @@ fn plan(path: &Path) -> Result<Plan, String> {
     let src = std::fs::read(path).map_err(|e| format!("read: {e}"))?;
     let text = String::from_utf8_lossy(&src);
     let mut extra = Vec::new();
+    let mut dg_run = false;
     for (needle, reason) in [
         ("__int128", "needs int128"),
         ("_Decimal", "needs decimal float"),
@@ -210,6 +221,15 @@ fn plan(path: &Path) -> Result<Plan, String> {
         let d = &line[p + 2..];
         let (kw, rest) = d.split_at(d.find(char::is_whitespace).unwrap_or(d.len()));
         match kw {
+            "dg-do" => {
+                let (what, rest) = dg_item(rest).unwrap_or_default();
+                if what == "run" {
+                    dg_run = match dg_item(rest) {
+                        Some((sel, _)) if !sel.is_empty() => selector_matches(&sel),
+                        _ => true,
+                    };
+                }
+            }
             "dg-require-effective-target" => {
                 let (what, _) = dg_item(rest).unwrap_or_default();
                 match what.as_str() {
@@ -266,14 +286,18 @@ fn plan(path: &Path) -> Result<Plan, String> {
             _ => {}
         }
     }
+    extra.push(format!("-I{}", path.parent().unwrap().display()));
     Ok(Plan {
         name,
         path: path.to_path_buf(),
         extra,
+        dg_run,
     })
 }
 
 enum Outcome {
+    /// gcc.dg tests without `{ dg-do run }`: compile-only tests, not counted.
+    NotRun,
     Skipped(String),
     Passed,
     Failed(String),
@@ -350,6 +374,25 @@ fn run_one(plan: &Plan, limit: u64) -> Outcome {
 
 #[test]
 fn gcc_torture_execute() {
+    run_suite("torture", "gcc-torture", EXECUTE_DIR, false);
+}
+
+/// Exploratory, not part of the brief's corpus: GCC's gcc.dg/torture tests with
+/// `{ dg-do run }` (facts.md: 529 of them ran on QEMU). Extracted separately into
+/// `<target tmp>/gcc-dg-torture`.
+/// `cargo test -p arcsim --release --test torture -- --ignored --nocapture`
+#[test]
+#[ignore = "exploratory: run with -- --ignored"]
+fn gcc_dg_torture_run() {
+    run_suite(
+        "dg-torture",
+        "gcc-dg-torture",
+        "gcc/testsuite/gcc.dg/torture",
+        true,
+    );
+}
+
+fn run_suite(label: &str, root_name: &str, subdir: &str, dg_run_only: bool) {
     let started = Instant::now();
     let tarball = PathBuf::from(
         std::env::var("ARC_GCC_TARBALL").unwrap_or_else(|_| DEFAULT_TARBALL.to_string()),
@@ -372,7 +415,8 @@ fn gcc_torture_execute() {
         return;
     }
     common::require_toolchain();
-    let dir = extract(&tarball).unwrap_or_else(|e| panic!("extracting the torture tests: {e}"));
+    let dir = extract_dir(&tarball, root_name, subdir)
+        .unwrap_or_else(|e| panic!("extracting the torture tests: {e}"));
     let filter = std::env::var("TORTURE_FILTER").unwrap_or_default();
     let limit: u64 = std::env::var("TORTURE_LIMIT")
         .ok()
@@ -450,6 +494,7 @@ fn gcc_torture_execute() {
                 panic!("negative control {name} passed: the harness cannot see failures")
             }
             Outcome::Skipped(why) => panic!("negative control {name} was skipped: {why}"),
+            Outcome::NotRun => unreachable!(),
         }
     }
 
@@ -464,6 +509,7 @@ fn gcc_torture_execute() {
                 let name = path.file_stem().unwrap().to_string_lossy().into_owned();
                 let outcome = match plan(path) {
                     Err(reason) => Outcome::Skipped(reason),
+                    Ok(p) if dg_run_only && !p.dg_run => Outcome::NotRun,
                     Ok(p) => run_one(&p, limit),
                 };
                 results
@@ -477,6 +523,7 @@ fn gcc_torture_execute() {
     results.sort_by(|a, b| a.0.cmp(&b.0));
 
     let mut passed = 0;
+    let mut not_run = 0;
     let mut failed = Vec::new();
     let mut skipped: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (name, o, _) in &results {
@@ -484,15 +531,16 @@ fn gcc_torture_execute() {
             Outcome::Passed => passed += 1,
             Outcome::Failed(why) => failed.push(format!("{name}: {why}")),
             Outcome::Skipped(why) => skipped.entry(why.clone()).or_default().push(name.clone()),
+            Outcome::NotRun => not_run += 1,
         }
     }
     let nskipped: usize = skipped.values().map(Vec::len).sum();
     let compiled = passed + failed.len();
     let mut report = String::new();
     report.push_str(&format!(
-        "torture: {} tests, compiled {compiled}, passed {passed}, failed {}, skipped-with-reason {nskipped} \
+        "{label}: {} tests, compiled {compiled}, passed {passed}, failed {}, skipped-with-reason {nskipped} \
          ({} {}, limit {limit} insns, {jobs} jobs, {:.1}s)\n",
-        results.len(),
+        results.len() - not_run,
         failed.len(),
         opt_level(),
         if unaligned() {
@@ -523,7 +571,12 @@ fn gcc_torture_execute() {
         report.push_str(&format!(" {n} {t:.1}s"));
     }
     report.push('\n');
-    let report_path = common::cache_dir(".").join("torture-report.txt");
+    if not_run > 0 {
+        report.push_str(&format!(
+            "({not_run} compile-only tests without dg-do run not counted)\n"
+        ));
+    }
+    let report_path = common::cache_dir(".").join(format!("{label}-report.txt"));
     let _ = std::fs::write(&report_path, &report);
     println!("{report}(report also in {})", report_path.display());
 

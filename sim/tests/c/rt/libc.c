@@ -538,6 +538,10 @@ void *realloc(void *p, size_t n)
 
 void *aligned_alloc(size_t align, size_t n)
 {
+    if (n > (size_t)-1 - align) {
+        errno_value = ENOMEM;
+        return NULL;
+    }
     char *p = malloc(n + align);
     if (!p)
         return NULL;
