@@ -12,6 +12,7 @@
 //! - TORTURE_JOBS=<n>: worker threads (default: available parallelism).
 //! - TORTURE_UNALIGNED=1: build with -munaligned-access and run on a core with the
 //!   unaligned-access option (crt0 sets STATUS32.AD) instead of -mno-unaligned-access.
+//! - TORTURE_IRQ=<mean>: inject interrupts at random gaps of that mean into every test.
 //! - TORTURE_SAMPLE=<n>: run every n-th test only (default 8 in debug builds, else 1).
 //! - TORTURE_OPT=<flag>: optimisation level instead of -O2 (for exploring; the floor
 //!   applies all the same).
@@ -31,12 +32,6 @@ const EXECUTE_DIR: &str = "gcc/testsuite/gcc.c-torture/execute";
 const DEFAULT_LIMIT: u64 = 300_000_000;
 /// At least this fraction of the compiled and linked tests must pass.
 const PASS_FLOOR: f64 = 0.95;
-
-/// Extracts only the execute directory from the tarball, once, into the target dir.
-/// Returns the directory holding the tests.
-fn extract(tarball: &Path) -> Result<PathBuf, String> {
-    extract_dir(tarball, "gcc-torture", EXECUTE_DIR)
-}
 
 /// Extracts `*/<subdir>/*` from the tarball, once, into `<target tmp>/<root_name>`.
 fn extract_dir(tarball: &Path, root_name: &str, subdir: &str) -> Result<PathBuf, String> {
@@ -168,6 +163,14 @@ fn selector_matches(sel: &str) -> bool {
 
 fn opt_level() -> String {
     std::env::var("TORTURE_OPT").unwrap_or_else(|_| "-O2".to_string())
+}
+
+/// TORTURE_IRQ=<mean>: inject interrupts (line 20 or 21, see crt0.S) at pseudo-random
+/// gaps of that mean into every test; the results must not change.
+fn irq_mean() -> Option<u64> {
+    std::env::var("TORTURE_IRQ")
+        .ok()
+        .and_then(|v| v.parse().ok())
 }
 
 fn unaligned() -> bool {
@@ -337,7 +340,17 @@ fn run_one(plan: &Plan, limit: u64) -> Outcome {
         unaligned: unaligned(),
         ..Opts::default()
     };
-    let r = std::panic::catch_unwind(|| sim::run_elf(&elf, sim::config(opts), limit));
+    let r = std::panic::catch_unwind(|| match irq_mean() {
+        None => sim::run_elf(&elf, sim::config(opts), limit),
+        Some(mean) => {
+            let irqs = sim::Irqs::Random {
+                seed: 0x5eed ^ elf.len() as u64,
+                mean,
+                irq: if elf.len() % 2 == 0 { 20 } else { 21 },
+            };
+            sim::run_elf_irqs(&elf, sim::config(opts), limit, irqs, &[]).map(|(r, _)| r)
+        }
+    });
     match r {
         Err(p) => {
             let msg = p
@@ -539,7 +552,7 @@ fn run_suite(label: &str, root_name: &str, subdir: &str, dg_run_only: bool) {
     let mut report = String::new();
     report.push_str(&format!(
         "{label}: {} tests, compiled {compiled}, passed {passed}, failed {}, skipped-with-reason {nskipped} \
-         ({} {}, limit {limit} insns, {jobs} jobs, {:.1}s)\n",
+         ({} {}, limit {limit} insns{}, {jobs} jobs, {:.1}s)\n",
         results.len() - not_run,
         failed.len(),
         opt_level(),
@@ -548,6 +561,9 @@ fn run_suite(label: &str, root_name: &str, subdir: &str, dg_run_only: bool) {
         } else {
             common::ARCH_CFLAGS.join(" ")
         },
+        irq_mean()
+            .map(|m| format!(", random IRQs mean gap {m}"))
+            .unwrap_or_default(),
         started.elapsed().as_secs_f64()
     ));
     report.push_str("skipped, by reason:\n");
