@@ -211,7 +211,7 @@ mod tests {
     fn read_only_page_is_sigsegv_and_unchanged() {
         let _t = testing::setup();
         let p = setup_word(3);
-        mm::with(p.mm, |m| m.protect(W, W + 0x2000, Prot(Prot::R))).unwrap();
+        mm::with(p.mm, |m| m.protect(W, W + 0x2000, Prot::R)).unwrap();
         assert_eq!(cmpxchg(W, 3, 4), (0, false));
         assert_eq!(pending(), Some((crate::signal::SIGSEGV, W)));
         assert_eq!(word(&p, W), Some(3));

@@ -65,7 +65,7 @@ struct Segment {
 
 impl Segment {
     fn prot(&self) -> Prot {
-        let mut p = 0;
+        let mut p = Prot::empty();
         if self.flags & PF_R != 0 {
             p |= Prot::R;
         }
@@ -75,7 +75,7 @@ impl Segment {
         if self.flags & PF_X != 0 {
             p |= Prot::X;
         }
-        Prot(p)
+        p
     }
 }
 

@@ -178,7 +178,7 @@ fn sys_kill(pid: i32, sig: u32) -> Result<u32, Errno> {
 }
 
 // mmap flags and protections (asm-generic).
-const PROT_ALL: u32 = Prot::R | Prot::W | Prot::X;
+const PROT_ALL: u32 = Prot::all().bits();
 const MAP_SHARED: u32 = 0x01;
 const MAP_PRIVATE: u32 = 0x02;
 const MAP_FIXED: u32 = 0x10;
@@ -212,7 +212,7 @@ fn sys_mmap2(
         return Err(EINVAL);
     }
     let size = page_ceil(len).ok_or(ENOMEM)?;
-    let prot = Prot(prot);
+    let prot = Prot::from_bits_truncate(prot);
     mm::with(current_mm(), |m| {
         if flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) != 0 {
             if !addr.is_multiple_of(PAGE_SIZE) {
@@ -260,7 +260,10 @@ fn sys_mprotect(addr: u32, len: u32, prot: u32) -> Result<u32, Errno> {
         return Ok(0);
     }
     let end = user_range_end(addr, len).ok_or(ENOMEM)?;
-    mm::with(current_mm(), |m| m.protect(addr, end, Prot(prot))).map_err(|_| ENOMEM)?;
+    mm::with(current_mm(), |m| {
+        m.protect(addr, end, Prot::from_bits_truncate(prot))
+    })
+    .map_err(|_| ENOMEM)?;
     Ok(0)
 }
 
@@ -340,7 +343,7 @@ mod tests {
             &[
                 0,
                 3 * PAGE_SIZE,
-                Prot::R | Prot::W,
+                Prot::RW.bits(),
                 MAP_PRIVATE | MAP_ANONYMOUS,
                 u32::MAX,
                 0,
@@ -349,7 +352,14 @@ mod tests {
         assert!((MMAP_BASE..MMAP_END).contains(&a), "{a:#x}");
         let b = syscall(
             NR_MMAP2,
-            &[0, 1, Prot::R, MAP_PRIVATE | MAP_ANONYMOUS, u32::MAX, 0],
+            &[
+                0,
+                1,
+                Prot::R.bits(),
+                MAP_PRIVATE | MAP_ANONYMOUS,
+                u32::MAX,
+                0,
+            ],
         );
         assert_eq!(b, a + 3 * PAGE_SIZE, "next fit, length rounded up");
         arch::put_user_u32(a + 8, 7).unwrap();
@@ -439,7 +449,7 @@ mod tests {
         );
         assert_eq!(syscall(NR_MPROTECT, &[DATA, 0, 1]), 0);
         arch::put_user_u32(DATA, 1).unwrap();
-        assert_eq!(syscall(NR_MPROTECT, &[DATA, PAGE_SIZE, Prot::R]), 0);
+        assert_eq!(syscall(NR_MPROTECT, &[DATA, PAGE_SIZE, Prot::R.bits()]), 0);
         assert_eq!(arch::put_user_u32(DATA, 2), Err(arch::Efault));
         assert_eq!(syscall(NR_MUNMAP, &[DATA, PAGE_SIZE]), 0);
         assert_eq!(arch::get_user_u32(DATA), Err(arch::Efault));

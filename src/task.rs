@@ -122,9 +122,10 @@ pub fn start(new: NewTask) -> Result<u32, Errno> {
 }
 
 fn build(new: &NewTask) -> Result<u32, Errno> {
-    let slot = TASKS
-        .with(|t| (1..MAX_TASKS).find(|&i| t.slots[i].is_none() && sched::state(i) == State::Free));
-    let slot = slot.ok_or(ENOMEM)?;
+    // Everything that may be preempted (frame allocation) comes first. The slot is then
+    // found, filled and handed to the scheduler in one critical section: chosen in one
+    // section and claimed in a later one, two clones preempted in between took the same
+    // slot (docs/kernel-findings.md, F3).
     let kstack = frame::alloc_contiguous(KSTACK_SIZE / PAGE_SIZE).map_err(|_| ENOMEM)?;
     let shadow = match frame::alloc_contiguous(SHADOW_STACK_SIZE / PAGE_SIZE) {
         Ok(s) => s,
@@ -133,7 +134,14 @@ fn build(new: &NewTask) -> Result<u32, Errno> {
             return Err(ENOMEM);
         }
     };
+    let frame_pa = kstack + KSTACK_SIZE - PTREGS_SIZE;
+    // Safety: the frame lies at the top of the kernel stack we just allocated.
+    unsafe { (arch::phys_ptr(frame_pa) as *mut PtRegs).write_unaligned(*new.regs) };
+    let ctx = arch::context_new(kstack + KSTACK_SIZE, shadow + SHADOW_STACK_SIZE);
+    let pgd = mm::pgd(new.mm);
     let pid = TASKS.with(|t| {
+        let slot =
+            (1..MAX_TASKS).find(|&i| t.slots[i].is_none() && sched::state(i) == State::Free)?;
         let pid = t.next_pid;
         t.next_pid += 1;
         t.slots[slot] = Some(Task {
@@ -149,14 +157,14 @@ fn build(new: &NewTask) -> Result<u32, Errno> {
             alive: true,
             exit: None,
         });
-        pid
+        sched::add(slot, ctx, new.mm, pgd);
+        Some(pid)
     });
-    let frame_pa = kstack + KSTACK_SIZE - PTREGS_SIZE;
-    // Safety: the frame lies at the top of the kernel stack we just allocated.
-    unsafe { (arch::phys_ptr(frame_pa) as *mut PtRegs).write_unaligned(*new.regs) };
-    let ctx = arch::context_new(kstack + KSTACK_SIZE, shadow + SHADOW_STACK_SIZE);
-    sched::add(slot, ctx, new.mm, mm::pgd(new.mm));
-    Ok(pid)
+    pid.ok_or_else(|| {
+        free_stack(kstack, KSTACK_SIZE);
+        free_stack(shadow, SHADOW_STACK_SIZE);
+        ENOMEM
+    })
 }
 
 fn free_stack(base: u32, size: u32) {

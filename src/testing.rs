@@ -26,10 +26,10 @@ pub struct Process {
 
 /// A process with the given areas `(start, len, prot)`, made the running task with its
 /// address space loaded, without a recorded context switch.
-pub fn process(areas: &[(u32, u32, u32)]) -> Process {
+pub fn process(areas: &[(u32, u32, Prot)]) -> Process {
     let mm = mm::create().unwrap();
     for &(start, len, prot) in areas {
-        mm::with(mm, |m| m.map_anon(start, start + len, Prot(prot)).unwrap());
+        mm::with(mm, |m| m.map_anon(start, start + len, prot).unwrap());
     }
     let regs = PtRegs::new_user(0x1_0000, mm::STACK_TOP);
     let pid = task::start(task::NewTask {

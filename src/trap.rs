@@ -254,7 +254,7 @@ mod tests {
         // A store to a read-only page: the report shows the word left unchanged.
         let p = testing::process(&[(DATA, 0x2000, Prot::R | Prot::W)]);
         arch::put_user_u32(DATA + 8, 0x6666_0006).unwrap();
-        mm::with(p.mm, |m| m.protect(DATA, DATA + 0x2000, Prot(Prot::R))).unwrap();
+        mm::with(p.mm, |m| m.protect(DATA, DATA + 0x2000, Prot::R)).unwrap();
         testing::expect_task_end(|| exception(&mut user_frame(STORE_PROTV, DATA + 8)));
         assert_eq!(
             testing::status_of(p.pid),

@@ -106,9 +106,9 @@ mod tests {
     use crate::mm::{self, vma::Prot};
     use crate::testing;
 
-    fn space(prot: u32) -> MmId {
+    fn space(prot: Prot) -> MmId {
         let id = mm::create().unwrap();
-        mm::with(id, |m| m.map_anon(0x1_0000, 0x1_4000, Prot(prot)).unwrap());
+        mm::with(id, |m| m.map_anon(0x1_0000, 0x1_4000, prot).unwrap());
         id
     }
 
@@ -205,7 +205,7 @@ mod tests {
             handle_mm_fault(ro, 0x8000_0000, Access::Read),
             Err(FaultError::NoVma)
         );
-        let none = space(0);
+        let none = space(Prot::empty());
         assert_eq!(
             handle_mm_fault(none, 0x1_0000, Access::Read),
             Err(FaultError::Denied)

@@ -335,7 +335,7 @@ mod tests {
         with(id, |m| m.map_anon(0x1_0000, 0x1_4000, Prot::RW).unwrap());
         fault::handle_mm_fault(id, 0x1_0000, fault::Access::Write).unwrap();
         fault::handle_mm_fault(id, 0x1_2000, fault::Access::Read).unwrap();
-        with(id, |m| m.protect(0x1_0000, 0x1_4000, Prot(Prot::R))).unwrap();
+        with(id, |m| m.protect(0x1_0000, 0x1_4000, Prot::R)).unwrap();
         with(id, |m| {
             assert_eq!(m.pt.get(0x1_0000) & pte::WRITE, 0);
             assert_ne!(m.pt.get(0x1_0000) & pte::READ, 0);

@@ -10,24 +10,27 @@ use heapless::Vec;
 
 pub const MAX_VMAS: usize = 32;
 
-/// Access rights of an area, the PROT_* bits of mmap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Prot(pub u32);
+bitflags::bitflags! {
+    /// Access rights of an area, the PROT_* bits of mmap.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct Prot: u32 {
+        const R = 1;
+        const W = 2;
+        const X = 4;
+        const RW = Self::R.bits() | Self::W.bits();
+    }
+}
 
 impl Prot {
-    pub const R: u32 = 1;
-    pub const W: u32 = 2;
-    pub const X: u32 = 4;
-    pub const RW: Prot = Prot(Self::R | Self::W);
-
+    /// Writable implies readable on ARC, as on Linux.
     pub fn readable(self) -> bool {
-        self.0 & (Self::R | Self::W) != 0
+        self.intersects(Prot::RW)
     }
     pub fn writable(self) -> bool {
-        self.0 & Self::W != 0
+        self.contains(Prot::W)
     }
     pub fn executable(self) -> bool {
-        self.0 & Self::X != 0
+        self.contains(Prot::X)
     }
 }
 
@@ -215,12 +218,8 @@ mod tests {
 
     const P: u32 = PAGE_SIZE;
 
-    fn vma(start: u32, end: u32, prot: u32) -> Vma {
-        Vma {
-            start,
-            end,
-            prot: Prot(prot),
-        }
+    fn vma(start: u32, end: u32, prot: Prot) -> Vma {
+        Vma { start, end, prot }
     }
 
     #[test]
@@ -244,9 +243,9 @@ mod tests {
         let mut v = Vmas::new();
         v.insert(vma(0, 10 * P, Prot::R | Prot::W)).unwrap();
         v.remove(4 * P, 6 * P).unwrap();
-        assert_eq!(v.find(3 * P).unwrap(), vma(0, 4 * P, 3));
+        assert_eq!(v.find(3 * P).unwrap(), vma(0, 4 * P, Prot::RW));
         assert_eq!(v.find(5 * P), None);
-        assert_eq!(v.find(6 * P).unwrap(), vma(6 * P, 10 * P, 3));
+        assert_eq!(v.find(6 * P).unwrap(), vma(6 * P, 10 * P, Prot::RW));
         v.remove(2 * P, 8 * P).unwrap();
         assert!(v.covers(0, 2 * P) && v.covers(8 * P, 10 * P) && !v.covers(0, 3 * P));
         v.remove(0, 20 * P).unwrap();
@@ -257,25 +256,23 @@ mod tests {
     fn protect_needs_full_coverage_and_splits() {
         let mut v = Vmas::new();
         v.insert(vma(0, 4 * P, Prot::R | Prot::W)).unwrap();
-        assert_eq!(
-            v.protect(2 * P, 6 * P, Prot(Prot::R)),
-            Err(VmaError::BadRange)
-        );
-        v.protect(P, 2 * P, Prot(Prot::R)).unwrap();
+        assert_eq!(v.protect(2 * P, 6 * P, Prot::R), Err(VmaError::BadRange));
+        v.protect(P, 2 * P, Prot::R).unwrap();
         assert_eq!(v.find(0).unwrap().prot, Prot::RW);
         assert_eq!(v.find(P).unwrap(), vma(P, 2 * P, Prot::R));
-        assert_eq!(v.find(3 * P).unwrap(), vma(2 * P, 4 * P, 3));
+        assert_eq!(v.find(3 * P).unwrap(), vma(2 * P, 4 * P, Prot::RW));
     }
 
     #[test]
     fn gaps_are_found_between_areas() {
         let mut v = Vmas::new();
-        v.insert(vma(0x1000_0000, 0x1000_0000 + 2 * P, 1)).unwrap();
+        v.insert(vma(0x1000_0000, 0x1000_0000 + 2 * P, Prot::R))
+            .unwrap();
         assert_eq!(
             v.find_gap(P, 0x1000_0000, 0x2000_0000),
             Some(0x1000_0000 + 2 * P)
         );
-        v.insert(vma(0x1000_0000 + 3 * P, 0x1000_0000 + 4 * P, 1))
+        v.insert(vma(0x1000_0000 + 3 * P, 0x1000_0000 + 4 * P, Prot::R))
             .unwrap();
         assert_eq!(
             v.find_gap(P, 0x1000_0000, 0x2000_0000),
@@ -292,10 +289,11 @@ mod tests {
     fn capacity_is_an_error_not_a_panic() {
         let mut v = Vmas::new();
         for i in 0..MAX_VMAS as u32 {
-            v.insert(vma(i * 4 * P, i * 4 * P + 3 * P, 1)).unwrap();
+            v.insert(vma(i * 4 * P, i * 4 * P + 3 * P, Prot::R))
+                .unwrap();
         }
         assert_eq!(
-            v.insert(vma(0x4000_0000, 0x4000_0000 + P, 1)),
+            v.insert(vma(0x4000_0000, 0x4000_0000 + P, Prot::R)),
             Err(VmaError::Full)
         );
         assert_eq!(
@@ -303,10 +301,10 @@ mod tests {
             Err(VmaError::Full),
             "a split needs a free slot"
         );
-        assert_eq!(v.protect(P, 2 * P, Prot(Prot::R)), Err(VmaError::Full));
+        assert_eq!(v.protect(P, 2 * P, Prot::R), Err(VmaError::Full));
         assert_eq!(
             v.find(P).unwrap(),
-            vma(0, 3 * P, 1),
+            vma(0, 3 * P, Prot::R),
             "a refused change leaves the list alone"
         );
         assert_eq!(v.remove(0, P), Ok(()), "trimming needs no slot");
