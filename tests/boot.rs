@@ -30,14 +30,21 @@ fn check_banner(board: &str, console: &str) {
         "page=8KiB ",
         "tlb=256x4",
     ] {
-        assert!(banner.contains(want), "{board}: banner lacks `{want}`: {banner}");
+        assert!(
+            banner.contains(want),
+            "{board}: banner lacks `{want}`: {banner}"
+        );
     }
     let id = banner
         .split("identity=0x")
         .nth(1)
         .and_then(|s| u32::from_str_radix(&s[..8], 16).ok())
         .unwrap_or_else(|| panic!("{board}: identity not parsed: {banner}"));
-    assert!(id & 0xFF >= 0x50, "{board}: ARCVER {:#x} is not ARCv2 HS", id & 0xFF);
+    assert!(
+        id & 0xFF >= 0x50,
+        "{board}: ARCVER {:#x} is not ARCv2 HS",
+        id & 0xFF
+    );
 }
 
 #[test]
@@ -51,5 +58,10 @@ fn sim_image_boots_to_banner_and_exits_zero() {
 fn qemu_virt_image_boots_on_the_simulator() {
     let run = boot("qemu-virt");
     check_banner("qemu-virt", &run.console);
-    assert!(run.status.is_some(), "ended: {}\n{}", run.ended, run.console);
+    assert!(
+        run.status.is_some(),
+        "ended: {}\n{}",
+        run.ended,
+        run.console
+    );
 }

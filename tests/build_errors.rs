@@ -37,7 +37,10 @@ fn unknown_board_is_named_with_the_known_ones() {
     let (ok, err) = xtask(&["build", "--board", "hsdk-4xd"], None);
     assert!(!ok);
     assert!(err.contains("unknown board `hsdk-4xd`"), "{err}");
-    assert!(err.contains("sim") && err.contains("qemu-virt") && err.contains("hsdk"), "{err}");
+    assert!(
+        err.contains("sim") && err.contains("qemu-virt") && err.contains("hsdk"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -54,7 +57,10 @@ fn missing_toolchain_names_the_tool_and_the_fix() {
 
 #[test]
 fn a_failing_stage_is_named() {
-    let (ok, err) = xtask(&["build", "--board", "sim", "--features", "no-such-feature"], None);
+    let (ok, err) = xtask(
+        &["build", "--board", "sim", "--features", "no-such-feature"],
+        None,
+    );
     assert!(!ok);
     assert!(err.contains("error: cargo (wasm32)"), "{err}");
     assert!(err.contains("no-such-feature"), "{err}");
@@ -64,5 +70,8 @@ fn a_failing_stage_is_named() {
 fn a_board_without_a_runner_says_how_to_run_it() {
     let (ok, err) = xtask(&["run", "--board", "hsdk"], None);
     assert!(!ok);
-    assert!(err.contains("hardware only") && err.contains("xtask report"), "{err}");
+    assert!(
+        err.contains("hardware only") && err.contains("xtask report"),
+        "{err}"
+    );
 }

@@ -67,7 +67,9 @@ fn read_u32(file: &object::File, addr: u64) -> Option<u32> {
 
 fn in_text(file: &object::File, addr: u64) -> bool {
     file.sections().any(|s| {
-        s.kind() == object::SectionKind::Text && addr >= s.address() && addr < s.address() + s.size()
+        s.kind() == object::SectionKind::Text
+            && addr >= s.address()
+            && addr < s.address() + s.size()
     })
 }
 
@@ -80,10 +82,20 @@ fn every_board_image_is_a_loadable_arcv2_elf() {
         assert_eq!(&raw[..4], b"\x7fELF", "{board}: magic");
         assert_eq!(raw[4], 1, "{board}: ELFCLASS32");
         assert_eq!(raw[5], 1, "{board}: little-endian");
-        assert_eq!(u16::from_le_bytes([raw[18], raw[19]]), EM_ARCV2, "{board}: e_machine");
-        let (base, size) = (img.board.memory.ram_base as u64, img.board.memory.ram_size as u64);
+        assert_eq!(
+            u16::from_le_bytes([raw[18], raw[19]]),
+            EM_ARCV2,
+            "{board}: e_machine"
+        );
+        let (base, size) = (
+            img.board.memory.ram_base as u64,
+            img.board.memory.ram_size as u64,
+        );
         let entry = file.entry();
-        assert!(entry >= base && entry < base + size, "{board}: entry {entry:#x} outside RAM");
+        assert!(
+            entry >= base && entry < base + size,
+            "{board}: entry {entry:#x} outside RAM"
+        );
         let syms = symbols(&file);
         for s in REQUIRED_SYMBOLS {
             assert!(syms.contains_key(*s), "{board}: symbol {s} missing");
@@ -99,21 +111,35 @@ fn vector_table_is_at_int_vector_base_and_every_slot_points_at_code() {
         let file = object::File::parse(&*img.bytes).unwrap();
         let syms = symbols(&file);
         let vectors = syms["__vectors"];
-        assert_eq!(vectors, img.board.memory.ram_base as u64, "{board}: table first in RAM");
+        assert_eq!(
+            vectors, img.board.memory.ram_base as u64,
+            "{board}: table first in RAM"
+        );
         assert_eq!(vectors % 1024, 0, "{board}: table alignment");
         // _start programs INT_VECTOR_BASE with the table's address.
-        let start = img.disasm.split("<_start>:").nth(1).expect("_start in disassembly");
+        let start = img
+            .disasm
+            .split("<_start>:")
+            .nth(1)
+            .expect("_start in disassembly");
         let start = &start[..start.find("\n\n").unwrap_or(start.len())];
         assert!(
-            start.contains(&format!("mov\tr0,{vectors:#x}")) && start.contains("sr\tr0,[int_vector_base]"),
+            start.contains(&format!("mov\tr0,{vectors:#x}"))
+                && start.contains("sr\tr0,[int_vector_base]"),
             "{board}: _start does not set INT_VECTOR_BASE to {vectors:#x}:\n{start}"
         );
         let slots = (syms["__vectors_end"] - vectors) / 4;
-        assert!(slots >= 16 + 9, "{board}: exceptions plus IRQ 16..24 at least, got {slots}");
+        assert!(
+            slots >= 16 + 9,
+            "{board}: exceptions plus IRQ 16..24 at least, got {slots}"
+        );
         let by_addr: HashMap<u64, &str> = syms.iter().map(|(n, a)| (*a, n.as_str())).collect();
         for i in 0..slots {
             let target = read_u32(&file, vectors + 4 * i).expect("slot readable") as u64;
-            assert!(in_text(&file, target), "{board}: vector {i} -> {target:#x} is not code");
+            assert!(
+                in_text(&file, target),
+                "{board}: vector {i} -> {target:#x} is not code"
+            );
             let name = by_addr.get(&target).copied().unwrap_or("?");
             let want = match i {
                 0 => "_start",
@@ -131,7 +157,10 @@ fn images_contain_no_llock_or_scond() {
     for board in BOARDS {
         let img = build(board);
         let lines = img.disasm.lines().filter(|l| l.contains(":\t")).count();
-        assert!(lines > 1000, "{board}: disassembly suspiciously short ({lines} lines)");
+        assert!(
+            lines > 1000,
+            "{board}: disassembly suspiciously short ({lines} lines)"
+        );
         let bad: Vec<&str> = img
             .disasm
             .lines()
@@ -140,7 +169,10 @@ fn images_contain_no_llock_or_scond() {
                 mnemonic.starts_with("llock") || mnemonic.starts_with("scond")
             })
             .collect();
-        assert!(bad.is_empty(), "{board}: LL/SC in the kernel image: {bad:?}");
+        assert!(
+            bad.is_empty(),
+            "{board}: LL/SC in the kernel image: {bad:?}"
+        );
     }
 }
 
@@ -148,8 +180,16 @@ fn images_contain_no_llock_or_scond() {
 fn tlb_refill_fast_path_is_within_budget() {
     // Linux takes ~40 (data) / ~35 (instruction); the goal is under 25.
     let img = build("sim");
-    let body = img.disasm.split("<tlb_refill>:").nth(1).expect("tlb_refill");
+    let body = img
+        .disasm
+        .split("<tlb_refill>:")
+        .nth(1)
+        .expect("tlb_refill");
     let insns: Vec<&str> = body.lines().filter(|l| l.contains(":\t")).collect();
-    let to_rtie = insns.iter().position(|l| l.contains("\trtie")).expect("rtie") + 1;
+    let to_rtie = insns
+        .iter()
+        .position(|l| l.contains("\trtie"))
+        .expect("rtie")
+        + 1;
     assert!(to_rtie < 25, "refill fast path is {to_rtie} instructions");
 }
