@@ -30,6 +30,8 @@ const REQUIRED_SYMBOLS: &[&str] = &[
     "user_program_table",
     "__start___ex_table",
     "__stop___ex_table",
+    // An exported Rust static, defined from wasm2c's globals (xtask/src/build.rs).
+    "KERNEL_CANARY",
 ];
 
 struct Image {

@@ -110,9 +110,8 @@ pub fn build_kernel(opts: &BuildOptions) -> Result<BuildOutput> {
         )?;
         crate::lowering::direct_memory_access(&kern_c)?;
     }
-    let heap_end = wasm_heap_end(&kern_c)?;
-
-    write_if_changed(&out.join("board.ld"), &linker_fragment(&board, heap_end))?;
+    let globals = wasm_globals(&kern_c)?;
+    write_if_changed(&out.join("board.ld"), &linker_fragment(&board, &globals))?;
     write_if_changed(&out.join("board_uart.h"), &uart_header(&board))?;
 
     let src = repo_root().join("src/arch/arc");
@@ -252,38 +251,55 @@ fn build_wasm(board: &Board, opts: &BuildOptions, out: &Path) -> Result<PathBuf>
     Ok(wasm)
 }
 
-/// wasm2c initialises `__heap_base` with the end of the Rust statics; the glue zeroes the
-/// window up to there and the linker script checks it fits.
-fn wasm_heap_end(kern_c: &Path) -> Result<u32> {
+/// The initial values wasm2c gives the module's globals (`instance->w2c_NAME = N;`).
+/// `__heap_base` is the end of the Rust statics: the glue zeroes the window up to there
+/// and the linker script checks it fits. An exported `#[no_mangle] static` is a global
+/// holding the static's address; each becomes a linker symbol of that name, so the ELF
+/// (and the host tools reading it) can find the kernel's exported data.
+fn wasm_globals(kern_c: &Path) -> Result<Vec<(String, u32)>> {
     let text = std::fs::read_to_string(kern_c).map_err(|e| io_err("wasm2c", kern_c, e))?;
-    text.lines()
-        .find_map(|l| {
-            let rest = l.trim().strip_prefix("instance->w2c___heap_base = ")?;
-            rest.trim_end_matches(';')
-                .trim_end_matches('u')
-                .parse()
-                .ok()
+    let globals: Vec<(String, u32)> = text
+        .lines()
+        .filter_map(|l| {
+            let rest = l.trim().strip_prefix("instance->w2c_")?;
+            let (name, value) = rest.split_once(" = ")?;
+            let value = value.strip_suffix("u;")?.parse().ok()?;
+            Some((name.to_string(), value))
         })
-        .ok_or_else(|| {
-            Error::new(
-                "wasm2c",
-                format!(
-                    "{} has no __heap_base initialiser; is the wasm built as a cdylib?",
-                    kern_c.display()
-                ),
-            )
-        })
+        .collect();
+    if !globals.iter().any(|(n, _)| n == "__heap_base") {
+        return Err(Error::new(
+            "wasm2c",
+            format!(
+                "{} has no __heap_base initialiser; is the wasm built as a cdylib?",
+                kern_c.display()
+            ),
+        ));
+    }
+    Ok(globals)
 }
 
-fn linker_fragment(board: &Board, heap_end: u32) -> String {
+fn linker_fragment(board: &Board, globals: &[(String, u32)]) -> String {
     let m = &board.memory;
-    format!(
-        "{}WASM_BASE = {:#x};\nWASM_END = {:#x};\nWASM_HEAP_END = {:#x};\n",
+    let mut s = format!(
+        "{}WASM_BASE = {:#x};\nWASM_END = {:#x};\n",
         board.to_linker(),
         m.ram_base + WASM_WINDOW_OFFSET,
         m.ram_base + WASM_WINDOW_END_OFFSET,
-        heap_end
-    )
+    );
+    for (name, value) in globals {
+        match name.as_str() {
+            "__heap_base" => {
+                let _ = writeln!(s, "WASM_HEAP_END = {value:#x};");
+            }
+            // Linker-made (stack, data end) rather than Rust statics.
+            n if n.starts_with("__") => {}
+            n => {
+                let _ = writeln!(s, "{n} = {value:#x};");
+            }
+        }
+    }
+    s
 }
 
 fn uart_header(board: &Board) -> String {
