@@ -390,6 +390,30 @@ fn user_swi_is_a_trap_not_a_semihosting_exit() {
     assert_eq!(run.canary_after, Some(CANARY_VALUE));
 }
 
+/// Limits (docs/kernel-findings.md F4, F5): thread churn must not run out of task slots,
+/// and a program that never makes a system call must be killed by the per-program time
+/// limit (10 s = 500 M instructions) rather than run until the simulator's budget.
+#[test]
+fn kernel_enforces_the_time_limit_and_frees_thread_slots() {
+    let manifest = "manifest-kernel-limits.txt";
+    let run = build_and_run(manifest);
+    let es = manifest_named(manifest).unwrap();
+    let bad = judge(&run.console, &es, run.canary_addr);
+    assert!(
+        bad.is_empty(),
+        "ended {:?} after {} instructions; problems:\n{}\n\nconsole:\n{}",
+        run.stop,
+        run.stats.insns,
+        bad.join("\n"),
+        run.console
+    );
+    assert!(
+        matches!(run.stop, arcsim::Stop::Exit(0)),
+        "run ended {:?}",
+        run.stop
+    );
+}
+
 /// The kernel benchmark numbers alone (`cargo xtask bench` prints them after the build
 /// numbers, which start with a clean build): run with
 /// `cargo test --release --test kernel -- --ignored --nocapture kernel_numbers`.

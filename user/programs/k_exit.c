@@ -2,7 +2,9 @@
  * 1: exit (93) from the only thread, code 42.
  * 2: exit_group (94) with 0x10203: only the low byte (3) is the status.
  * 3: a second thread calls exit_group(9) while the main thread yields forever: the
- *    whole group ends with 9 (the main thread never returns from its loop). */
+ *    whole group ends with 9 (the main thread never returns from its loop).
+ * 4: a runaway program that never makes a system call: the kernel's per-program time
+ *    limit (src/run.rs, PROGRAM_TIME_LIMIT_TICKS, 10 s) must end it with SIGKILL. */
 #include "k_common.h"
 
 #ifndef VARIANT
@@ -40,6 +42,10 @@ int main(void)
         sys_sched_yield();
     pr("CASE e.exit_group_thread FAIL main_survived\n");
     return 1;
+#elif VARIANT == 4
+    pr("CASE e.runaway EXPECT signal=SIGKILL addr=any word=any\n");
+    for (volatile u32 i = 0;; i++) {
+    }
 #else
 #error "unknown VARIANT"
 #endif

@@ -43,9 +43,17 @@ static volatile u32 cas_words[FUZZ_THREADS];
 static u32 guard_words[16];
 static struct k_timespec ts_small = {0, 50000}, ts_bad = {0, -1}, ts_negsec = {-5, 0};
 
-/* The calling thread's index: threads run on their own stacks in rt's bss. */
-static u32 *cur_seed;
-static int self_index(void);
+/* The calling thread's index, from its stack: thread i > 0 recorded an address near the
+ * top of its stack (rt's 16 KiB thread stacks); everything else is the main thread. */
+static volatile u32 stack_mark[FUZZ_THREADS];
+static int self_index(void)
+{
+    u32 sp = (u32)__builtin_frame_address(0);
+    for (int i = 1; i < FUZZ_THREADS; i++)
+        if (stack_mark[i] && sp <= stack_mark[i] && sp > stack_mark[i] - 16384)
+            return i;
+    return 0;
+}
 static u32 rnd(void) { return k_rand(&seeds[self_index()]); }
 
 /* Does [a, a + len) (page-rounded, not wrapping) touch what must survive? */
@@ -281,6 +289,32 @@ static void fuzz_one(void)
     }
 }
 
+static void fuzz_loop(void)
+{
+    for (u32 i = 0; i < FUZZ_CALLS / FUZZ_THREADS; i++) {
+        fuzz_one();
+        /* Now and then give the scratch area back, as the fuzzer may have taken it. */
+        if (i % 256 == 255)
+            sys_mmap2((void *)SCRATCH, SCRATCH_LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+                      -1, 0);
+    }
+}
+
+#if FUZZ_THREADS > 1
+static struct thread th[FUZZ_THREADS];
+
+static void fuzz_thread(void *arg)
+{
+    int me = (int)(long)arg;
+    volatile u32 top = 0;
+    stack_mark[me] = (u32)&top + 64;
+    fuzz_loop();
+    /* The fuzzer's set_tid_address calls moved this thread's clear-on-exit word; put it
+     * back so that thread_join sees the thread go. */
+    k_sys(SYS_set_tid_address, (long)&th[me].ctid, 0, 0);
+}
+#endif
+
 int main(void)
 {
     mypid = (u32)sys_getpid();
@@ -298,13 +332,27 @@ int main(void)
         return k_failed;
     }
     memset((void *)NOISE, 'z', PAGE_SIZE);
-    pr("k_fuzz: seed=0x%08x calls=%u canary=0x%08x\n", FUZZ_SEED, FUZZ_CALLS, entry_r1);
-    for (u32 i = 0; i < FUZZ_CALLS; i++) {
-        fuzz_one();
-        /* Now and then give the scratch area back, as the fuzzer may have taken it. */
-        if (i % 256 == 255)
-            sys_mmap2((void *)SCRATCH, SCRATCH_LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
-                      -1, 0);
+    pr("k_fuzz: seed=0x%08x calls=%u threads=%d canary=0x%08x\n", FUZZ_SEED, FUZZ_CALLS, FUZZ_THREADS, entry_r1);
+    for (int i = 0; i < FUZZ_THREADS; i++)
+        seeds[i] = FUZZ_SEED ^ (0x9E3779B9u * (u32)i);
+#if FUZZ_THREADS > 1
+    int started = 1;
+    for (int i = 1; i < FUZZ_THREADS; i++)
+        started += thread_start(&th[i], fuzz_thread, (void *)(long)i) > 0;
+#else
+    int started = 1;
+#endif
+    fuzz_loop();
+#if FUZZ_THREADS > 1
+    for (int i = 1; i < FUZZ_THREADS; i++)
+        thread_join(&th[i]);
+#endif
+    u32 total[8] = {0};
+    u32 cas_bad = 0;
+    for (int t = 0; t < FUZZ_THREADS; t++) {
+        for (int k = 0; k < 8; k++)
+            total[k] += counts[t][k];
+        cas_bad += counts[t][C_CAS_BAD];
     }
     int guards = 1;
     for (int i = 0; i < 16; i++)
@@ -315,12 +363,12 @@ int main(void)
     for (u32 i = 0; i < PAGE_SIZE; i += 61)
         zs += ((volatile char *)NOISE)[i] == 'z';
     KCHECK("f.fuzz",
-           cnt[C_CALLS] == FUZZ_CALLS && cnt[C_ENOSYS_BAD] == 0 && cnt[C_BAD_RESULT] == 0 && guards &&
-               zs == (PAGE_SIZE + 60) / 61,
-           "seed=0x%08x calls=%u errors=%u unknown_enosys=%u unknown_wrong=%u bad_results=%u clones=%u "
-           "console_writes=%u own_memory_intact=%d",
-           FUZZ_SEED, cnt[C_CALLS], cnt[C_ERRORS], cnt[C_ENOSYS_OK], cnt[C_ENOSYS_BAD],
-           cnt[C_BAD_RESULT], cnt[C_CLONES], cnt[C_WRITES], guards);
-    KCHECK("f.cmpxchg", cnt[C_CAS_BAD] == 0, "wrong=%u final=0x%08x", cnt[C_CAS_BAD], cas_word);
+           started == FUZZ_THREADS && total[C_CALLS] == FUZZ_CALLS / FUZZ_THREADS * FUZZ_THREADS &&
+               total[C_ENOSYS_BAD] == 0 && total[C_BAD_RESULT] == 0 && guards && zs == (PAGE_SIZE + 60) / 61,
+           "seed=0x%08x threads=%d/%d calls=%u errors=%u unknown_enosys=%u unknown_wrong=%u bad_results=%u "
+           "clones=%u console_writes=%u own_memory_intact=%d",
+           FUZZ_SEED, started, FUZZ_THREADS, total[C_CALLS], total[C_ERRORS], total[C_ENOSYS_OK],
+           total[C_ENOSYS_BAD], total[C_BAD_RESULT], total[C_CLONES], total[C_WRITES], guards);
+    KCHECK("f.cmpxchg", cas_bad == 0, "wrong=%u final=0x%08x", cas_bad, cas_words[0]);
     return k_failed;
 }
