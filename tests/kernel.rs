@@ -236,6 +236,21 @@ fn kernel_tests_pass_on_the_simulator() {
         Some(CANARY_VALUE),
         "the canary word in RAM at the end"
     );
+    // k_kill_other: each killed child's own TASK line carries the signal it was sent.
+    let r = report::parse(&run.console);
+    let p = r.program("k_kill_other").expect("k_kill_other ran");
+    for c in p.cases.iter().filter(|c| c.id.starts_with("p.kill_")) {
+        let pid =
+            c.kv.get("child")
+                .and_then(|v| report::num(v))
+                .expect("child=");
+        let sig = c.kv.get("signal").expect("signal=");
+        let t = p.tasks.iter().find(|t| t.pid == pid);
+        assert!(
+            matches!(t.map(|t| &t.end), Some(TaskEnd::Signal { sig: s, .. }) if s == sig),
+            "child {pid} of k_kill_other: want signal={sig}, TASK line {t:?}"
+        );
+    }
     // Coverage the programs claim, seen from the machine: the storm really missed in the
     // TLB more often than it has entries, and each kind of fault was taken.
     let s = &run.stats;
