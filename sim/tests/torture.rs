@@ -405,6 +405,14 @@ fn gcc_dg_torture_run() {
     );
 }
 
+/// Exploratory: gcc.c-torture/execute/ieee (IEEE floating point through libgcc's soft-fp
+/// and the runtime's FPU-free conversion helpers). Same extraction as the main suite.
+#[test]
+#[ignore = "exploratory: run with -- --ignored"]
+fn gcc_torture_execute_ieee() {
+    run_suite("ieee", "gcc-torture", EXECUTE_DIR, false);
+}
+
 fn run_suite(label: &str, root_name: &str, subdir: &str, dg_run_only: bool) {
     let started = Instant::now();
     let tarball = PathBuf::from(
@@ -428,8 +436,11 @@ fn run_suite(label: &str, root_name: &str, subdir: &str, dg_run_only: bool) {
         return;
     }
     common::require_toolchain();
-    let dir = extract_dir(&tarball, root_name, subdir)
+    let mut dir = extract_dir(&tarball, root_name, subdir)
         .unwrap_or_else(|e| panic!("extracting the torture tests: {e}"));
+    if label == "ieee" {
+        dir = dir.join("ieee");
+    }
     let filter = std::env::var("TORTURE_FILTER").unwrap_or_default();
     let limit: u64 = std::env::var("TORTURE_LIMIT")
         .ok()

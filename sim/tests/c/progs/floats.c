@@ -58,5 +58,6 @@ int main(void)
     CHECK(DBL_MANT_DIG == 53 && sizeof(long double) == 8);
 #endif
     printf("floats: %d.%06d\n", (int)s, (int)((s - (int)s) * 1000000));
+    printf("%%g: %g %g %g %g %g\n", V(0.0), V(2.5), V(100.0), V(1e-5), V(-0.125));
     DONE("floats");
 }

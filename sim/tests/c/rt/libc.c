@@ -641,7 +641,9 @@ static void emit_double(struct sink *s, double v, char conv, int width, int prec
         prec = 6;
     int exp10 = 0;
     char c = conv | 0x20;
+    int strip = 0; /* %g: drop trailing zeros of the fraction */
     if (c == 'g') {
+        strip = 1;
         double t = v;
         while (t >= 10.0) { t /= 10.0; exp10++; }
         while (t > 0 && t < 1.0) { t *= 10.0; exp10--; }
@@ -679,6 +681,12 @@ static void emit_double(struct sink *s, double v, char conv, int width, int prec
             buf[n++] = (char)('0' + d);
             v -= d;
         }
+    }
+    if (strip && prec > 0) {
+        while (n > 0 && buf[n - 1] == '0')
+            n--;
+        if (n > 0 && buf[n - 1] == '.')
+            n--;
     }
     if (c == 'e') {
         buf[n++] = conv >= 'a' ? 'e' : 'E';
