@@ -25,7 +25,7 @@
  * [PROTECT_HIGH, TASK_SIZE). */
 #define PROTECT_LOW 0x00400000u
 #define PROTECT_HIGH 0x5FF00000u
-#define NOISE 0x00300000u   /* one page of 'z', an unmapped page after it */
+#define NOISE 0x00300000u   /* one page of 'z', a PROT_NONE page after it */
 #define SCRATCH 0x28000000u /* 4 pages the fuzzer may do anything to */
 #define SCRATCH_LEN (4 * PAGE_SIZE)
 
@@ -204,6 +204,10 @@ static void fuzz_one(void)
         u32 choice = rnd() % 5;
         u32 p = choice == 0 ? (u32)&ts_small : choice == 1 ? (u32)&ts_bad : choice == 2 ? (u32)&ts_negsec
                                                                                          : hostile_ptr();
+        /* Some "hostile" values (0x5000_0000, 0x3FFF_FFFE) may have been mapped by the
+         * fuzzer and filled with a clock value: sleeping on that is a real sleep. */
+        if (p >= 0x2000 && p < PROTECT_HIGH && p != (u32)&ts_small && p != (u32)&ts_bad && p != (u32)&ts_negsec)
+            p |= 0x80000000u;
         ret = __syscall(nr, p, ptr(), a2, a3, a4, a5);
         break;
     }
@@ -327,7 +331,11 @@ int main(void)
                            -1, 0);
     long scratch = sys_mmap2((void *)SCRATCH, SCRATCH_LEN, PROT_READ | PROT_WRITE,
                              MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-    if (noise != (long)NOISE || scratch != (long)SCRATCH) {
+    /* The page after the noise page is a PROT_NONE mapping, so that no non-fixed mmap
+     * (a free hint is honoured) can put readable bytes there. */
+    long hole = sys_mmap2((void *)(NOISE + PAGE_SIZE), PAGE_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+                          -1, 0);
+    if (noise != (long)NOISE || scratch != (long)SCRATCH || hole != (long)(NOISE + PAGE_SIZE)) {
         KCHECK("f.fuzz", 0, "setup=mmap2 noise=%d scratch=%d", (int)noise, (int)scratch);
         return k_failed;
     }
