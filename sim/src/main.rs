@@ -287,7 +287,7 @@ fn disasm(path: &PathBuf) -> ExitCode {
         Ok(b) => b,
         Err(e) => return usage(format!("{}: {e}", path.display())),
     };
-    match arcsim::listing::listing(&image) {
+    match arcsim::listing::listing_named(&image, &path.display().to_string()) {
         Ok(text) => {
             let _ = std::io::stdout().write_all(text.as_bytes());
             ExitCode::SUCCESS
