@@ -405,11 +405,11 @@ fn user_swi_is_a_trap_not_a_semihosting_exit() {
     assert_eq!(run.canary_after, Some(CANARY_VALUE));
 }
 
-/// Limits (docs/kernel-findings.md F4, F5): thread churn must not run out of task slots,
-/// and a program that never makes a system call must be killed by the per-program time
+/// Limits (docs/kernel-findings.md F4, F5, F7): thread churn must not run out of task
+/// slots, mprotect toggling must not run out of area slots, and a program that never makes a system call must be killed by the per-program time
 /// limit (10 s = 500 M instructions) rather than run until the simulator's budget.
 #[test]
-fn kernel_enforces_the_time_limit_and_frees_thread_slots() {
+fn kernel_limits_time_threads_and_areas() {
     let manifest = "manifest-kernel-limits.txt";
     let run = build_and_run(manifest);
     let es = manifest_named(manifest).unwrap();

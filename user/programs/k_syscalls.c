@@ -147,6 +147,23 @@ static void t_brk(void)
     u32 low = (u32)k_sys(SYS_brk, 0x1000, 0, 0);
     u32 b2 = (u32)k_sys(SYS_brk, b0, 0, 0);
     u32 gone = probe_w((b0 + PAGE_SIZE + 7) & ~7u);
+    /* The break may not grow over another mapping (Linux: brk fails, the break stays). */
+    u32 cur = (u32)k_sys(SYS_brk, 0, 0, 0);
+    u32 above = ((cur + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) + PAGE_SIZE;
+    long fx = sys_mmap2((void *)above, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1,
+                        0);
+    if (fx == (long)above)
+        *(volatile u32 *)above = 0xB4B4B4B4;
+    u32 over1 = (u32)k_sys(SYS_brk, above + 2 * PAGE_SIZE, 0, 0); /* from an empty heap */
+    u32 small = (u32)k_sys(SYS_brk, cur + 16, 0, 0);               /* a heap below it */
+    u32 over2 = (u32)k_sys(SYS_brk, above + 2 * PAGE_SIZE, 0, 0); /* grow it over the mapping */
+    u32 kept_word = fx == (long)above ? *(volatile u32 *)above : 0;
+    long probe_above = probe_w(above + 8);
+    KCHECK("s.brk_collision",
+           fx == (long)above && over1 == cur && small == cur + 16 && over2 == cur + 16 && kept_word == 0xB4B4B4B4 &&
+               probe_above == 0,
+           "break=0x%08x mapping=0x%08x over_from_empty=0x%08x small=0x%08x over_from_heap=0x%08x kept=0x%08x", cur,
+           above, over1, small, over2, kept_word);
     KCHECK("s.brk",
            b0 >= (u32)_end && b1 == want && zeros && kept && huge == want && low == want && b2 == b0 &&
                gone == (u32)-K_EFAULT,
