@@ -74,6 +74,9 @@ enum Cmd {
         /// Skip the negative controls (bug-reproducing kernels; simulator only).
         #[arg(long)]
         no_controls: bool,
+        /// Kernel features of the main run, e.g. bug-pre2018 to watch the suite catch it.
+        #[arg(long, value_delimiter = ',')]
+        features: Vec<String>,
     },
     /// Turn a captured UART log (e.g. from an HSDK) into the validation table and verdict.
     Report { logfile: std::path::PathBuf },
@@ -107,7 +110,8 @@ fn main() -> ExitCode {
             json,
             no_sweep,
             no_controls,
-        } => validate(board, runner, json, !no_sweep, !no_controls),
+            features,
+        } => validate(board, runner, json, !no_sweep, !no_controls, features),
         Cmd::Report { logfile } => xtask::validate::report_file(&logfile).map(|(text, ok)| {
             print!("{text}");
             if ok {
@@ -168,6 +172,7 @@ fn validate(
     json: Option<std::path::PathBuf>,
     sweep: bool,
     controls: bool,
+    features: Vec<String>,
 ) -> xtask::Result<ExitCode> {
     xtask::setup::setup(true)?;
     let runner = runner.map(|r| Runner::parse(&r)).transpose()?;
@@ -177,6 +182,7 @@ fn validate(
         json,
         sweep,
         controls,
+        features,
         ..Default::default()
     })?;
     print!("{}", xtask::validate::render_summary(&summary));
