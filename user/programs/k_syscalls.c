@@ -222,6 +222,15 @@ static void t_cmpxchg(void)
         k_failed++;
 }
 
+/* FLAG in user mode may set Z, N, C, V (only H is privileged: see k_sig.c VARIANT 28). */
+static void t_user_flag(void)
+{
+    u32 z1 = 0, z0 = 1;
+    __asm__ volatile("flag 0x800\n\tmov %0, 0\n\tmov.z %0, 1" : "=r"(z1) : : "cc");
+    __asm__ volatile("flag 0\n\tmov %0, 0\n\tmov.z %0, 1" : "=r"(z0) : : "cc");
+    KCHECK("s.user_flag", z1 == 1 && z0 == 0, "z_after_flag_0x800=%u z_after_flag_0=%u", z1, z0);
+}
+
 static void t_enosys(void)
 {
     static const u32 nrs[] = {0, 1, 63, 92, 243, 247, 249, 250, 400, 1000, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF};
@@ -246,6 +255,7 @@ int main(void)
     t_tls();
     t_cacheflush();
     t_cmpxchg();
+    t_user_flag();
     t_enosys();
     return k_failed;
 }
