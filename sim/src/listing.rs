@@ -23,13 +23,15 @@
 //!   like `find_symbol_for_address` (the nearest symbol at or below the target, preferring one
 //!   in the section being listed; absolute symbols count, e.g. `<RAM_SIZE+0x6ff00400>`).
 //!
-//! Relocatable objects are listed with the same rules but without their relocations, so
-//! instructions that carry a relocation differ from objdump's listing of a `.o` file.
+//! * in a relocatable object, an instruction with a relocation at its address shows the
+//!   relocation symbol's value plus the displacement (print_insn_arc takes the PC as 0), for
+//!   every code section but the first: objdump loads relocations only once the ARC
+//!   disassembler has said, on its first instruction, that it wants them.
 
 use crate::decode;
 use crate::elf::LoadError;
 use object::elf;
-use object::read::elf::{FileHeader, SectionHeader, Sym as _};
+use object::read::elf::{FileHeader, Rel as _, Rela as _, SectionHeader, Sym as _};
 use object::LittleEndian as LE;
 use std::cmp::Ordering;
 use std::fmt::Write;
@@ -72,7 +74,13 @@ struct Symbol {
 /// Listing text, or why the file is not an ARCv2 ELF file. `file` is the name printed in the
 /// header line (objdump prints the path as given on its command line).
 pub fn listing_named(image: &[u8], file: &str) -> Result<String, LoadError> {
-    let (sections, symbols, relocatable) = read(image)?;
+    let Parsed {
+        sections,
+        symbols,
+        relocatable,
+        relocs,
+        reloc_syms,
+    } = read(image)?;
     let mut out = String::new();
     let _ = write!(
         out,
@@ -87,6 +95,10 @@ pub fn listing_named(image: &[u8], file: &str) -> Result<String, LoadError> {
                 symbols: &symbols,
                 sorted: sorted_for(&symbols, &section.name),
                 relocatable,
+                relocs: &relocs,
+                reloc_syms: &reloc_syms,
+                rels: &[],
+                rel_pos: 0,
                 out: &mut out,
                 state: &mut state,
             }
@@ -101,7 +113,22 @@ pub fn listing(image: &[u8]) -> Result<String, LoadError> {
     listing_named(image, "")
 }
 
-type Parsed = (Vec<Section>, Vec<Symbol>, bool);
+/// A relocation's target symbol as BFD sees it (by ELF symbol index).
+struct RelocSym {
+    name: Vec<u8>,
+    value: u64,
+    undefined: bool,
+}
+
+struct Parsed {
+    sections: Vec<Section>,
+    symbols: Vec<Symbol>,
+    /// HAS_RELOC for a relocatable file (symbols are looked up in the listed section).
+    relocatable: bool,
+    /// Per section header index: (offset, ELF symbol index), sorted by offset.
+    relocs: std::collections::HashMap<usize, Vec<(u64, usize)>>,
+    reloc_syms: Vec<RelocSym>,
+}
 
 fn read(image: &[u8]) -> Result<Parsed, LoadError> {
     if image.len() < 6 || &image[..4] != b"\x7fELF" {
@@ -172,6 +199,11 @@ fn read(image: &[u8]) -> Result<Parsed, LoadError> {
     let section_by_index = |i: usize| sections.iter().find(|s| s.index == i && !not_bfd[i]);
 
     let mut symbols = Vec::new();
+    let mut reloc_syms = vec![RelocSym {
+        name: b"*ABS*".to_vec(),
+        value: 0,
+        undefined: false,
+    }];
     let mut symtab = table.symbols(e, image, elf::SHT_SYMTAB).ok();
     if symtab.as_ref().is_some_and(|t| t.len() <= 1) {
         symtab = table.symbols(e, image, elf::SHT_DYNSYM).ok();
@@ -180,14 +212,29 @@ fn read(image: &[u8]) -> Result<Parsed, LoadError> {
         for sym in symtab.iter().skip(1) {
             let kind = sym.st_type();
             let shndx = sym.st_shndx(e) as usize;
-            if shndx == elf::SHN_UNDEF as usize || shndx == elf::SHN_COMMON as usize {
-                continue;
-            }
             let mut name = sym.name(e, symtab.strings()).unwrap_or_default().to_vec();
             if name.is_empty() && kind == elf::STT_SECTION && shndx < table.len() {
                 if let Ok(sh) = table.section(object::SectionIndex(shndx)) {
                     name = table.section_name(e, sh).unwrap_or_default().to_vec();
                 }
+            }
+            let (section, section_name, base) = match section_by_index(shndx) {
+                Some(s) if shndx != elf::SHN_ABS as usize => (s.index, s.name.clone(), s.addr),
+                _ => (ABS, b"*ABS*".to_vec(), 0),
+            };
+            let st_value = sym.st_value(e) as u64;
+            let value = if linked || section == ABS {
+                st_value
+            } else {
+                base + st_value
+            };
+            reloc_syms.push(RelocSym {
+                name: name.clone(),
+                value,
+                undefined: shndx == elf::SHN_UNDEF as usize,
+            });
+            if shndx == elf::SHN_UNDEF as usize || shndx == elf::SHN_COMMON as usize {
+                continue;
             }
             let mut flags = match sym.st_bind() {
                 elf::STB_LOCAL => BSF_LOCAL,
@@ -210,14 +257,9 @@ fn read(image: &[u8]) -> Result<Parsed, LoadError> {
             {
                 continue;
             }
-            let (section, section_name, base) = match section_by_index(shndx) {
-                Some(s) if shndx != elf::SHN_ABS as usize => (s.index, s.name.clone(), s.addr),
-                _ => (ABS, b"*ABS*".to_vec(), 0),
-            };
-            let st_value = sym.st_value(e) as u64;
             symbols.push(Symbol {
                 name,
-                value: if linked { st_value } else { base + st_value },
+                value,
                 size: if flags & BSF_SECTION_SYM != 0 {
                     0
                 } else {
@@ -229,7 +271,35 @@ fn read(image: &[u8]) -> Result<Parsed, LoadError> {
             });
         }
     }
-    Ok((sections, symbols, has_reloc && !linked))
+    // Relocations (objdump uses them for relocatable files only).
+    let mut relocs: std::collections::HashMap<usize, Vec<(u64, usize)>> = Default::default();
+    if !linked {
+        for sh in table.iter() {
+            let target = sh.sh_info(e) as usize;
+            let entries: Vec<(u64, usize)> = if let Ok(Some((rel, _))) = sh.rel(e, image) {
+                rel.iter()
+                    .map(|r| (r.r_offset(e) as u64, r.r_sym(e) as usize))
+                    .collect()
+            } else if let Ok(Some((rela, _))) = sh.rela(e, image) {
+                rela.iter()
+                    .map(|r| (r.r_offset(e) as u64, r.r_sym(e) as usize))
+                    .collect()
+            } else {
+                continue;
+            };
+            relocs.entry(target).or_default().extend(entries);
+        }
+        for v in relocs.values_mut() {
+            v.sort_by_key(|r| r.0);
+        }
+    }
+    Ok(Parsed {
+        sections,
+        symbols,
+        relocatable: has_reloc && !linked,
+        relocs,
+        reloc_syms,
+    })
 }
 
 /// `compare_symbols` with `compare_section` named `current`.
@@ -282,6 +352,9 @@ struct State {
     insn_info_valid: bool,
     branch_delay: bool,
     bytes_per_chunk: usize,
+    /// Set by print_insn_arc on its first instruction: objdump loads a section's relocations
+    /// only when this is already set, i.e. not for the first code section.
+    needs_relocs: bool,
 }
 
 struct List<'a> {
@@ -289,6 +362,11 @@ struct List<'a> {
     symbols: &'a [Symbol],
     sorted: Vec<usize>,
     relocatable: bool,
+    relocs: &'a std::collections::HashMap<usize, Vec<(u64, usize)>>,
+    reloc_syms: &'a [RelocSym],
+    /// The relocations loaded for this section, and the next one not yet passed.
+    rels: &'a [(u64, usize)],
+    rel_pos: usize,
     out: &'a mut String,
     state: &'a mut State,
 }
@@ -398,6 +476,47 @@ impl List<'_> {
         self.addr_with_sym(self.find_symbol(vma, false), vma, true)
     }
 
+    /// `objdump_print_addr` for an instruction with a relocation against ELF symbol `sym`.
+    fn print_reloc_address(&self, vma: u64, sym: usize) -> String {
+        if self.sorted.is_empty() {
+            return format!("0x{}", value_text(vma, true));
+        }
+        let Some(rs) = self.reloc_syms.get(sym) else {
+            return self.print_address(vma);
+        };
+        let vma = vma.wrapping_add(rs.value);
+        if !rs.undefined {
+            return self.addr_with_sym(self.find_symbol(vma, false), vma, true);
+        }
+        let mut s = value_text(vma, true);
+        s.push_str(" <");
+        s.push_str(&sanitize(&rs.name));
+        match rs.value.cmp(&vma) {
+            Ordering::Greater => {
+                s.push_str("-0x");
+                s.push_str(&value_text(rs.value - vma, true));
+            }
+            Ordering::Less => {
+                s.push_str("+0x");
+                s.push_str(&value_text(vma - rs.value, true));
+            }
+            Ordering::Equal => {}
+        }
+        s.push('>');
+        s
+    }
+
+    /// Steps over the relocations before section offset `end`.
+    fn pass_relocs(&mut self, end: usize) {
+        while self
+            .rels
+            .get(self.rel_pos)
+            .is_some_and(|r| r.0 < end as u64)
+        {
+            self.rel_pos += 1;
+        }
+    }
+
     /// `disassemble_section`.
     fn section(&mut self) {
         let sec = self.section;
@@ -409,6 +528,11 @@ impl List<'_> {
         let stop = sec.size.min(sec.data.len() as u64);
         let mut addr_offset = 0u64;
         let mut place = 0usize;
+        if self.state.needs_relocs {
+            if let Some(r) = self.relocs.get(&sec.index) {
+                self.rels = r;
+            }
+        }
         let mut sym = self.find_symbol(sec.addr, true);
         if let Some(p) = sym {
             place = p;
@@ -497,6 +621,7 @@ impl List<'_> {
                 };
                 self.out.push_str("\t...\n");
                 off += octets;
+                self.pass_relocs(off);
                 continue;
             }
             let vma = sec.addr + off as u64;
@@ -505,7 +630,13 @@ impl List<'_> {
             let (octets, text) = if insns {
                 self.state.bytes_per_chunk = 2;
                 octets_per_line = 8;
-                match self.insn(off, avail, vma) {
+                // The relocation at this very instruction (ARC allows none inside one).
+                let reloc = self
+                    .rels
+                    .get(self.rel_pos)
+                    .filter(|r| r.0 == off as u64)
+                    .map(|r| r.1);
+                match self.insn(off, avail, vma, reloc) {
                     Ok(x) => x,
                     Err(fault) => {
                         // print_insn_arc's read failed: objdump prints the message and ends
@@ -553,12 +684,19 @@ impl List<'_> {
             line.push('\n');
             self.out.push_str(&line);
             off += octets;
+            self.pass_relocs(off);
         }
     }
 
     /// One instruction at `off` with `avail` bytes left in the block: its length and text, or
     /// the address whose read failed.
-    fn insn(&mut self, off: usize, avail: usize, vma: u64) -> Result<(usize, String), u64> {
+    fn insn(
+        &mut self,
+        off: usize,
+        avail: usize,
+        vma: u64,
+        reloc: Option<usize>,
+    ) -> Result<(usize, String), u64> {
         let sec: &Section = self.section;
         let data = &sec.data;
         if avail < 2 {
@@ -569,6 +707,7 @@ impl List<'_> {
         if avail < base {
             return Err(vma + 2);
         }
+        self.state.needs_relocs = true;
         let mut bytes = [0u8; 8];
         let n = avail.min(8);
         bytes[..n].copy_from_slice(&data[off..off + n]);
@@ -595,11 +734,15 @@ impl List<'_> {
         self.state.branch_delay = mnemonic.split('.').skip(1).any(|f| f == "d");
         if let Some(pos) = text.rfind("\t;0x") {
             if let Ok(target) = u32::from_str_radix(&text[pos + 4..], 16) {
-                // print_insn_arc adds the (signed) operand to the PC in 64 bits.
+                // print_insn_arc adds the (signed) operand to the PC in 64 bits; with a
+                // relocation at the instruction, to 0, and objdump adds the relocation
+                // symbol's value.
                 let pcl = vma & !3;
                 let delta = target.wrapping_sub(pcl as u32) as i32 as i64;
-                let target64 = (pcl as i64).wrapping_add(delta) as u64;
-                let shown = self.print_address(target64);
+                let shown = match reloc {
+                    None => self.print_address((pcl as i64).wrapping_add(delta) as u64),
+                    Some(sym) => self.print_reloc_address(delta as u64, sym),
+                };
                 text.truncate(pos);
                 text.push_str("\t;");
                 text.push_str(&shown);

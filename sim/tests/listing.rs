@@ -29,7 +29,9 @@ fn tools_present(test: &str) -> bool {
             if std::env::var("ARC_REQUIRE_TOOLS").is_ok_and(|v| v == "1") {
                 panic!("{msg} (ARC_REQUIRE_TOOLS=1)");
             }
-            eprintln!("\n\n*** SKIPPED {test}: {msg}\n\n");
+            // Straight to stderr: libtest would swallow eprintln! of a passing test.
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stderr(), "\n\n*** SKIPPED {test}: {msg}\n");
             return false;
         }
     }
@@ -195,8 +197,8 @@ fn c_program_listings_match_objdump() {
 /// 1..2 bytes at a block end), OBJECT symbols in code (dumped as data), symbols inside an
 /// instruction (`Address .. is out of bounds.`, a LIMM cut off as `.word`), absolute
 /// symbols as branch-target labels, targets outside every section, a second code section,
-/// a local label, and the same code linked low (shorter addresses) and stripped (no
-/// symbols at all).
+/// a local label, and the same code linked low (shorter addresses), stripped (no symbols
+/// at all) and not linked (a relocatable object).
 const CORNERS: &str = r#"
 	.text
 	.global _start
@@ -275,10 +277,39 @@ loc1:	nop_s
 d1:	.word 1
 "#;
 
-fn build_corners(dir: &Path, name: &str, text_addr: &str, strip: bool) -> PathBuf {
-    let s = dir.join("corners.s");
-    let o = dir.join("corners.o");
-    std::fs::write(&s, CORNERS).unwrap();
+/// Relocatable code: objdump uses the relocations of every code section but the first
+/// (only its first instruction tells it the ARC disassembler wants them), showing the target
+/// of a relocated instruction as the relocation symbol plus the displacement.
+const RELOCS: &str = r#"
+	.text
+f0:	nop_s
+	bl ext
+	.section .text.b,"ax"
+	.global g
+g:	bl ext
+	bl.d ext2+8
+	nop_s
+	mov r0, ext
+	ld r1,[pcl,@loc@pcl]
+	add r2,pcl,@ext@pcl
+	b f0
+	b g
+	bl  g
+	b.d loc
+	nop_s
+	j_s [blink]
+loc:	nop_s
+	.section .text.c,"ax"
+	b loc
+	ld r0,[pcl,@f0@pcl]
+	.word 0,0,0
+	bl ext
+"#;
+
+fn assemble(dir: &Path, name: &str, src: &str) -> PathBuf {
+    let s = dir.join(format!("{name}.s"));
+    let o = dir.join(format!("{name}.o"));
+    std::fs::write(&s, src).unwrap();
     common::run_tool(
         Command::new(common::AS)
             .arg("-mcpu=hs38")
@@ -286,7 +317,12 @@ fn build_corners(dir: &Path, name: &str, text_addr: &str, strip: bool) -> PathBu
             .arg("-o")
             .arg(&o),
     )
-    .unwrap_or_else(|e| panic!("assembling the corner cases failed:\n{e}"));
+    .unwrap_or_else(|e| panic!("assembling {name} failed:\n{e}"));
+    o
+}
+
+fn build_corners(dir: &Path, name: &str, text_addr: &str, strip: bool) -> PathBuf {
+    let o = assemble(dir, "corners", CORNERS);
     let elf = dir.join(name);
     common::run_tool(
         Command::new(common::LD)
@@ -318,6 +354,8 @@ fn corner_case_listings_match_objdump() {
     ] {
         total.add(compare(&build_corners(&dir, name, addr, strip)));
     }
+    total.add(compare(&assemble(&dir, "corners", CORNERS)));
+    total.add(compare(&assemble(&dir, "relocs", RELOCS)));
     let _ = std::fs::remove_dir_all(&dir);
     total.check("corner cases");
 }
