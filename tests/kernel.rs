@@ -46,16 +46,15 @@ fn canary_address(build_dir: &std::path::Path) -> u32 {
 const CANARY_VALUE: u32 = 0xC0DE_CAFE;
 
 fn build_and_run(manifest: &str) -> Run {
-    let out = build_kernel(&BuildOptions {
-        manifest: manifest.into(),
-        ..BuildOptions::new("sim")
-    })
-    .unwrap_or_else(|e| panic!("{e}"));
-    let image = std::fs::read(&out.elf).unwrap();
+    build_and_run_with(manifest, &[])
+}
+
+fn run_elf(elf: &std::path::Path) -> Run {
+    let image = std::fs::read(elf).unwrap();
     let board = boards::Board::load("sim").unwrap();
     let mut m = arcsim::Machine::try_new(xtask::run::sim_config(&board)).unwrap();
     m.load_elf(&image).unwrap();
-    let canary_addr = canary_address(out.elf.parent().unwrap());
+    let canary_addr = canary_address(elf.parent().unwrap());
     // (The wasm data segments, the canary's among them, are copied in at boot.)
     let stop = m.run(MAX_INSNS);
     Run {
@@ -65,6 +64,16 @@ fn build_and_run(manifest: &str) -> Run {
         canary_addr,
         canary_after: m.read_phys_u32(canary_addr),
     }
+}
+
+fn build_and_run_with(manifest: &str, features: &[&str]) -> Run {
+    let out = build_kernel(&BuildOptions {
+        manifest: manifest.into(),
+        features: features.iter().map(|f| f.to_string()).collect(),
+        ..BuildOptions::new("sim")
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    run_elf(&out.elf)
 }
 
 fn kernel_run() -> &'static Run {
@@ -403,6 +412,20 @@ fn user_swi_is_a_trap_not_a_semihosting_exit() {
         run.stop
     );
     assert_eq!(run.canary_after, Some(CANARY_VALUE));
+}
+
+/// A negative control with a real kernel bug: the pre-2018 arc_usr_cmpxchg body
+/// (feature `bug-pre2018`: a failed store is ignored) must fail the kernel test set,
+/// at the cmpxchg cases whose store faults.
+#[test]
+fn the_pre2018_cmpxchg_kernel_fails_the_kernel_tests() {
+    let run = build_and_run_with(MANIFEST, &["bug-pre2018"]);
+    let bad = judge(&run.console, &entries(), run.canary_addr);
+    assert!(
+        bad.iter()
+            .any(|b| b.contains("m.cmpxchg_demand") || b.contains("m.cmpxchg_cow")),
+        "the pre-2018 body went unnoticed; problems: {bad:#?}"
+    );
 }
 
 /// Limits (docs/kernel-findings.md F4, F5, F7): thread churn must not run out of task

@@ -159,6 +159,24 @@ static void t_cow_zero(void)
            (int)kw, other0, other3, in_copy, f);
 }
 
+static void t_cmpxchg_faults(void)
+{
+    /* arc_usr_cmpxchg where the kernel's own store faults: on a never-touched page
+     * (demand-zero) and on a page wired to the zero page by a read (copy-on-write). The
+     * kernel must fault the page in and retry (Linux since 2018). */
+    volatile u32 *p = map_anon("m.cmpxchg_demand", 2 * PAGE_SIZE, RW);
+    if (!p) {
+        k_failed++;
+        return;
+    }
+    if (!cas_case("m.cmpxchg_demand", (volatile int *)(p + 3), 0, 0, 0x0DE0A4D, 0, "page=untouched"))
+        k_failed++;
+    volatile u32 *q = p + PAGE_SIZE / 4;
+    u32 first = q[5];
+    if (!cas_case("m.cmpxchg_cow", (volatile int *)(q + 5), (int)first, 0, 0x0C0FFEE, 0, "page=zero-cow"))
+        k_failed++;
+}
+
 static void t_fork_cow(void)
 {
     /* clone without CLONE_VM: a copy-on-write process. The child writes; the parent
@@ -197,6 +215,7 @@ int main(void)
     t_mmap();
     t_munmap_mprotect();
     t_cow_zero();
+    t_cmpxchg_faults();
     t_fork_cow();
     return k_failed;
 }
