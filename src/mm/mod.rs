@@ -267,11 +267,8 @@ impl Mm {
         } else if new_end > old_end {
             self.vmas.resize_end(old_end, new_end).is_ok()
         } else {
-            let shrunk = self.vmas.resize_end(old_end, new_end).is_ok();
-            if shrunk {
-                self.unmap_pages(new_end, old_end);
-            }
-            shrunk
+            // Not `resize_end`: the heap's area may have been joined with an area after it.
+            self.unmap(new_end, old_end).is_ok()
         };
         if ok {
             self.brk = want;

@@ -2,8 +2,9 @@
 //!
 //! Every area is anonymous private memory (ELF segments are copied into fresh frames at load
 //! time, so they need no backing file). The list is kept sorted and non-overlapping; areas are
-//! split by munmap/mprotect and never merged, which keeps the list short enough for a fixed
-//! capacity.
+//! split by munmap/mprotect, and `insert`/`protect` join neighbours that touch and have equal
+//! rights (Linux's `vma_merge`), so a change undone leaves the list as it was and toggling
+//! rights cannot exhaust the fixed capacity (docs/kernel-findings.md, F7).
 
 use crate::arch::PAGE_SIZE;
 use heapless::Vec;
@@ -80,6 +81,8 @@ impl Vmas {
         self.list.iter().any(|v| v.start < end && start < v.end)
     }
 
+    /// Add an area; it joins a neighbour it touches that has the same rights, so a merge
+    /// needs no free slot.
     pub fn insert(&mut self, vma: Vma) -> Result<(), VmaError> {
         if !aligned(vma.start, vma.end) {
             return Err(VmaError::BadRange);
@@ -92,7 +95,24 @@ impl Vmas {
             .iter()
             .position(|v| v.start > vma.start)
             .unwrap_or(self.list.len());
-        self.list.insert(at, vma).map_err(|_| VmaError::Full)
+        let joins_prev = at > 0 && {
+            let p = self.list[at - 1];
+            p.end == vma.start && p.prot == vma.prot
+        };
+        let joins_next = self
+            .list
+            .get(at)
+            .is_some_and(|n| n.start == vma.end && n.prot == vma.prot);
+        match (joins_prev, joins_next) {
+            (true, true) => {
+                self.list[at - 1].end = self.list[at].end;
+                self.list.remove(at);
+            }
+            (true, false) => self.list[at - 1].end = vma.end,
+            (false, true) => self.list[at].start = vma.start,
+            (false, false) => self.list.insert(at, vma).map_err(|_| VmaError::Full)?,
+        }
+        Ok(())
     }
 
     /// Remove `[start, end)` from every area, splitting areas that straddle it. Unmapped
@@ -132,38 +152,50 @@ impl Vmas {
     }
 
     /// Give `[start, end)` the rights `prot`. The whole range must be mapped (ENOMEM in
-    /// Linux otherwise); areas straddling its ends are split.
+    /// Linux otherwise); areas straddling its ends are split, and areas that end up touching
+    /// with equal rights are joined. The capacity is checked on the result, so a change that
+    /// splits nothing in the end (e.g. undoing the previous one) succeeds on a full list.
     pub fn protect(&mut self, start: u32, end: u32, prot: Prot) -> Result<(), VmaError> {
         if !aligned(start, end) || !self.covers(start, end) {
             return Err(VmaError::BadRange);
         }
-        let extra = self
-            .list
-            .iter()
-            .filter(|v| v.start < start && start < v.end)
-            .count()
-            + self
-                .list
-                .iter()
-                .filter(|v| v.start < end && end < v.end)
-                .count();
-        if self.list.len() + extra > MAX_VMAS {
-            return Err(VmaError::Full);
-        }
-        // Cut at both ends, then retag everything inside.
-        for cut in [start, end] {
-            if let Some(i) = self.list.iter().position(|v| v.start < cut && cut < v.end) {
-                let v = self.list[i];
-                self.list[i].end = cut;
-                let _ = self.list.insert(i + 1, Vma { start: cut, ..v });
+        // Each area gives at most three pieces (before, inside, after the range).
+        let mut out: Vec<Vma, { MAX_VMAS + 2 }> = Vec::new();
+        for v in self.list.iter() {
+            let inside = (v.start.max(start), v.end.min(end));
+            let pieces = [
+                (v.start, v.end.min(start), v.prot),
+                (inside.0, inside.1, prot),
+                (v.start.max(end), v.end, v.prot),
+            ];
+            for (s, e, p) in pieces {
+                if s >= e {
+                    continue;
+                }
+                match out.last_mut() {
+                    Some(last) if last.end == s && last.prot == p => last.end = e,
+                    _ => {
+                        if out
+                            .push(Vma {
+                                start: s,
+                                end: e,
+                                prot: p,
+                            })
+                            .is_err()
+                        {
+                            return Err(VmaError::Full);
+                        }
+                    }
+                }
             }
         }
-        for v in self
-            .list
-            .iter_mut()
-            .filter(|v| start <= v.start && v.end <= end)
-        {
-            v.prot = prot;
+        if out.len() > MAX_VMAS {
+            return Err(VmaError::Full);
+        }
+        self.list.clear();
+        for v in out {
+            // Fits: checked above.
+            let _ = self.list.push(v);
         }
         Ok(())
     }
@@ -301,12 +333,80 @@ mod tests {
             Err(VmaError::Full),
             "a split needs a free slot"
         );
-        assert_eq!(v.protect(P, 2 * P, Prot::R), Err(VmaError::Full));
+        assert_eq!(v.protect(P, 2 * P, Prot::RW), Err(VmaError::Full));
+        assert_eq!(
+            v.protect(P, 2 * P, Prot::R),
+            Ok(()),
+            "rights it already has: nothing to split"
+        );
         assert_eq!(
             v.find(P).unwrap(),
             vma(0, 3 * P, Prot::R),
             "a refused change leaves the list alone"
         );
         assert_eq!(v.remove(0, P), Ok(()), "trimming needs no slot");
+    }
+
+    /// F7 (docs/kernel-findings.md): k_vma_toggle's pattern. Fails without merging:
+    /// `Full` at round 15, when the 32 slots are used up.
+    #[test]
+    fn mprotect_toggling_merges_back_and_never_runs_out() {
+        let mut v = Vmas::new();
+        let base = 0x2000_0000;
+        v.insert(vma(base, base + 48 * P, Prot::RW)).unwrap();
+        for round in 0..40 {
+            let page = base + (round % 48) * P;
+            assert_eq!(v.protect(page, page + P, Prot::R), Ok(()), "round {round}");
+            assert_eq!(
+                v.iter().count(),
+                if round == 0 || round == 47 { 2 } else { 3 }
+            );
+            assert_eq!(v.protect(page, page + P, Prot::RW), Ok(()), "round {round}");
+            assert_eq!(
+                v.iter().copied().collect::<std::vec::Vec<_>>(),
+                [vma(base, base + 48 * P, Prot::RW)],
+                "round {round}: back to one area"
+            );
+        }
+    }
+
+    #[test]
+    fn insert_joins_touching_areas_with_equal_rights() {
+        let mut v = Vmas::new();
+        v.insert(vma(0, 2 * P, Prot::RW)).unwrap();
+        v.insert(vma(4 * P, 6 * P, Prot::RW)).unwrap();
+        v.insert(vma(6 * P, 7 * P, Prot::R)).unwrap();
+        v.insert(vma(2 * P, 4 * P, Prot::RW)).unwrap();
+        assert_eq!(
+            v.iter().copied().collect::<std::vec::Vec<_>>(),
+            [vma(0, 6 * P, Prot::RW), vma(6 * P, 7 * P, Prot::R)]
+        );
+        // A full list still takes an area that only extends a neighbour.
+        let mut v = Vmas::new();
+        for i in 0..MAX_VMAS as u32 {
+            v.insert(vma(i * 4 * P, i * 4 * P + 3 * P, Prot::R))
+                .unwrap();
+        }
+        assert_eq!(v.insert(vma(3 * P, 4 * P, Prot::R)), Ok(()));
+        assert_eq!(v.find(0).unwrap(), vma(0, 7 * P, Prot::R));
+        assert_eq!(v.iter().count(), MAX_VMAS - 1);
+    }
+
+    #[test]
+    fn protect_joins_only_equal_rights_and_keeps_the_rest() {
+        let mut v = Vmas::new();
+        v.insert(vma(0, 4 * P, Prot::R)).unwrap();
+        v.insert(vma(4 * P, 8 * P, Prot::RW)).unwrap();
+        v.insert(vma(10 * P, 12 * P, Prot::RW)).unwrap();
+        v.protect(2 * P, 8 * P, Prot::RW).unwrap();
+        assert_eq!(
+            v.iter().copied().collect::<std::vec::Vec<_>>(),
+            [
+                vma(0, 2 * P, Prot::R),
+                vma(2 * P, 8 * P, Prot::RW),
+                vma(10 * P, 12 * P, Prot::RW)
+            ],
+            "no join across a hole"
+        );
     }
 }
