@@ -134,28 +134,33 @@ pub fn fork(parent: MmId) -> Result<MmId, OutOfMemory> {
         }
         let mut result = Ok(());
         let ranges: heapless::Vec<Vma, { vma::MAX_VMAS }> = p.vmas.iter().copied().collect();
+        // Present pages only: regions without a PTE table are skipped 2 MiB at a time, so
+        // the cost (all of it with preemption off) follows the memory in use, not the
+        // areas' virtual size (docs/kernel-findings.md, F6).
         for v in ranges {
             let mut va = v.start;
-            while va < v.end && result.is_ok() {
-                let old = p.pt.get(va);
-                if old & pte::PRESENT != 0 {
-                    let new = if old & pte::ZERO != 0 {
-                        old
-                    } else {
-                        (old & !pte::WRITE) | pte::COW
-                    };
-                    if new & pte::ZERO == 0 {
-                        frame::get(pte::frame(old));
-                    }
-                    result = c.pt.set(va, new);
-                    if result.is_err() {
-                        frame::put(pte::frame(old));
-                    } else {
-                        p.pt.set(va, new).expect("parent table exists");
-                        asid::flush_page(parent, va);
-                    }
+            while result.is_ok() {
+                let Some((at, old)) = p.pt.next_present(va, v.end) else {
+                    break;
+                };
+                let new = if old & pte::ZERO != 0 {
+                    old
+                } else {
+                    (old & !pte::WRITE) | pte::COW
+                };
+                if new & pte::ZERO == 0 {
+                    frame::get(pte::frame(old));
                 }
-                va += PAGE_SIZE;
+                result = c.pt.set(at, new);
+                if result.is_err() {
+                    if new & pte::ZERO == 0 {
+                        frame::put(pte::frame(old));
+                    }
+                } else {
+                    p.pt.set(at, new).expect("parent table exists");
+                    asid::flush_page(parent, at);
+                }
+                va = at + PAGE_SIZE;
             }
         }
         result
@@ -397,6 +402,49 @@ mod tests {
         }
         release(child);
         assert_eq!(frame::refcount(f), 1);
+        release(parent);
+    }
+
+    /// F6 (docs/kernel-findings.md): fork's cost follows the pages present, not the
+    /// areas' virtual size. Fails before the fix, which looked up every one of the 98,304
+    /// pages of the 768 MiB area (a PGD read each).
+    #[test]
+    fn fork_cost_follows_present_pages_not_virtual_size() {
+        let _t = testing::setup();
+        let parent = create().unwrap();
+        let (lo, hi) = (0x1000_0000, 0x4000_0000);
+        with(parent, |m| m.map_anon(lo, hi, Prot::RW).unwrap());
+        for va in [lo, 0x2345_6000, hi - PAGE_SIZE] {
+            fault::handle_mm_fault(parent, va, fault::Access::Write).unwrap();
+        }
+        fault::handle_mm_fault(parent, 0x3000_0000, fault::Access::Read).unwrap();
+        let before = pagetable::reads_for_test();
+        let child = fork(parent).unwrap();
+        let reads = pagetable::reads_for_test() - before;
+        assert!(
+            reads < 4 * 2048,
+            "{reads} page-table reads to fork 4 present pages"
+        );
+        let mut seen = std::vec::Vec::new();
+        with(child, |m| {
+            m.pt.for_each_present(0, TASK_SIZE, |va, p| seen.push((va, p)))
+        });
+        let vas: std::vec::Vec<u32> = seen.iter().map(|&(va, _)| va).collect();
+        assert_eq!(vas, [lo, 0x2345_6000, 0x3000_0000, hi - PAGE_SIZE]);
+        for &(va, p) in &seen {
+            let want = if va == 0x3000_0000 {
+                pte::ZERO
+            } else {
+                pte::COW
+            };
+            assert_eq!(p & (pte::COW | pte::ZERO | pte::WRITE), want, "{va:#x}");
+            assert_eq!(
+                with(parent, |m| m.pt.get(va)),
+                p,
+                "{va:#x}: same PTE in both"
+            );
+        }
+        release(child);
         release(parent);
     }
 }

@@ -42,8 +42,21 @@ const PGD_ENTRIES: u32 = 2048;
 const PTES_PER_TABLE: u32 = 256;
 
 fn read(pa: u32) -> u32 {
+    #[cfg(test)]
+    READS.with(|r| r.set(r.get() + 1));
     // Safety: callers pass word addresses inside frames the page table owns.
     unsafe { (arch::phys_ptr(pa) as *const u32).read() }
+}
+
+#[cfg(test)]
+std::thread_local! {
+    static READS: core::cell::Cell<u64> = const { core::cell::Cell::new(0) };
+}
+
+/// Page-table words read so far by this thread: what a walk costs, for host tests.
+#[cfg(test)]
+pub fn reads_for_test() -> u64 {
+    READS.with(|r| r.get())
 }
 
 fn write(pa: u32, v: u32) {
@@ -110,26 +123,35 @@ impl PageTable {
     /// The PTEs of `[start, end)` that are present, as `(va, pte)`, visiting only pages whose
     /// PTE table exists.
     pub fn for_each_present(&self, start: u32, end: u32, mut f: impl FnMut(u32, u32)) {
+        let mut va = start;
+        while let Some((at, p)) = self.next_present(va, end) {
+            f(at, p);
+            va = match at.checked_add(PAGE_SIZE) {
+                Some(next) => next,
+                None => return,
+            };
+        }
+    }
+
+    /// The first present PTE at or after `start` and below `end`, as `(va, pte)`. Regions
+    /// without a PTE table are skipped 2 MiB at a time, so the cost follows the tables
+    /// present, not the size of the range.
+    pub fn next_present(&self, start: u32, end: u32) -> Option<(u32, u32)> {
         let mut va = start & pte::PPN_MASK;
         while va < end {
             let t = self.table(va);
             if t == 0 {
                 // Skip to the next 2 MiB region.
-                va = match (va | ((PTES_PER_TABLE * PAGE_SIZE) - 1)).checked_add(1) {
-                    Some(next) => next,
-                    None => return,
-                };
+                va = (va | ((PTES_PER_TABLE * PAGE_SIZE) - 1)).checked_add(1)?;
                 continue;
             }
             let p = read(Self::slot(t, va));
             if p & pte::PRESENT != 0 {
-                f(va, p);
+                return Some((va, p));
             }
-            va = match va.checked_add(PAGE_SIZE) {
-                Some(next) => next,
-                None => return,
-            };
+            va = va.checked_add(PAGE_SIZE)?;
         }
+        None
     }
 
     /// Free every mapped frame reference, every PTE table and the PGD.
