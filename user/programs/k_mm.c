@@ -210,6 +210,25 @@ static void t_fork_cow(void)
            shared_word, zp[2], waited);
 }
 
+static volatile int cas_shared = 1;
+
+static void t_fork_cmpxchg(void)
+{
+    /* Parent and child both count on a word that the fork left copy-on-write shared,
+     * through arc_usr_cmpxchg (whose first store in each breaks the sharing), while the
+     * timer switches between them: each must end with its own 1 + 3000. */
+    long pid = __syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0, 0);
+    for (int i = 0; i < 3000; i++)
+        atomic_add(&cas_shared, 1);
+    if (pid == 0) {
+        KCHECK("m.fork_cmpxchg_child", cas_shared == 3001, "count=%d want=3001", cas_shared);
+        sys_exit_group(cas_shared == 3001 ? 0 : 1);
+    }
+    while (pid > 0 && k_sys(SYS_kill, pid, 0, 0) == 0)
+        sys_sched_yield();
+    KCHECK("m.fork_cmpxchg", pid > 0 && cas_shared == 3001, "child=%d count=%d want=3001", (int)pid, cas_shared);
+}
+
 int main(void)
 {
     t_mmap();
@@ -217,5 +236,6 @@ int main(void)
     t_cow_zero();
     t_cmpxchg_faults();
     t_fork_cow();
+    t_fork_cmpxchg();
     return k_failed;
 }
