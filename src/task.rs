@@ -4,8 +4,8 @@
 //!
 //! A task's life: `spawn`/`clone_current` builds its stacks and a user frame at the top of
 //! its kernel stack and hands it to the scheduler; it exits (or is killed) and becomes
-//! `sched::State::Dead`; the idle context's `reap` frees its stacks and its share of the
-//! address space. A group leader's slot stays as a zombie carrying the group's exit status
+//! `sched::State::Dead`; `reap` (from the idle context, and on the clone path) frees its
+//! stacks and its share of the address space. A group leader's slot stays as a zombie carrying the group's exit status
 //! until `collect` takes it.
 //!
 //! Only task code touches this table, so it is a `PreemptCell`.
@@ -122,6 +122,8 @@ pub fn start(new: NewTask) -> Result<u32, Errno> {
 }
 
 fn build(new: &NewTask) -> Result<u32, Errno> {
+    // Exited threads give back their slots and stacks first (F5).
+    reap();
     // Everything that may be preempted (frame allocation) comes first. The slot is then
     // found, filled and handed to the scheduler in one critical section: chosen in one
     // section and claimed in a later one, two clones preempted in between took the same
@@ -173,25 +175,39 @@ fn free_stack(base: u32, size: u32) {
     }
 }
 
-/// Free what dead tasks left behind. Runs in the idle context, so no dead task is on the
-/// CPU and no dead stack is in use.
+/// Free what dead tasks left behind. Runs in the idle context and on the clone path
+/// (`build`), so a busy process gets the slots of its exited threads back without the
+/// CPU ever idling (docs/kernel-findings.md, F5).
+///
+/// A dead task is never on the CPU once another task runs: it is marked Dead with
+/// interrupts off and stays so until it has switched away (`sched::exit_current`), and
+/// killed tasks were switched out already (`sched::remove`). So its stacks are unused
+/// whoever reaps. Two reapers (clones in two threads) cannot both take one slot: each
+/// slot is claimed, and handed back to the scheduler as Free, in one critical section;
+/// the freeing comes after, preemptible, from what the claim took.
 pub fn reap() {
+    let current = sched::current();
     for slot in 1..MAX_TASKS {
-        if sched::state(slot) != State::Dead {
+        if slot == current {
             continue;
         }
-        let (kstack, shadow, mm) = TASKS.with(|t| {
+        let claimed = TASKS.with(|t| {
+            if sched::state(slot) != State::Dead {
+                return None;
+            }
             let task = t.slots[slot].as_mut().expect("dead slot without a task");
             let parts = (task.kstack, task.shadow, task.mm);
             if !task.leader() {
                 t.slots[slot] = None;
             }
-            parts
+            sched::release(slot);
+            Some(parts)
         });
-        free_stack(kstack, KSTACK_SIZE);
-        free_stack(shadow, SHADOW_STACK_SIZE);
-        mm::release(mm);
-        sched::release(slot);
+        if let Some((kstack, shadow, mm)) = claimed {
+            free_stack(kstack, KSTACK_SIZE);
+            free_stack(shadow, SHADOW_STACK_SIZE);
+            mm::release(mm);
+        }
     }
 }
 
@@ -599,5 +615,70 @@ mod tests {
             assert!(made < MAX_TASKS, "no limit");
         }
         assert_eq!(made, MAX_TASKS - 2, "idle and the caller hold two slots");
+    }
+
+    /// F5 (docs/kernel-findings.md): k_thread_churn's pattern, create one thread and let it
+    /// exit, 40 times, without the CPU ever idling (no `reap` from idle). Fails before the
+    /// fix: clone returns -ENOMEM in round 14, with one live thread.
+    #[test]
+    fn exited_threads_give_back_their_slots_without_idling() {
+        let _t = testing::setup();
+        let free = frame::free_frames();
+        let p = testing::process(&[]);
+        let leader = slot_of(p.pid).unwrap();
+        let with_one_process = frame::free_frames();
+        for round in 0..40 {
+            let tid = syscall(NR_CLONE, &[THREAD, 0, 0, 0, 0]);
+            assert!(tid < 0x1000, "round {round}: clone gave {:#x}", tid);
+            sched::set_current_for_test(slot_of(tid).unwrap());
+            testing::expect_task_end(|| {
+                syscall(NR_EXIT, &[0]);
+            });
+            sched::set_current_for_test(leader);
+        }
+        let made = (0..)
+            .take_while(|_| syscall(NR_CLONE, &[THREAD, 0, 0, 0, 0]) < 0x1000)
+            .count();
+        assert_eq!(made, MAX_TASKS - 2, "every other slot came back");
+        assert!(group_active(p.pid));
+        testing::expect_task_end(|| {
+            syscall(crate::syscalls::NR_EXIT_GROUP, &[0]);
+        });
+        assert_eq!(testing::status_of(p.pid), Some(ExitStatus::Code(0)));
+        assert!(with_one_process < free);
+        assert_eq!(
+            frame::free_frames(),
+            free,
+            "stacks of all 54 threads returned"
+        );
+    }
+
+    /// Reaping from a task leaves the running task and live threads alone, and a slot is
+    /// only ever reaped once.
+    #[test]
+    fn reaping_from_a_task_takes_only_dead_slots() {
+        let _t = testing::setup();
+        let p = testing::process(&[]);
+        let live = testing::spawn_sibling();
+        let dead = testing::spawn_sibling();
+        let me = sched::current();
+        sched::set_current_for_test(slot_of(dead).unwrap());
+        testing::expect_task_end(|| {
+            syscall(NR_EXIT, &[0]);
+        });
+        sched::set_current_for_test(me);
+        let dead_slot = (1..MAX_TASKS)
+            .find(|&s| sched::state(s) == State::Dead)
+            .unwrap();
+        let free = frame::free_frames();
+        reap();
+        assert_eq!(sched::state(dead_slot), State::Free);
+        assert_eq!(slot_of(dead), None);
+        let stacks = (KSTACK_SIZE + SHADOW_STACK_SIZE) / PAGE_SIZE;
+        assert_eq!(frame::free_frames(), free + stacks);
+        reap();
+        assert_eq!(frame::free_frames(), free + stacks, "reaped once");
+        assert_eq!(sched::state(slot_of(live).unwrap()), State::Runnable);
+        assert_eq!(sched::state(slot_of(p.pid).unwrap()), State::Running);
     }
 }
