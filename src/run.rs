@@ -158,11 +158,15 @@ fn run_program(p: &Program) -> bool {
 }
 
 /// Idle until every user task has ended and been reaped; past the time limit, kill them.
+/// The scheduler hands the CPU back here at the first tick past the limit, also when
+/// tasks never block (docs/kernel-findings.md, F4).
 fn wait_for_all_tasks() {
     let start = sched::ticks();
+    sched::set_deadline(Some(start + PROGRAM_TIME_LIMIT_TICKS + 1));
     loop {
         task::reap();
         if !task::any_active() {
+            sched::set_deadline(None);
             return;
         }
         if sched::ticks() - start > PROGRAM_TIME_LIMIT_TICKS {
@@ -378,5 +382,58 @@ SUMMARY programs=4 passed=2 failed=2 canary=ok
         let regs = initial_regs(0x1_0074);
         assert_eq!((regs.ret, regs.sp, regs.r[0]), (0x1_0074, STACK_TOP, 0));
         assert_eq!(regs.status32, status32::USER_INITIAL);
+    }
+
+    /// User code that never enters the kernel: only the timer interrupts it. On the host it
+    /// hands control back once switched out (it would never be resumed: it was killed).
+    fn spins() {
+        let me = sched::current();
+        for _ in 0..3 * PROGRAM_TIME_LIMIT_TICKS {
+            crate::trap::interrupt(&mut PtRegs::default(), board::TIMER0_IRQ);
+            if sched::current() != me {
+                std::panic::panic_any(fake::SwitchedOut);
+            }
+        }
+        // Three times the limit and still running: the limit did not fire.
+        syscall(NR_EXIT_GROUP, &[0]);
+    }
+
+    /// F4 (docs/kernel-findings.md): a program that never blocks is killed at the time
+    /// limit and the run goes on. Fails before the fix: idle only ran with the run queue
+    /// empty, so the spinner ran 3 × the limit and exited 0.
+    #[test]
+    fn a_program_that_never_blocks_is_killed_at_the_time_limit() {
+        let _t = testing::setup();
+        fake::set_task_body(0x1_0000, spins);
+        fake::set_task_body(0x1_0004, exits_0);
+        let (e0, e1) = (elf(0), elf(1));
+        let free = {
+            init_kernel();
+            mm::frame::free_frames()
+        };
+        let (status, out) = run_table(&[("runaway", &e0, 1, 9), ("after", &e1, 0, 0)]);
+        let want = "\
+PROGRAM runaway pid=1 expect=signal:SIGKILL
+TIMEOUT killing the remaining tasks
+TASK 1 runaway signal=SIGKILL addr=0x00000000 pc=0x00000000 word=none
+VERDICT runaway PASS expect=signal:SIGKILL got=signal:SIGKILL
+PROGRAM after pid=2 expect=exit:0
+TASK 2 after exit=0
+VERDICT after PASS expect=exit:0 got=exit:0
+SUMMARY programs=2 passed=2 failed=0 canary=ok
+";
+        assert_eq!(out, want);
+        assert_eq!(status, 0);
+        let limit = PROGRAM_TIME_LIMIT_TICKS;
+        assert!(
+            (limit..limit + 10).contains(&sched::ticks()),
+            "killed at the limit, not later: {} ticks",
+            sched::ticks()
+        );
+        assert_eq!(
+            mm::frame::free_frames(),
+            free,
+            "the killed program's memory came back"
+        );
     }
 }

@@ -1,7 +1,8 @@
 //! Round-robin scheduling on one CPU, the preempt count, and time.
 //!
 //! Slot `IDLE` is the boot context running `run::run()`: it never sits in the run queue and
-//! runs whenever nothing else can. Every other slot holds a user task. The timer tick ends
+//! runs whenever nothing else can, and also at the first tick past the idle deadline
+//! (`set_deadline`), so the run's time limit holds against tasks that never block. Every other slot holds a user task. The timer tick ends
 //! the running task's slice whenever another task is runnable; the switch itself happens at
 //! the end of `trap_irq` (kernel preemption) or on the way back to user space, never while
 //! the preempt count is raised.
@@ -41,6 +42,10 @@ struct Sched {
     slots: [Slot; MAX_TASKS],
     queue: Deque<u8, MAX_TASKS>,
     ticks: u64,
+    /// From this tick on, the timer hands the CPU to the idle context (`u64::MAX`: never).
+    deadline: u64,
+    /// The tick found the deadline passed: the next `pick` chooses idle.
+    idle_due: bool,
 }
 
 static SCHED: IrqCell<Option<Sched>> = IrqCell::new(None);
@@ -73,6 +78,8 @@ pub fn init() {
             }),
             queue: Deque::new(),
             ticks: 0,
+            deadline: u64::MAX,
+            idle_due: false,
         };
         sched.slots[IDLE].state = State::Running;
         *s = Some(sched);
@@ -137,6 +144,16 @@ pub fn state(slot: usize) -> State {
     with(|s| s.slots[slot].state)
 }
 
+/// Make the idle context run at the first tick at or after `deadline` even if tasks are
+/// runnable (it enforces the per-program time limit, `run::wait_for_all_tasks`); `None`
+/// cancels. The check is on the tick, so nothing is added to the system-call path.
+pub fn set_deadline(deadline: Option<u64>) {
+    with(|s| {
+        s.deadline = deadline.unwrap_or(u64::MAX);
+        s.idle_due = false;
+    })
+}
+
 /// A new task in `slot`, at the back of the run queue.
 pub fn add(slot: usize, ctx: Context, mm: MmId, pgd: u32) {
     with(|s| {
@@ -189,6 +206,10 @@ pub fn tick() {
         if !s.queue.is_empty() {
             NEED_RESCHED.set(true);
         }
+        if s.ticks >= s.deadline && CURRENT.get() != IDLE {
+            s.idle_due = true;
+            NEED_RESCHED.set(true);
+        }
     })
 }
 
@@ -213,7 +234,12 @@ impl Sched {
                 let _ = self.queue.push_back(prev as u8);
             }
         }
-        let next = self.queue.pop_front().map_or(IDLE, usize::from);
+        let next = if self.idle_due {
+            self.idle_due = false;
+            IDLE
+        } else {
+            self.queue.pop_front().map_or(IDLE, usize::from)
+        };
         self.slots[next].state = State::Running;
         CURRENT.set(next);
         if next == prev {
@@ -419,5 +445,34 @@ mod tests {
         let (cur_pgd, asid) = arch::fake::current_mmu();
         assert_eq!(cur_pgd, pgd);
         assert_ne!(asid, 0);
+    }
+
+    /// F4: past the deadline the tick gives the CPU to idle although tasks are runnable
+    /// (before the fix, idle ran only when the run queue was empty).
+    #[test]
+    fn the_deadline_hands_the_cpu_to_idle_even_with_tasks_runnable() {
+        let _t = testing::setup();
+        fake_task(1);
+        fake_task(2);
+        schedule();
+        set_deadline(Some(3));
+        let mut order = std::vec::Vec::new();
+        for _ in 0..3 {
+            tick();
+            schedule();
+            order.push(current());
+        }
+        assert_eq!(order, [2, 1, IDLE], "the third tick is the deadline");
+        assert_eq!((state(1), state(2)), (State::Runnable, State::Runnable));
+        schedule();
+        assert_eq!(current(), 2, "from idle, the queue goes on in order");
+        tick();
+        schedule();
+        assert_eq!(current(), IDLE, "and again at every tick past it");
+        set_deadline(None);
+        schedule();
+        tick();
+        schedule();
+        assert_ne!(current(), IDLE, "cancelled");
     }
 }

@@ -28,6 +28,12 @@ pub const UACCESS_FIXUP_PC: u32 = 0x8000_1004;
 const IDENTITY: u32 = 0x0000_0054;
 const MMU_BUILD: u32 = 0x04E2_1A4A;
 
+/// What a task body panics with to hand control back to the switch that started it once
+/// the kernel has switched it out without ending it (e.g. preempted for the idle context):
+/// on the host it is never resumed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SwitchedOut;
+
 /// What `exit_run` panics with on the host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ExitRun(pub u32);
@@ -373,6 +379,9 @@ fn run_body(kstack_top: u32) {
     let Err(payload) = std::panic::catch_unwind(body) else {
         panic!("task body at {pc:#x} returned without ending its task");
     };
+    if payload.is::<SwitchedOut>() {
+        return;
+    }
     let text = payload.downcast_ref::<&str>().copied().unwrap_or_default();
     if !text.contains("dead task was switched back in") {
         std::panic::resume_unwind(payload);
