@@ -114,14 +114,29 @@ pub struct NewTask<'a> {
 /// Build a task's stacks and initial frame and make it runnable. Consumes one user of
 /// `new.mm` (on failure too). Returns the new pid.
 pub fn start(new: NewTask) -> Result<u32, Errno> {
-    let started = build(&new);
+    start_as(new, None)
+}
+
+/// `start`, with the pid already reserved (`reserve_pid`) if `pid` is given.
+fn start_as(new: NewTask, pid: Option<u32>) -> Result<u32, Errno> {
+    let started = build(&new, pid);
     if started.is_err() {
         mm::release(new.mm);
     }
     started
 }
 
-fn build(new: &NewTask) -> Result<u32, Errno> {
+/// A pid for a task about to be built, so the creator can publish it (CLONE_PARENT_SETTID)
+/// before the task can run.
+fn reserve_pid() -> u32 {
+    TASKS.with(|t| {
+        let pid = t.next_pid;
+        t.next_pid += 1;
+        pid
+    })
+}
+
+fn build(new: &NewTask, pid: Option<u32>) -> Result<u32, Errno> {
     // Exited threads give back their slots and stacks first (F5).
     reap();
     // Everything that may be preempted (frame allocation) comes first. The slot is then
@@ -144,8 +159,11 @@ fn build(new: &NewTask) -> Result<u32, Errno> {
     let pid = TASKS.with(|t| {
         let slot =
             (1..MAX_TASKS).find(|&i| t.slots[i].is_none() && sched::state(i) == State::Free)?;
-        let pid = t.next_pid;
-        t.next_pid += 1;
+        let pid = pid.unwrap_or_else(|| {
+            let pid = t.next_pid;
+            t.next_pid += 1;
+            pid
+        });
         t.slots[slot] = Some(Task {
             pid,
             tgid: new.tgid.unwrap_or(pid),
@@ -433,32 +451,40 @@ pub fn clone_current(regs: &PtRegs, a: &CloneArgs) -> Result<u32, Errno> {
     if a.flags & CLONE_SETTLS != 0 {
         child_regs.r[25] = a.tls;
     }
-    let pid = start(NewTask {
-        name,
-        mm: child_mm,
-        tgid: (a.flags & CLONE_THREAD != 0).then_some(tgid),
-        regs: &child_regs,
-        tls,
-        clear_child_tid: if a.flags & CLONE_CHILD_CLEARTID != 0 {
-            a.ctid
-        } else {
-            0
-        },
-    })?;
-    // Both writes go through the running task's address space: the child's tid word is
-    // only reachable from here when the child shares it. Linux ignores these faults too.
+    // The tid words are written before the child exists: once it is in the run queue a
+    // tick may run it at once, and a child that ran, exited and cleared its
+    // CLONE_CHILD_CLEARTID word (the same word, for pthreads) must not have it overwritten
+    // with its tid afterwards, or the joiner waits forever. Linux publishes them before
+    // wake_up_new_task too; it ignores faults on them, and so does this kernel.
+    let pid = reserve_pid();
     if a.flags & CLONE_PARENT_SETTID != 0 {
         let _ = umem::put_user(a.ptid, pid);
     }
+    // Only reachable from here when the child shares the running task's address space.
     if a.flags & CLONE_CHILD_SETTID != 0 && a.flags & CLONE_VM != 0 {
         let _ = umem::put_user(a.ctid, pid);
     }
-    Ok(pid)
+    start_as(
+        NewTask {
+            name,
+            mm: child_mm,
+            tgid: (a.flags & CLONE_THREAD != 0).then_some(tgid),
+            regs: &child_regs,
+            tls,
+            clear_child_tid: if a.flags & CLONE_CHILD_CLEARTID != 0 {
+                a.ctid
+            } else {
+                0
+            },
+        },
+        Some(pid),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::arch::fake;
     use crate::mm::vma::Prot;
     use crate::syscalls::{NR_CLONE, NR_EXIT, NR_GETPID};
     use crate::testing::{self, err, syscall};
@@ -680,5 +706,38 @@ mod tests {
         assert_eq!(frame::free_frames(), free + stacks, "reaped once");
         assert_eq!(sched::state(slot_of(live).unwrap()), State::Runnable);
         assert_eq!(sched::state(slot_of(p.pid).unwrap()), State::Running);
+    }
+
+    fn child_exits_at_once() {
+        syscall(NR_EXIT, &[0]);
+    }
+
+    /// A child that runs and exits before clone returns to its parent (a tick right after
+    /// it became runnable) leaves its CLONE_CHILD_CLEARTID word 0. Fails before the fix:
+    /// the parent stored the tid (CLONE_PARENT_SETTID, the same word for pthreads) after
+    /// the child had cleared it, and thread_join spun forever (k_thread_churn).
+    #[test]
+    fn a_child_that_exits_at_once_leaves_its_tid_word_cleared() {
+        let _t = testing::setup();
+        let _p = testing::process(&[(DATA, 0x4000, Prot::R | Prot::W)]);
+        fake::set_task_body(0x1_0040, child_exits_at_once);
+        arch::put_user_u32(DATA, 0xFFFF_FFFF).unwrap();
+        // The tick lands at the first tid store: after the child is runnable, before the
+        // fix; before it exists, after.
+        fake::inject_irq_before_next_put_user();
+        let flags = THREAD | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID;
+        let tid = syscall(NR_CLONE, &[flags, 0x1_3000, DATA, 0, DATA]);
+        assert!(tid < 0x1000, "{tid:#x}");
+        let child_ran = slot_of(tid).is_none_or(|s| sched::state(s) == State::Dead);
+        let want = if child_ran { 0 } else { tid };
+        assert_eq!(arch::get_user_u32(DATA), Ok(want), "child ran: {child_ran}");
+        // The joiner yields until the word is 0.
+        for _ in 0..4 {
+            if arch::get_user_u32(DATA) == Ok(0) {
+                break;
+            }
+            syscall(crate::syscalls::NR_SCHED_YIELD, &[]);
+        }
+        assert_eq!(arch::get_user_u32(DATA), Ok(0), "the join ends");
     }
 }
