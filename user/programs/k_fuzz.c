@@ -296,6 +296,14 @@ static void fuzz_one(void)
 static void fuzz_loop(void)
 {
     for (u32 i = 0; i < FUZZ_CALLS / FUZZ_THREADS; i++) {
+#ifdef FUZZ_DIE_AFTER
+        /* One thread dies of SIGSEGV while the others are somewhere in the kernel: the
+         * group must end with it, and everything it held must come back. */
+        if (self_index() == FUZZ_THREADS - 1 && i == FUZZ_DIE_AFTER) {
+            pr("CASE f.die EXPECT signal=SIGSEGV addr=0x00000000 word=none\n");
+            *(volatile u32 *)0 = i;
+        }
+#endif
         fuzz_one();
         /* Now and then give the scratch area back, as the fuzzer may have taken it. */
         if (i % 256 == 255)
