@@ -269,7 +269,11 @@ fn plan(path: &Path) -> Result<Plan, String> {
                             continue;
                         }
                     }
-                    return Err(format!("dg-skip-if: {desc}"));
+                    return Err(if desc.is_empty() {
+                        format!("dg-skip-if for target {{{sel}}}")
+                    } else {
+                        format!("dg-skip-if: {desc}")
+                    });
                 }
             }
             "dg-options" | "dg-additional-options" => {
