@@ -46,12 +46,8 @@ static int sum_done(void)
 int main(void)
 {
     struct thread t[NTHREADS];
-    for (int i = 0; i < NTHREADS; i++) {
-        if (thread_start(&t[i], worker, (void *)i) <= 0) {
-            pr("CASE 10a FAIL setup=clone thread=%d err=%d\n", i, t[i].tid);
-            return 1;
-        }
-    }
+    if (!threads_start(t, NTHREADS, worker, "10a"))
+        return 1;
     /* Only a lost update can put the counter below the completed increments. */
     while (!stop) {
         int s = sum_done();
@@ -64,8 +60,7 @@ int main(void)
             break;
         sys_sched_yield();
     }
-    for (int i = 0; i < NTHREADS; i++)
-        thread_join(&t[i]);
+    threads_join(t, NTHREADS);
     int expected = sum_done();
     int lost = expected - counter;
     int ok = lost > 0 && expected >= NTHREADS * MIN_ITERS;

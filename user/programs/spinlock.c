@@ -51,14 +51,9 @@ static void worker(void *arg)
 int main(void)
 {
     struct thread t[NTHREADS];
-    for (int i = 0; i < NTHREADS; i++) {
-        if (thread_start(&t[i], worker, (void *)i) <= 0) {
-            pr("CASE 9b FAIL setup=clone thread=%d err=%d\n", i, t[i].tid);
-            return 1;
-        }
-    }
-    for (int i = 0; i < NTHREADS; i++)
-        thread_join(&t[i]);
+    if (!threads_start(t, NTHREADS, worker, "9b"))
+        return 1;
+    threads_join(t, NTHREADS);
     int expected = 0;
     for (int i = 0; i < NTHREADS; i++)
         expected += done[i];

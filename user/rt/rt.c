@@ -188,3 +188,20 @@ void thread_join(struct thread *t)
     while (t->ctid != 0)
         sys_sched_yield();
 }
+
+int threads_start(struct thread *t, int n, void (*fn)(void *), const char *case_id)
+{
+    for (int i = 0; i < n; i++) {
+        if (thread_start(&t[i], fn, (void *)(long)i) <= 0) {
+            pr("CASE %s FAIL setup=clone thread=%d err=%d\n", case_id, i, t[i].tid);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+void threads_join(struct thread *t, int n)
+{
+    for (int i = 0; i < n; i++)
+        thread_join(&t[i]);
+}

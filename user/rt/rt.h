@@ -82,6 +82,10 @@ struct thread {
 };
 int thread_start(struct thread *t, void (*fn)(void *), void *arg);
 void thread_join(struct thread *t);
+/* n threads running fn((void *)i), i = 0..n-1. On a clone failure prints
+ * "CASE <case_id> FAIL setup=clone thread=<i> err=<e>" and returns 0. */
+int threads_start(struct thread *t, int n, void (*fn)(void *), const char *case_id);
+void threads_join(struct thread *t, int n);
 
 /* A deliberate little delay the compiler cannot remove. */
 void spin_delay(int n);
