@@ -176,7 +176,40 @@ pub fn oops(regs: &PtRegs, why: &str) -> ! {
         regs.r30,
         regs.lp_count
     );
+    print_call_chain(regs);
     arch::exit_run(OOPS_STATUS)
+}
+
+/// Words scanned above the faulting frame, and return addresses printed at most.
+const STACK_SCAN_WORDS: u32 = 512;
+const CALL_CHAIN_MAX: usize = 16;
+
+/// The call chain as far as it can be had: the lowered C keeps no frame chain to unwind,
+/// so, as Linux does without an unwinder, print BLINK and then every word on the kernel
+/// stack above the frame that points into kernel code, innermost first. A word that only
+/// looks like a code address can appear too; the host symbolises the list from kernel.elf
+/// (`cargo xtask run`).
+fn print_call_chain(regs: &PtRegs) {
+    let (text_lo, text_hi) = arch::kernel_text();
+    let in_text = |w: u32| (text_lo..text_hi).contains(&w) && w & 1 == 0;
+    if in_text(regs.blink) {
+        kprintln!(" CALL {:#010x} (blink)", regs.blink);
+    }
+    let (ram_lo, ram_hi) = arch::ram_bounds();
+    let mut found = 0;
+    let mut sp = regs.sp & !3;
+    for _ in 0..STACK_SCAN_WORDS {
+        if found == CALL_CHAIN_MAX || sp < ram_lo || sp > ram_hi - 4 {
+            break;
+        }
+        // Safety: a kernel RAM address, checked above; the stack is identity-mapped.
+        let w = unsafe { (arch::phys_ptr(sp) as *const u32).read() };
+        if in_text(w) {
+            kprintln!(" CALL {w:#010x} (stack {sp:#010x})");
+            found += 1;
+        }
+        sp += 4;
+    }
 }
 
 #[cfg(test)]
@@ -366,6 +399,45 @@ mod tests {
             "{out}"
         );
         assert!(out.contains(" r26=0x00000000"), "{out}");
+        assert!(
+            !out.contains(" CALL "),
+            "no code addresses, no call chain: {out}"
+        );
+    }
+
+    #[test]
+    fn oops_lists_blink_and_code_addresses_on_the_kernel_stack() {
+        let _t = testing::setup();
+        let _p = testing::process(&[]);
+        let stack = crate::mm::frame::alloc().unwrap();
+        let (text, _) = fake::FAKE_TEXT;
+        let word = |off: u32, v: u32| unsafe { (arch::phys_ptr(stack + off) as *mut u32).write(v) };
+        word(0, 0x1234); // data, not code
+        word(8, text + 0x1230); // a return address
+        word(12, text + 0x1231); // odd: not an instruction address
+        word(20, text + 0x2000);
+        fake::take_console();
+        let status = testing::expect_exit_run(|| {
+            let mut regs = kernel_frame(LOAD_MISS, 0x3000_0000);
+            regs.ret = 0x8000_4444; // not a user-access instruction: no fixup
+            regs.sp = stack;
+            regs.blink = text + 0x40;
+            exception(&mut regs);
+        });
+        assert_eq!(status, OOPS_STATUS);
+        let out = fake::take_console();
+        let calls: std::vec::Vec<&str> = out.lines().filter(|l| l.starts_with(" CALL ")).collect();
+        assert_eq!(calls.len(), 3, "{out}");
+        assert!(
+            calls[0].starts_with(&format!(" CALL {:#010x} (blink)", text + 0x40)),
+            "{out}"
+        );
+        assert!(calls[1].starts_with(&format!(
+            " CALL {:#010x} (stack {:#010x})",
+            text + 0x1230,
+            stack + 8
+        )));
+        assert!(calls[2].starts_with(&format!(" CALL {:#010x}", text + 0x2000)));
     }
 
     #[test]

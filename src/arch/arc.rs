@@ -27,6 +27,8 @@ mod ffi {
         pub fn arch_exit_run(status: u32) -> !;
         pub fn arch_user_programs() -> u32;
         pub fn arch_user_programs_len() -> u32;
+        pub fn arch_text_start() -> u32;
+        pub fn arch_text_end() -> u32;
         pub fn arch_frame_pool_start() -> u32;
         pub fn arch_frame_pool_end() -> u32;
     }
@@ -69,6 +71,17 @@ pub fn mmu_build() -> u32 {
 
 pub fn phys_ptr(pa: u32) -> *mut u8 {
     pa as usize as *mut u8
+}
+
+/// `[start, end)` of the kernel's code, for telling return addresses on a stack apart.
+pub fn kernel_text() -> (u32, u32) {
+    unsafe { (ffi::arch_text_start(), ffi::arch_text_end()) }
+}
+
+/// `[start, end)` of RAM, which holds every kernel stack.
+pub fn ram_bounds() -> (u32, u32) {
+    let base = crate::board::RAM_BASE;
+    (base, base + crate::board::RAM_SIZE)
 }
 
 pub fn frame_pool() -> (u32, u32) {

@@ -133,6 +133,17 @@ pub fn phys_ptr(pa: u32) -> *mut u8 {
     unsafe { ram().add((pa - FAKE_RAM_BASE) as usize) }
 }
 
+/// The fake's "kernel text": the first 64 KiB of fake RAM, for the oops's stack scan.
+pub const FAKE_TEXT: (u32, u32) = (FAKE_RAM_BASE, FAKE_RAM_BASE + 0x1_0000);
+
+pub fn kernel_text() -> (u32, u32) {
+    FAKE_TEXT
+}
+
+pub fn ram_bounds() -> (u32, u32) {
+    (FAKE_RAM_BASE, FAKE_RAM_BASE + FAKE_RAM_SIZE)
+}
+
 pub fn frame_pool() -> (u32, u32) {
     (FAKE_RAM_BASE, FAKE_RAM_BASE + FAKE_RAM_SIZE)
 }

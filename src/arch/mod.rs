@@ -12,6 +12,7 @@
 //! | `PAGE_SIZE`, `PtRegs` | defined here, shared |
 //! | `fn phys_ptr(pa: u32) -> *mut u8` | the kernel's view of a physical byte (identity on ARC) |
 //! | `fn frame_pool() -> (u32, u32)` | `[start, end)` of physical memory free for the frame allocator, page aligned |
+//! | `fn ram_bounds() -> (u32, u32)`, `fn kernel_text() -> (u32, u32)` | RAM and kernel-code bounds, for the oops's stack scan |
 //! | `fn irq_disable() -> IrqFlags`, `fn irq_restore(IrqFlags)`, `fn irq_enable()` | interrupt masking |
 //! | `fn wait_for_interrupt()` | idle until an interrupt has been taken (`sleep` on ARC) |
 //! | `fn mmu_switch(pgd_pa: u32, asid: u8)` | make this address space current (SCRATCH_DATA0, PID with MMU enable) |

@@ -151,6 +151,13 @@ fn run(build: &BuildArgs, runner: Option<&str>, max_insns: u64) -> xtask::Result
             ..RunOptions::default()
         },
     )?;
+    if outcome.console.contains("OOPS ") {
+        let elf = std::fs::read(&out.elf).map_err(|e| xtask::Error::new("run", e.to_string()))?;
+        let syms = xtask::symbols::Symbols::load(&elf)?;
+        if let Some(chain) = xtask::symbols::symbolise_oops(&outcome.console, &syms) {
+            eprint!("{chain}");
+        }
+    }
     eprintln!(
         "run ended: {}{}",
         outcome.ended,

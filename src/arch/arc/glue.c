@@ -26,6 +26,7 @@ extern char __frame_pool_start[], __frame_pool_end[];
 extern char __boot_shadow_top[];
 extern const uint32_t __start___ex_table[], __stop___ex_table[];
 extern const uint32_t user_program_table[], user_program_table_end[];
+extern char __text_start[], __text_end[];
 
 /* Assembly (switch.S, uaccess.S, tlb.S, start.S). */
 void __switch_to(uint32_t *prev_ksp, const uint32_t *next_ksp);
@@ -403,6 +404,18 @@ u32 Z_envZ_arch_user_programs_len(struct Z_env_instance_t *e)
 {
 	(void)e;
 	return (u32)((const char *)user_program_table_end - (const char *)user_program_table);
+}
+
+u32 Z_envZ_arch_text_start(struct Z_env_instance_t *e)
+{
+	(void)e;
+	return (u32)__text_start;
+}
+
+u32 Z_envZ_arch_text_end(struct Z_env_instance_t *e)
+{
+	(void)e;
+	return (u32)__text_end;
 }
 
 u32 Z_envZ_arch_frame_pool_start(struct Z_env_instance_t *e)
