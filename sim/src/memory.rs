@@ -123,6 +123,18 @@ impl Machine {
         if vaddr & (align - 1) != 0 || (vaddr & !PAGE_MASK) + size > !PAGE_MASK + 1 {
             return self.read_unaligned(vaddr, size, align, access, user);
         }
+        self.read_in_page(vaddr, size, access, user)
+    }
+
+    /// An access that lies within one page: one translation, then RAM or a device.
+    #[inline(always)]
+    fn read_in_page(
+        &mut self,
+        vaddr: u32,
+        size: u32,
+        access: Access,
+        user: bool,
+    ) -> Result<u32, Exception> {
         let paddr = self.translate_as(vaddr, access, user)?;
         if let Some(off) = self.bus.ram_offset(paddr, size) {
             return Ok(self.bus.ram.read(off, size));
@@ -149,11 +161,7 @@ impl Machine {
             }
             return Ok(v);
         }
-        let paddr = self.translate_as(vaddr, access, user)?;
-        if let Some(off) = self.bus.ram_offset(paddr, size) {
-            return Ok(self.bus.ram.read(off, size));
-        }
-        self.read_io(paddr, size, access, vaddr)
+        self.read_in_page(vaddr, size, access, user)
     }
 
     #[cold]
@@ -192,6 +200,18 @@ impl Machine {
         if vaddr & (align - 1) != 0 || (vaddr & !PAGE_MASK) + size > !PAGE_MASK + 1 {
             return self.write_unaligned(vaddr, size, align, value, access, user);
         }
+        self.write_in_page(vaddr, size, value, access, user)
+    }
+
+    #[inline(always)]
+    fn write_in_page(
+        &mut self,
+        vaddr: u32,
+        size: u32,
+        value: u32,
+        access: Access,
+        user: bool,
+    ) -> Result<(), Exception> {
         let paddr = self.translate_as(vaddr, access, user)?;
         self.write_phys(paddr, size, value)
             .map_err(|_| Self::bus_error(access, vaddr))
@@ -217,9 +237,7 @@ impl Machine {
             }
             return Ok(());
         }
-        let paddr = self.translate_as(vaddr, access, user)?;
-        self.write_phys(paddr, size, value)
-            .map_err(|_| Self::bus_error(access, vaddr))
+        self.write_in_page(vaddr, size, value, access, user)
     }
 
     /// Physical write, keeping the decoded-instruction cache and LL/SC reservation coherent.
