@@ -88,39 +88,16 @@ impl Machine {
         );
         match i.op {
             Vadd2h | Vsub2h | Vaddsub2h | Vsubadd2h => {
-                let (add0, add1) = match i.op {
-                    Vadd2h => (true, true),
-                    Vsub2h => (false, false),
-                    Vaddsub2h => (true, false),
-                    _ => (false, true),
-                };
-                let f = |x: u32, y: u32, add: bool| {
-                    if add {
-                        x.wrapping_add(y)
-                    } else {
-                        x.wrapping_sub(y)
-                    }
-                };
-                self.set(i.a, halves(f(h0(b), h0(c), add0), f(h1(b), h1(c), add1)));
+                self.set(i.a, halfword_add_sub(i.op, b, c));
             }
             Vadd4h | Vsub4h | Vaddsub4h | Vsubadd4h => {
                 let (bl, bh) = self.pair_halves(i, i.b)?;
                 let (cl, ch) = self.pair_halves(i, i.c)?;
-                let (add0, add1) = match i.op {
-                    Vadd4h => (true, true),
-                    Vsub4h => (false, false),
-                    Vaddsub4h => (true, false),
-                    _ => (false, true),
-                };
-                let f = |x: u32, y: u32, add: bool| {
-                    if add {
-                        x.wrapping_add(y)
-                    } else {
-                        x.wrapping_sub(y)
-                    }
-                };
-                let word = |x: u32, y: u32| halves(f(h0(x), h0(y), add0), f(h1(x), h1(y), add1));
-                self.set_pair(i.a, word(bl, cl), word(bh, ch))?;
+                let (lo, hi) = (
+                    halfword_add_sub(i.op, bl, cl),
+                    halfword_add_sub(i.op, bh, ch),
+                );
+                self.set_pair(i.a, lo, hi)?;
             }
             Vadd2 | Vsub2 | Vaddsub | Vsubadd => {
                 let (bl, bh) = self.pair_val(i.b)?;
@@ -194,4 +171,24 @@ impl Machine {
         }
         Ok(Flow::NEXT)
     }
+}
+
+/// The add/subtract family on the two 16-bit lanes of a word (`vadd2h`, `vsub2h`,
+/// `vaddsub2h`, `vsubadd2h`; the 4h forms apply it to each word of a pair): the name says
+/// which lane adds, low lane first.
+fn halfword_add_sub(op: Op, x: u32, y: u32) -> u32 {
+    let (add_lo, add_hi) = match op {
+        Op::Vadd2h | Op::Vadd4h => (true, true),
+        Op::Vsub2h | Op::Vsub4h => (false, false),
+        Op::Vaddsub2h | Op::Vaddsub4h => (true, false),
+        _ => (false, true),
+    };
+    let lane = |a: u32, b: u32, add: bool| {
+        if add {
+            a.wrapping_add(b)
+        } else {
+            a.wrapping_sub(b)
+        }
+    };
+    halves(lane(h0(x), h0(y), add_lo), lane(h1(x), h1(y), add_hi))
 }
