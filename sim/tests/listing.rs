@@ -9,6 +9,7 @@
 
 mod common;
 
+use common::stdout_of;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -36,18 +37,6 @@ fn tools_present(test: &str) -> bool {
         }
     }
     true
-}
-
-fn stdout_of(cmd: &mut Command) -> String {
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap_or_else(|e| panic!("{cmd:?}: output not UTF-8: {e}"))
 }
 
 /// Line counts of one comparison.

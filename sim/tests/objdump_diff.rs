@@ -11,6 +11,9 @@
 //! makes its output depend on instruction order; `-Mdsp` fixes the choice that the guess makes
 //! for DSP code anyway. Compiled programs are disassembled with no option, as an ELF's default.
 
+mod common;
+
+use common::{stdout_of, Rng};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -50,18 +53,6 @@ fn work_dir(name: &str) -> PathBuf {
         .join(name);
     std::fs::create_dir_all(&dir).expect("create scratch dir");
     dir
-}
-
-fn run(cmd: &mut Command) -> String {
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// Parses `objdump -d -z` output into instructions; continuation lines (objdump's warnings
@@ -190,22 +181,6 @@ impl Tally {
     }
 }
 
-/// splitmix64: a small deterministic generator, so the stream is the same on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 /// Random halfwords: plain 16- and 32-bit words, and words with a register field forced to
 /// the LIMM marker (62, or 30 in 16-bit `h` fields) followed by a random LIMM.
 fn random_stream(rng: &mut Rng, count: usize) -> Vec<u16> {
@@ -253,7 +228,7 @@ fn assemble_halfwords(dir: &Path, name: &str, halfwords: &[u16]) -> PathBuf {
     let s = dir.join(format!("{name}.s"));
     let o = dir.join(format!("{name}.o"));
     std::fs::write(&s, src).expect("write .s");
-    run(Command::new(AS).arg("-mcpu=hs38").arg(&s).arg("-o").arg(&o));
+    stdout_of(Command::new(AS).arg("-mcpu=hs38").arg(&s).arg("-o").arg(&o));
     o
 }
 
@@ -265,9 +240,11 @@ fn random_words_match_objdump() {
     let mut rng = Rng(0x00A2_C5E1_u64);
     let stream = random_stream(&mut rng, RANDOM_INSNS);
     let object = assemble_halfwords(&dir, "random", &stream);
-    let listing = run(Command::new(OBJDUMP)
-        .args(["-d", "-z", "-Mdsp"])
-        .arg(&object));
+    let listing = stdout_of(
+        Command::new(OBJDUMP)
+            .args(["-d", "-z", "-Mdsp"])
+            .arg(&object),
+    );
     let mut tally = Tally::default();
     tally.compare("random", &listing);
     tally.report("random words");
@@ -330,9 +307,11 @@ fn structured_words_match_objdump() {
     require_tool(OBJDUMP);
     let dir = work_dir("structured");
     let object = assemble_halfwords(&dir, "structured", &structured_stream());
-    let listing = run(Command::new(OBJDUMP)
-        .args(["-d", "-z", "-Mdsp"])
-        .arg(&object));
+    let listing = stdout_of(
+        Command::new(OBJDUMP)
+            .args(["-d", "-z", "-Mdsp"])
+            .arg(&object),
+    );
     let mut tally = Tally::default();
     tally.compare("structured", &listing);
     tally.report("structured words");
@@ -355,14 +334,16 @@ fn compiled_programs_match_objdump() {
         for opt in ["-O0", "-O2", "-Os"] {
             let stem = src.file_stem().unwrap().to_string_lossy();
             let elf = dir.join(format!("{stem}{opt}.elf"));
-            run(Command::new(GCC)
-                .args(["-mcpu=hs38", opt, "-nostdlib", "-static", "-Wl,-e,0"])
-                .arg("-Wl,--unresolved-symbols=ignore-all")
-                .arg(src)
-                .arg("-lgcc")
-                .arg("-o")
-                .arg(&elf));
-            let listing = run(Command::new(OBJDUMP).args(["-d", "-z"]).arg(&elf));
+            stdout_of(
+                Command::new(GCC)
+                    .args(["-mcpu=hs38", opt, "-nostdlib", "-static", "-Wl,-e,0"])
+                    .arg("-Wl,--unresolved-symbols=ignore-all")
+                    .arg(src)
+                    .arg("-lgcc")
+                    .arg("-o")
+                    .arg(&elf),
+            );
+            let listing = stdout_of(Command::new(OBJDUMP).args(["-d", "-z"]).arg(&elf));
             tally.compare(&format!("{stem}{opt}"), &listing);
         }
     }
@@ -371,7 +352,7 @@ fn compiled_programs_match_objdump() {
         for board in boards.flatten() {
             let elf = board.path().join("kernel.elf");
             if elf.exists() {
-                let listing = run(Command::new(OBJDUMP).args(["-d", "-z"]).arg(&elf));
+                let listing = stdout_of(Command::new(OBJDUMP).args(["-d", "-z"]).arg(&elf));
                 tally.compare(&elf.display().to_string(), &listing);
             }
         }
