@@ -222,14 +222,15 @@ fn judge(console: &str, entries: &[ManifestEntry], canary_addr: u32) -> Vec<Stri
     bad
 }
 
-#[test]
-fn kernel_tests_pass_on_the_simulator() {
-    let run = kernel_run();
-    let es = entries();
-    let bad = judge(&run.console, &es, run.canary_addr);
+/// The judge finds nothing wrong, the run ended with status 0, and the canary word in
+/// RAM is intact at the end.
+fn assert_clean_run(run: &Run, entries: &[ManifestEntry]) {
+    let bad = judge(&run.console, entries, run.canary_addr);
     assert!(
         bad.is_empty(),
-        "{} problems:\n{}\n\nconsole:\n{}",
+        "ended {:?} after {} instructions; {} problems:\n{}\n\nconsole:\n{}",
+        run.stop,
+        run.stats.insns,
         bad.len(),
         bad.join("\n"),
         run.console
@@ -245,6 +246,13 @@ fn kernel_tests_pass_on_the_simulator() {
         Some(CANARY_VALUE),
         "the canary word in RAM at the end"
     );
+}
+
+#[test]
+fn kernel_tests_pass_on_the_simulator() {
+    let run = kernel_run();
+    let es = entries();
+    assert_clean_run(&run, &es);
     // k_kill_other: each killed child's own TASK line carries the signal it was sent.
     let r = report::parse(&run.console);
     let p = r.program("k_kill_other").expect("k_kill_other ran");
@@ -396,22 +404,9 @@ fn the_judge_catches_doctored_consoles() {
 #[test]
 fn user_swi_is_a_trap_not_a_semihosting_exit() {
     let manifest = "manifest-kernel-swi.txt";
+    // A user-mode `swi` (r8=1, r0=0) must be SIGTRAP, and the run must go on.
     let run = build_and_run(manifest);
-    let es = manifest_named(manifest).unwrap();
-    let bad = judge(&run.console, &es, run.canary_addr);
-    assert!(
-        bad.is_empty(),
-        "a user-mode `swi` (r8=1, r0=0) ended as {:?}; problems:\n{}\n\nconsole:\n{}",
-        run.stop,
-        bad.join("\n"),
-        run.console
-    );
-    assert!(
-        matches!(run.stop, arcsim::Stop::Exit(0)),
-        "run ended {:?}",
-        run.stop
-    );
-    assert_eq!(run.canary_after, Some(CANARY_VALUE));
+    assert_clean_run(&run, &manifest_named(manifest).unwrap());
 }
 
 /// A negative control with a real kernel bug: the pre-2018 arc_usr_cmpxchg body
@@ -435,21 +430,7 @@ fn the_pre2018_cmpxchg_kernel_fails_the_kernel_tests() {
 fn kernel_limits_time_threads_and_areas() {
     let manifest = "manifest-kernel-limits.txt";
     let run = build_and_run(manifest);
-    let es = manifest_named(manifest).unwrap();
-    let bad = judge(&run.console, &es, run.canary_addr);
-    assert!(
-        bad.is_empty(),
-        "ended {:?} after {} instructions; problems:\n{}\n\nconsole:\n{}",
-        run.stop,
-        run.stats.insns,
-        bad.join("\n"),
-        run.console
-    );
-    assert!(
-        matches!(run.stop, arcsim::Stop::Exit(0)),
-        "run ended {:?}",
-        run.stop
-    );
+    assert_clean_run(&run, &manifest_named(manifest).unwrap());
 }
 
 /// The kernel benchmark numbers alone (`cargo xtask bench` prints them after the build
