@@ -12,9 +12,9 @@
 
 use crate::build::{build_kernel, BuildOptions};
 use crate::report::{self, Context, Evaluation, Outcome};
-use crate::run::{run_image, RunOptions, Runner};
+use crate::run::{run_image, sim_config, RunOptions, Runner};
 use crate::{Error, Result};
-use arcsim::{Config, Machine, Stop};
+use arcsim::{Machine, Stop};
 use boards::Board;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
@@ -124,12 +124,6 @@ fn runner_name(r: Runner) -> &'static str {
 
 fn board_err(e: impl std::fmt::Display) -> Error {
     Error::new("board", e.to_string())
-}
-
-/// The embedded simulator configured as `board` describes its core: the
-/// same machine `run_image` boots for the sim runner.
-pub fn sim_config(board: &Board) -> Config {
-    crate::run::sim_config(board)
 }
 
 /// The word at virtual address `addr` in the loadable image of `elf`, if any.
