@@ -1,7 +1,7 @@
 //! Benchmarks that print numbers (not timed tests): build times, image sizes, and the
 //! simulator-measured costs of the kernel's hot paths.
 
-use crate::build::{build_kernel, output_dir, BuildOptions};
+use crate::build::{build_kernel, BuildOptions};
 use crate::{repo_root, Error, Result};
 use std::path::Path;
 use std::time::Instant;
@@ -63,7 +63,6 @@ pub fn build_numbers() -> Result<()> {
         let (t, d, s) = image_sizes(&out.elf)?;
         println!("{b:<10} {t:>9} {d:>9} {s:>9}");
     }
-    let _ = output_dir(&opts);
     Ok(())
 }
 

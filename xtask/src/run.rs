@@ -129,8 +129,8 @@ fn run_sim(board: &Board, elf: &Path, opts: &RunOptions) -> Result<RunOutcome> {
         arcsim::Stop::Exit(code) => (Some(code), format!("exit {code}")),
         arcsim::Stop::Halt => (Some(0), "halt (flag 1)".to_string()),
         arcsim::Stop::InsnLimit => (None, format!("instruction limit ({limit}) reached")),
-        #[allow(unreachable_patterns)]
-        other => (None, format!("{other:?}")),
+        arcsim::Stop::Breakpoint(pc) => (None, format!("kernel-mode brk at {pc:#010x}")),
+        arcsim::Stop::Lockup(why) => (None, format!("core locked up: {why}")),
     };
     Ok(RunOutcome {
         console: String::from_utf8_lossy(&console).into_owned(),
