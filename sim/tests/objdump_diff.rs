@@ -336,6 +336,7 @@ fn compiled_programs_match_objdump() {
             let elf = dir.join(format!("{stem}{opt}.elf"));
             stdout_of(
                 Command::new(GCC)
+                    .args(toolchain::include_flags(toolchain::Headers::Freestanding).unwrap())
                     .args(["-mcpu=hs38", opt, "-nostdlib", "-static", "-Wl,-e,0"])
                     .arg("-Wl,--unresolved-symbols=ignore-all")
                     .arg(src)

@@ -114,6 +114,7 @@ pub fn build_kernel(opts: &BuildOptions) -> Result<BuildOutput> {
     write_if_changed(&out.join("board.ld"), &linker_fragment(&board, &globals))?;
     write_if_changed(&out.join("board_uart.h"), &uart_header(&board))?;
 
+    copy_wasm_rt_header(&out)?;
     let src = repo_root().join("src/arch/arc");
     let mut defines = vec![];
     if board.exit.method == ExitMethod::Semihosting {
@@ -340,7 +341,28 @@ pub fn program_table_asm(programs: &[UserProgram]) -> String {
     s
 }
 
-fn compile(
+/// The kernel's own libc headers (`src/arch/lowered/include/README.md`).
+fn kernel_include_dir() -> PathBuf {
+    repo_root().join("src/arch/lowered/include")
+}
+
+/// wabt installs the wasm2c runtime header beside the host's libc headers, where no ARC
+/// compile may look; each build takes its own copy of it into the output directory.
+pub const WASM_RT_HEADER: &str = "/usr/include/wasm-rt.h";
+
+fn copy_wasm_rt_header(out: &Path) -> Result<()> {
+    let text = std::fs::read_to_string(WASM_RT_HEADER).map_err(|e| {
+        Error::new(
+            "wasm2c",
+            format!("cannot read {WASM_RT_HEADER} ({e}); it comes with Debian's wabt (`cargo xtask setup`)"),
+        )
+    })?;
+    write_if_changed(&out.join("wasm-rt.h"), &text)
+}
+
+/// Compiles one C or assembly unit freestanding, then checks from its dependency list
+/// that it read no host header. Reruns when the unit or anything it included changed.
+pub fn compile(
     src: &Path,
     obj: &Path,
     deps: &[&Path],
@@ -348,17 +370,28 @@ fn compile(
     defines: &[&str],
     opt: &str,
 ) -> Result<PathBuf> {
+    let depfile = obj.with_extension("d");
+    let included: Vec<PathBuf> = std::fs::read_to_string(&depfile)
+        .map(|t| {
+            toolchain::depfile_inputs(&t)
+                .into_iter()
+                .map(PathBuf::from)
+                .collect()
+        })
+        .unwrap_or_default();
     let mut all: Vec<&Path> = deps.to_vec();
     all.push(src);
-    if stale(obj, &all) {
-        let stage = format!(
-            "arc-linux-gnu-gcc ({})",
-            src.file_name().unwrap_or_default().to_string_lossy()
-        );
-        let mut cmd = Command::new("arc-linux-gnu-gcc");
+    all.extend(included.iter().map(PathBuf::as_path));
+    if stale(obj, &all) || included.is_empty() {
+        let unit = src.file_name().unwrap_or_default().to_string_lossy();
+        let stage = format!("arc-linux-gnu-gcc ({unit})");
+        let mut cmd = toolchain::gcc(toolchain::Headers::Freestanding, &depfile)
+            .map_err(|e| Error::new(&stage, e))?;
         cmd.args(GCC_FLAGS)
             .arg(opt)
             .args(defines)
+            .arg("-I")
+            .arg(kernel_include_dir())
             .arg("-I")
             .arg(include)
             .arg("-c")
@@ -366,6 +399,7 @@ fn compile(
             .arg("-o")
             .arg(obj);
         run(&stage, &mut cmd)?;
+        toolchain::check_depfile(&depfile, &unit).map_err(|e| Error::new(&stage, e))?;
     }
     Ok(obj.to_path_buf())
 }

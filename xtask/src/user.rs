@@ -149,7 +149,18 @@ pub fn manifest_named(name: &str) -> Result<Vec<ManifestEntry>> {
 
 /// The cross compiler (`ARC_CC` overrides it).
 pub fn cc() -> String {
-    std::env::var("ARC_CC").unwrap_or_else(|_| "arc-linux-gnu-gcc".to_string())
+    toolchain::gcc_name()
+}
+
+/// The cross compiler for a freestanding compile whose dependency list goes to `depfile`.
+fn freestanding_gcc(depfile: &Path) -> Result<Command> {
+    toolchain::gcc(toolchain::Headers::Freestanding, depfile).map_err(|e| Error::new("user", e))
+}
+
+/// Runs a compile made by [`freestanding_gcc`], then checks it read no host header.
+fn run_compile(cmd: &mut Command, depfile: &Path, what: &str) -> Result<()> {
+    run_tool(cmd, what)?;
+    toolchain::check_depfile(depfile, what).map_err(|e| Error::new("user", e))
 }
 
 /// The disassembler (`ARC_OBJDUMP` overrides it).
@@ -258,13 +269,14 @@ pub fn check_no_llsc(elf: &Path, disasm_out: &Path) -> Result<()> {
 }
 
 fn compile_obj(src: &Path, obj: &Path, defines: &[String]) -> Result<()> {
-    let mut c = Command::new(cc());
+    let depfile = obj.with_extension("d");
+    let mut c = freestanding_gcc(&depfile)?;
     c.args(CFLAGS);
     for d in defines {
         c.arg(format!("-D{d}"));
     }
     c.arg("-c").arg(src).arg("-o").arg(obj);
-    run_tool(&mut c, &format!("{} -c {}", cc(), src.display())).map(|_| ())
+    run_compile(&mut c, &depfile, &format!("{} -c {}", cc(), src.display()))
 }
 
 /// Moves `fresh` over `dest` unless `dest` already has the same bytes (the
@@ -315,7 +327,8 @@ pub fn build_user_programs_from(manifest: &str, out_dir: &Path) -> Result<Vec<Us
                         .map(|e| {
                             let elf = out_dir.join(format!("{}.elf", e.name));
                             let fresh = out_dir.join(format!("{}.elf.new", e.name));
-                            let mut c = Command::new(cc());
+                            let depfile = out_dir.join(format!("{}.d", e.name));
+                            let mut c = freestanding_gcc(&depfile)?;
                             c.args(CFLAGS);
                             for d in &e.defines {
                                 c.arg(format!("-D{d}"));
@@ -326,7 +339,11 @@ pub fn build_user_programs_from(manifest: &str, out_dir: &Path) -> Result<Vec<Us
                                 .args(rt_objs)
                                 .arg(udir.join("programs").join(&e.source));
                             c.arg("-lgcc").arg("-o").arg(&fresh);
-                            run_tool(&mut c, &format!("{} (program {})", cc(), e.name))?;
+                            run_compile(
+                                &mut c,
+                                &depfile,
+                                &format!("{} (program {})", cc(), e.name),
+                            )?;
                             check_no_llsc(&fresh, &out_dir.join(format!("{}.dis", e.name)))?;
                             replace_if_changed(&fresh, &elf)?;
                             Ok(UserProgram {
@@ -355,7 +372,8 @@ pub fn build_llsc_baseline(out_dir: &Path, ram_base: u32) -> Result<PathBuf> {
     std::fs::create_dir_all(out_dir)
         .map_err(|e| Error::new("user", format!("cannot create {}: {e}", out_dir.display())))?;
     let elf = out_dir.join("llsc_loop.elf");
-    let mut c = Command::new(cc());
+    let depfile = out_dir.join("llsc_loop.d");
+    let mut c = freestanding_gcc(&depfile)?;
     c.args(["-mcpu=hs38", "-nostdlib", "-static", "-fno-pic"]);
     c.args([
         "-Wl,-N",
@@ -367,7 +385,7 @@ pub fn build_llsc_baseline(out_dir: &Path, ram_base: u32) -> Result<PathBuf> {
         .arg(user_dir().join("baseline").join("llsc_loop.S"))
         .arg("-o")
         .arg(&elf);
-    run_tool(&mut c, "arc-linux-gnu-gcc (llsc baseline)")?;
+    run_compile(&mut c, &depfile, "arc-linux-gnu-gcc (llsc baseline)")?;
     Ok(elf)
 }
 

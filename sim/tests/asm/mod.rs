@@ -117,7 +117,10 @@ pub fn build_c(c_file: &str, opt: &str) -> Vec<u8> {
     )
     .unwrap();
     std::fs::write(&ld, LINK_LD).unwrap();
+    let freestanding = toolchain::include_flags(toolchain::Headers::Freestanding)
+        .unwrap_or_else(|e| panic!("{e}"));
     let out = Command::new("arc-linux-gnu-gcc")
+        .args(freestanding)
         .args([
             "-mcpu=hs38",
             "-mno-unaligned-access",

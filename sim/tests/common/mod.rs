@@ -113,6 +113,42 @@ pub fn toolchain_version() -> String {
         .to_string()
 }
 
+/// The cross compiler as every test compile uses it: `-nostdinc`, then GCC's own headers
+/// and the ARC C library's (never the host's `/usr/include`), and `-H`, so that
+/// [`run_gcc`] sees every header the compile read.
+pub fn gcc() -> Command {
+    let flags =
+        toolchain::include_flags(toolchain::Headers::ArcLibc).unwrap_or_else(|e| panic!("{e}"));
+    let mut cmd = Command::new(GCC);
+    cmd.args(flags).arg("-H");
+    cmd
+}
+
+/// Runs a compile made by [`gcc`]. Err carries the compiler's messages (without the
+/// header trace) when it fails; reading a host header is never an Err but a panic, since
+/// it is a broken build, not a program that does not compile.
+pub fn run_gcc(cmd: &mut Command) -> Result<(), String> {
+    let o = cmd
+        .output()
+        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    if let Err(e) = toolchain::check_trace(&stderr, &format!("{cmd:?}")) {
+        panic!("{e}");
+    }
+    if o.status.success() {
+        return Ok(());
+    }
+    let messages: Vec<&str> = stderr
+        .lines()
+        .filter(|l| toolchain::headers_in_trace(l).is_empty())
+        .collect();
+    Err(format!(
+        "{}\n{}",
+        messages.join("\n"),
+        String::from_utf8_lossy(&o.stdout)
+    ))
+}
+
 /// Runs a command; Err carries its stderr (and stdout) when it fails.
 pub fn run_tool(cmd: &mut Command) -> Result<(), String> {
     let o = cmd
@@ -165,7 +201,7 @@ pub fn runtime() -> &'static Runtime {
         parts.push(ARCH_CFLAGS.join(" ").into_bytes());
         parts.push(RT_CFLAGS.join(" ").into_bytes());
         // Bump when the way the runtime is built changes (e.g. the symbol weakening).
-        parts.push(b"recipe 2: weaken defined symbols only".to_vec());
+        parts.push(b"recipe 3: -nostdinc, ARC libc headers only".to_vec());
         let refs: Vec<&[u8]> = parts.iter().map(|p| p.as_slice()).collect();
         let key = hash_hex(&refs);
         let out = cache_dir(&format!("rt-{key}"));
@@ -174,14 +210,14 @@ pub fn runtime() -> &'static Runtime {
             let obj = out.join(format!("{}.o", f.split('.').next().unwrap()));
             if !obj.exists() {
                 let tmp = tmp_path(&obj);
-                let mut cmd = Command::new(GCC);
+                let mut cmd = gcc();
                 cmd.args(ARCH_CFLAGS)
                     .args(RT_CFLAGS)
                     .arg("-c")
                     .arg(rt_dir.join(f))
                     .arg("-o")
                     .arg(&tmp);
-                if let Err(e) = run_tool(&mut cmd) {
+                if let Err(e) = run_gcc(&mut cmd) {
                     panic!("building the test runtime (tests/c/rt/{f}) failed:\n{e}");
                 }
                 // Everything but crt0 is weak, so that a program may define its own
@@ -224,7 +260,7 @@ pub fn runtime() -> &'static Runtime {
 pub fn build_c(srcs: &[PathBuf], flags: &[String], out: &Path) -> Result<(), String> {
     let rt = runtime();
     let tmp = tmp_path(out);
-    let mut cmd = Command::new(GCC);
+    let mut cmd = gcc();
     cmd.args(ARCH_CFLAGS)
         .args(flags)
         .args(LINK_FLAGS)
@@ -235,7 +271,7 @@ pub fn build_c(srcs: &[PathBuf], flags: &[String], out: &Path) -> Result<(), Str
         .arg("-lgcc")
         .arg("-o")
         .arg(&tmp);
-    let r = run_tool(&mut cmd);
+    let r = run_gcc(&mut cmd);
     if r.is_ok() {
         std::fs::rename(&tmp, out).map_err(|e| format!("rename: {e}"))?;
     } else {
