@@ -128,8 +128,12 @@ fn user_exception(regs: &mut PtRegs) {
 fn kernel_exception(regs: &mut PtRegs) {
     let vector = ecr::vector(regs.ecr);
     // A user accessor touched an absent or protected user page: outside atomic context
-    // take the fault for it, and the access is retried.
-    if is_memory_fault(vector) && regs.efa < TASK_SIZE && !sched::in_atomic() {
+    // take the fault for it, and the access is retried. The kernel never executes user
+    // memory, so a fetch fault is a bug (or a core that dropped to kernel mode while
+    // running user code, as QEMU's user-mode FLAG does): resolving it would only retry
+    // the fetch for ever.
+    let fetch = fault_access(regs.ecr) == Access::Exec;
+    if is_memory_fault(vector) && !fetch && regs.efa < TASK_SIZE && !sched::in_atomic() {
         if let Some(mm) = task::current_mm() {
             if handle_mm_fault(mm, regs.efa, fault_access(regs.ecr)).is_ok() {
                 return;
@@ -403,6 +407,28 @@ mod tests {
             !out.contains(" CALL "),
             "no code addresses, no call chain: {out}"
         );
+    }
+
+    /// Kernel mode fetching from user text (QEMU drops to kernel mode on a user FLAG) is
+    /// an oops, not a fault to resolve and retry for ever.
+    #[test]
+    fn kernel_mode_fetch_from_user_text_is_an_oops() {
+        let _t = testing::setup();
+        let _p = testing::process(&[(DATA, 0x2000, Prot::R | Prot::X)]);
+        fake::take_console();
+        for ecr_value in [0x0004_0000, 0x0006_0008] {
+            let status = testing::expect_exit_run(|| {
+                let mut regs = kernel_frame(ecr_value, DATA + 0x10);
+                regs.ret = DATA + 0x10;
+                exception(&mut regs);
+            });
+            assert_eq!(status, OOPS_STATUS, "ECR {ecr_value:#x}");
+            let out = fake::take_console();
+            assert!(
+                out.contains("OOPS kernel fault") && out.contains("ERET=0x00010010"),
+                "{out}"
+            );
+        }
     }
 
     #[test]

@@ -72,7 +72,8 @@ pub fn output_dir(opts: &BuildOptions) -> PathBuf {
     let mut name = opts.board.clone();
     if opts.manifest != crate::user::DEFAULT_MANIFEST {
         name.push('@');
-        name.push_str(opts.manifest.trim_end_matches(".txt"));
+        let stem = Path::new(&opts.manifest).file_stem().unwrap_or_default();
+        name.push_str(&stem.to_string_lossy());
     }
     for f in &opts.features {
         name.push('+');

@@ -95,6 +95,31 @@ pub fn user_dir() -> PathBuf {
     repo_root().join("user")
 }
 
+/// A manifest by name: a file in `user/`, or any manifest file by absolute path (a
+/// subset a test writes, for example).
+pub fn manifest_path(name: &str) -> PathBuf {
+    user_dir().join(name)
+}
+
+impl ManifestEntry {
+    /// The entry as a manifest line (`parse_manifest` reads it back).
+    pub fn to_line(&self) -> String {
+        let defines = if self.defines.is_empty() {
+            "-".to_string()
+        } else {
+            self.defines.join(",")
+        };
+        format!(
+            "{} {} {} {} {}",
+            self.name,
+            self.source,
+            defines,
+            self.expect.to_report(),
+            self.cases.join(",")
+        )
+    }
+}
+
 /// Parses a manifest text (`user/manifest.txt`).
 pub fn parse_manifest(text: &str) -> Result<Vec<ManifestEntry>> {
     let mut out = Vec::new();
@@ -141,7 +166,7 @@ pub fn manifest() -> Result<Vec<ManifestEntry>> {
 pub const DEFAULT_MANIFEST: &str = "manifest.txt";
 
 pub fn manifest_named(name: &str) -> Result<Vec<ManifestEntry>> {
-    let path = user_dir().join(name);
+    let path = manifest_path(name);
     let text = std::fs::read_to_string(&path)
         .map_err(|e| Error::new("user", format!("cannot read {}: {e}", path.display())))?;
     parse_manifest(&text)
@@ -417,6 +442,9 @@ mod tests {
         let m = parse_manifest("a b.c X=1,Y exit:0 1,2 # c\n").unwrap();
         assert_eq!(m[0].defines, vec!["X=1", "Y"]);
         assert_eq!(m[0].cases, vec!["1", "2"]);
+        let again = parse_manifest(&m[0].to_line()).unwrap();
+        assert_eq!(again[0].to_line(), m[0].to_line());
+        assert_eq!(again[0].defines, m[0].defines);
     }
 
     /// The objdump check really rejects what GCC emits for C atomics on HS
