@@ -133,7 +133,8 @@ fn kernel_exception(regs: &mut PtRegs) {
     // running user code, as QEMU's user-mode FLAG does): resolving it would only retry
     // the fetch for ever.
     let fetch = fault_access(regs.ecr) == Access::Exec;
-    if is_memory_fault(vector) && !fetch && regs.efa < TASK_SIZE && !sched::in_atomic() {
+    let may_resolve = !sched::in_atomic() && !arch::fault_must_not_resolve(regs);
+    if is_memory_fault(vector) && !fetch && regs.efa < TASK_SIZE && may_resolve {
         if let Some(mm) = task::current_mm() {
             if handle_mm_fault(mm, regs.efa, fault_access(regs.ecr)).is_ok() {
                 return;
@@ -371,6 +372,16 @@ mod tests {
             0,
             "and nothing was mapped"
         );
+
+        let mut regs = kernel_frame(STORE_MISS, DATA + 0x2000);
+        regs.ret = fake::NOFAULT_UACCESS_PC;
+        exception(&mut regs);
+        assert_eq!(
+            regs.ret,
+            fake::UACCESS_FIXUP_PC,
+            "an interrupts-off accessor (cmpxchg fast path): fixup"
+        );
+        assert_eq!(mm::with(p.mm, |m| m.pt.get(DATA + 0x2000)), 0);
 
         let mut regs = kernel_frame(LOAD_MISS, 0x3000_0000);
         exception(&mut regs);

@@ -13,6 +13,7 @@ const REQUIRED_SYMBOLS: &[&str] = &[
     "_start",
     "__vectors",
     "exception_entry",
+    "trap_entry",
     "interrupt_entry",
     "ret_from_exception",
     "tlb_refill",
@@ -152,6 +153,7 @@ fn vector_table_is_at_int_vector_base_and_every_slot_points_at_code() {
             let want = match i {
                 0 => "_start",
                 4 | 5 => "tlb_refill",
+                9 => "trap_entry",
                 1..=15 => "exception_entry",
                 _ => "interrupt_entry",
             };

@@ -7,7 +7,9 @@ target=${CARGO_TARGET_DIR:-$here/../../target}
 out=$target/arcsim-bench
 mkdir -p "$out"
 cargo build --release -q -p arcsim
-arc-linux-gnu-gcc -mcpu=hs38 -mno-unaligned-access -O2 -nostdlib -static \
+# Freestanding: never the host's /usr/include (toolchain/src/lib.rs says why).
+arc-linux-gnu-gcc -nostdinc -isystem "$(arc-linux-gnu-gcc -print-file-name=include)" \
+    -mcpu=hs38 -mno-unaligned-access -O2 -nostdlib -static \
     -Wl,--no-warn-rwx-segments -T "$here/link.ld" "$here/crt.S" "$here/compute.c" -o "$out/compute"
 arc-linux-gnu-as -mcpu=hs38 "$here/tlb_heavy.S" -o "$out/tlb_heavy.o"
 arc-linux-gnu-ld --no-warn-rwx-segments -T "$here/link.ld" "$out/tlb_heavy.o" -o "$out/tlb_heavy"

@@ -19,6 +19,7 @@ mod ffi {
         pub fn arch_copy_from_user(dst: *mut u8, ua: u32, n: u32) -> u32;
         pub fn arch_copy_to_user(ua: u32, src: *const u8, n: u32) -> u32;
         pub fn arch_fixup_exception(regs: *mut super::PtRegs) -> u32;
+        pub fn arch_fault_must_not_resolve(pc: u32) -> u32;
         pub fn arch_context_switch(prev: *mut super::Context, next: *const super::Context);
         pub fn arch_context_init(ctx: *mut super::Context, kstack_top: u32, shadow_top: u32);
         pub fn arch_mmu_switch(pgd: u32, asid: u32);
@@ -160,6 +161,10 @@ pub fn copy_to_user(ua: u32, src: &[u8]) -> Result<(), Efault> {
 
 pub fn fixup_exception(regs: &mut PtRegs) -> bool {
     unsafe { ffi::arch_fixup_exception(regs) != 0 }
+}
+
+pub fn fault_must_not_resolve(regs: &PtRegs) -> bool {
+    unsafe { ffi::arch_fault_must_not_resolve(regs.ret) != 0 }
 }
 
 /// A saved kernel context: ARC kernel sp and wasm shadow-stack pointer.

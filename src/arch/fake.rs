@@ -332,12 +332,20 @@ pub fn copy_to_user(ua: u32, src: &[u8]) -> Result<(), Efault> {
 }
 
 pub fn fixup_exception(regs: &mut PtRegs) -> bool {
-    if regs.ret == UACCESS_PC {
+    if regs.ret == UACCESS_PC || regs.ret == NOFAULT_UACCESS_PC {
         regs.ret = UACCESS_FIXUP_PC;
         true
     } else {
         false
     }
+}
+
+/// The PC of a fake user access that must not be resolved in place (as the ARC side's
+/// cmpxchg fast path, which runs with interrupts off).
+pub const NOFAULT_UACCESS_PC: u32 = UACCESS_PC + 0x40;
+
+pub fn fault_must_not_resolve(regs: &PtRegs) -> bool {
+    regs.ret == NOFAULT_UACCESS_PC
 }
 
 pub fn context_new(kstack_top: u32, shadow_top: u32) -> Context {

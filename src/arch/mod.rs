@@ -23,6 +23,7 @@
 //! | `fn copy_from_user(dst: &mut [u8], ua: u32) -> Result<(), Efault>` | |
 //! | `fn copy_to_user(ua: u32, src: &[u8]) -> Result<(), Efault>` | |
 //! | `fn fixup_exception(regs: &mut PtRegs) -> bool` | if `regs.ret` is a user-access instruction, point it at its fixup and return true |
+//! | `fn fault_must_not_resolve(regs: &PtRegs) -> bool` | `regs.ret` is a user access that runs with interrupts off (the cmpxchg fast path): take its fixup, never fault the page in there |
 //! | `struct Context` | a kernel context saved by `context_switch` |
 //! | `fn context_new(kstack_top: u32, shadow_top: u32) -> Context` | a context that, when first switched to, returns to user space through the `PtRegs` stored just below `kstack_top` |
 //! | `unsafe fn context_switch(prev: *mut Context, next: *const Context)` | save the current kernel context in `prev`, resume `next` |

@@ -197,7 +197,9 @@ pub fn kernel_numbers() -> Result<()> {
         i += 1;
     }
     // System calls: from the user's trap_s (inclusive) to the next user-mode instruction.
+    // The shortest sample of each is kept whole for the per-function breakdown.
     let mut round_trips: Vec<Vec<u64>> = vec![Vec::new(); traps.len()];
+    let mut shortest: Vec<Vec<u32>> = vec![Vec::new(); traps.len()];
     for (k, l) in lines.iter().enumerate() {
         let TraceLine::Insn { pc, .. } = l else {
             continue;
@@ -205,18 +207,28 @@ pub fn kernel_numbers() -> Result<()> {
         let Some(which) = traps.iter().position(|t| t.1 == *pc) else {
             continue;
         };
-        let mut n = 0;
+        let mut pcs = Vec::new();
         for l in &lines[k..] {
             if let TraceLine::Insn { pc, .. } = l {
-                if n > 0 && *pc < 0x8000_0000 {
-                    round_trips[which].push(n);
+                if !pcs.is_empty() && *pc < 0x8000_0000 {
+                    round_trips[which].push(pcs.len() as u64);
+                    if shortest[which].is_empty() || pcs.len() < shortest[which].len() {
+                        shortest[which] = pcs;
+                    }
                     break;
                 }
-                n += 1;
+                pcs.push(*pc);
             }
         }
     }
 
+    let syms = crate::symbols::Symbols::load(&kernel)?;
+    for (t, pcs) in traps.iter().zip(&shortest) {
+        println!("{}: shortest sample by function", t.0);
+        for (name, n) in per_function(pcs, &syms) {
+            println!("    {n:>5}  {name}");
+        }
+    }
     let (text, data, bss) = image_sizes(&out.elf)?;
     println!("kernel numbers (board sim, simulator instruction trace; reproduce: {KERNEL_NUMBERS_COMMAND})");
     println!(
@@ -277,6 +289,24 @@ pub fn kernel_numbers() -> Result<()> {
         total as f64 / secs / 1e6
     );
     Ok(())
+}
+
+/// Instructions per function along one path, in the order the path first enters each;
+/// user-mode addresses count as `(user)`.
+fn per_function(pcs: &[u32], syms: &crate::symbols::Symbols) -> Vec<(String, usize)> {
+    let mut out: Vec<(String, usize)> = Vec::new();
+    for &pc in pcs {
+        let name = if pc < 0x8000_0000 {
+            "(user)"
+        } else {
+            syms.function_of(pc).unwrap_or("?")
+        };
+        match out.iter_mut().find(|(n, _)| n == name) {
+            Some(e) => e.1 += 1,
+            None => out.push((name.to_string(), 1)),
+        }
+    }
+    out
 }
 
 /// One line of the simulator's trace: an executed instruction, or an event.

@@ -121,6 +121,11 @@ pub fn build_kernel(opts: &BuildOptions) -> Result<BuildOutput> {
     if board.exit.method == ExitMethod::Semihosting {
         defines.push("-DBOARD_EXIT_SEMIHOSTING".to_string());
     }
+    // The historical kernels the controls rebuild had no fast path: their Rust bodies
+    // must see every call.
+    if !opts.features.iter().any(|f| f.starts_with("bug-")) {
+        defines.push("-DCMPXCHG_FAST_PATH".to_string());
+    }
     let mut objects = vec![];
     let kern_h = out.join("kern.h");
     objects.push(compile(
@@ -131,18 +136,23 @@ pub fn build_kernel(opts: &BuildOptions) -> Result<BuildOutput> {
         WASM2C_DEFINES,
         "-O2",
     )?);
+    let defs: Vec<&str> = defines.iter().map(|s| s.as_str()).collect();
+    let glue_defs: Vec<&str> = WASM2C_DEFINES
+        .iter()
+        .copied()
+        .chain(defs.iter().copied())
+        .collect();
     objects.push(compile(
         &src.join("glue.c"),
         &out.join("glue.o"),
         &[&kern_h, &out.join("board_uart.h")],
         &out,
-        WASM2C_DEFINES,
+        &glue_defs,
         "-O2",
     )?);
     let aux_h = src.join("aux.h");
     for s in KERNEL_ASM {
         let obj = out.join(s.replace(".S", ".o"));
-        let defs: Vec<&str> = defines.iter().map(|s| s.as_str()).collect();
         objects.push(compile(&src.join(s), &obj, &[&aux_h], &out, &defs, "-O2")?);
     }
     let elf_deps: Vec<&Path> = programs.iter().map(|p| p.elf.as_path()).collect();

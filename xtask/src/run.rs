@@ -140,11 +140,15 @@ fn run_sim(board: &Board, elf: &Path, opts: &RunOptions) -> Result<RunOutcome> {
     })
 }
 
-fn require_on_path(tool: &str, how: &str) -> Result<()> {
-    let found = std::env::var_os("PATH")
+/// True when an executable named `tool` is in a directory of PATH.
+pub fn on_path(tool: &str) -> bool {
+    std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).any(|d| d.join(tool).is_file()))
-        .unwrap_or(false);
-    if found {
+        .unwrap_or(false)
+}
+
+fn require_on_path(tool: &str, how: &str) -> Result<()> {
+    if on_path(tool) {
         Ok(())
     } else {
         Err(Error::new("run", format!("`{tool}` is not on PATH. {how}")))

@@ -1,6 +1,7 @@
 //! Set-up: check each piece the build and the tests need, install only what is missing
 //! (idempotent), and name the missing piece and the fix when a stage cannot run.
 
+use crate::run::on_path;
 use crate::{Error, Result};
 use std::path::Path;
 use std::process::Command;
@@ -82,12 +83,6 @@ impl Tool {
                 .then(|| format!("{GCC_SOURCE_TARBALL} (Debian package gcc-12-source)")),
         }
     }
-}
-
-fn on_path(cmd: &str) -> bool {
-    std::env::var_os("PATH")
-        .map(|paths| std::env::split_paths(&paths).any(|d| d.join(cmd).is_file()))
-        .unwrap_or(false)
 }
 
 fn absent_command(cmd: &str, package: &str) -> Option<String> {

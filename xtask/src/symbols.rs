@@ -23,6 +23,12 @@ impl Symbols {
         Ok(Symbols { code })
     }
 
+    /// The name of the code symbol at or below `addr`.
+    pub fn function_of(&self, addr: u32) -> Option<&str> {
+        let i = self.code.partition_point(|(a, _)| *a <= addr as u64);
+        self.code.get(i.checked_sub(1)?).map(|(_, n)| n.as_str())
+    }
+
     /// The nearest code symbol at or below `addr`, as `name+0xoff`.
     pub fn describe(&self, addr: u32) -> Option<String> {
         let i = self.code.partition_point(|(a, _)| *a <= addr as u64);

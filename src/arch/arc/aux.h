@@ -24,6 +24,7 @@
 #define TLB_CMD_INSERT      7
 #define TLB_CMD_DELETE      8
 
+#define STATUS_Z_BIT        11
 #define STATUS_AE_BIT       5
 #define STATUS_U_BIT        7
 #define STATUS_IE_BIT       31
@@ -45,6 +46,19 @@
 #define PT_ECR        (39 * 4)
 #define PT_EFA        (40 * 4)
 #define PT_SIZE       168
+
+/* What the arc_usr_cmpxchg fast path (entry.S) keeps on the kernel stack. */
+#define CAS_R10       0
+#define CAS_R11       4
+#define CAS_ERET      8
+#define CAS_ERBTA     12
+#define CAS_ERSTATUS  16
+#define CAS_SIZE      24
+
+/* User space is [0, TASK_SIZE) (src/mm/mod.rs). */
+#define TASK_SIZE     0x60000000
+#define NR_ARC_USR_CMPXCHG 248
+#define ECR_TRAP0     0x00090000
 
 /* Switch frame (switch.S): r13..r26, fp, blink. */
 #define SW_SIZE       64

@@ -77,6 +77,93 @@
 
 	.section .text, "ax"
 
+#ifdef CMPXCHG_FAST_PATH
+	/* The Trap vector (9): system calls. Every other exception goes straight to
+	 * exception_entry and pays nothing for the fast path. */
+	.balign 4
+	.global trap_entry
+	.type trap_entry, @function
+trap_entry:
+	/*
+	 * arc_usr_cmpxchg (trap_s 0, r8 = 248, r0 = uaddr, r1 = expected, r2 = new) in
+	 * assembly when the word is mapped and writable. Interrupts stay off from the trap to
+	 * the rtie, which on this uniprocessor is what preempt_disable() buys the Rust body:
+	 * nothing runs between the load and the store. AE is cleared so that a TLB miss on the
+	 * word is refilled; any other fault on it is not resolved here (the kernel takes the
+	 * exception-table fixup, arch_fault_must_not_resolve), and the call starts again on
+	 * the Rust path, which faults the page in with preemption on and retries (src/cmpxchg.rs).
+	 * A bad pointer also goes to the Rust path, which raises the signal.
+	 */
+	sub	sp, sp, CAS_SIZE
+	st	r10, [sp, CAS_R10]
+	st	r11, [sp, CAS_R11]
+	lr	r10, [AUX_ECR]             /* trap_s 0: the parameter must be 0 */
+	brne	r10, ECR_TRAP0, .Lcas_decline
+	brne	r8, NR_ARC_USR_CMPXCHG, .Lcas_decline
+	lr	r10, [AUX_ERSTATUS]
+	bbit0	r10, STATUS_U_BIT, .Lcas_decline
+	and	r11, r0, 3
+	brne	r11, 0, .Lcas_decline
+	brhs	r0, TASK_SIZE - 3, .Lcas_decline
+	/* A refill on the way overwrites the exception registers: keep the trap's. */
+	st	r10, [sp, CAS_ERSTATUS]
+	lr	r11, [AUX_ERET]
+	st	r11, [sp, CAS_ERET]
+	lr	r11, [AUX_ERBTA]
+	st	r11, [sp, CAS_ERBTA]
+	lr	r11, [AUX_STATUS32]
+	bclr	r11, r11, STATUS_AE_BIT
+	kflag	r11
+	.global arc_cas_user_load
+arc_cas_user_load:
+	ld	r11, [r0]
+	brne	r11, r1, .Lcas_differ
+	.global arc_cas_user_store
+arc_cas_user_store:
+	st	r2, [r0]
+	bset	r10, r10, STATUS_Z_BIT
+	b	.Lcas_return
+.Lcas_differ:
+	bclr	r10, r10, STATUS_Z_BIT
+.Lcas_return:
+	sr	r10, [AUX_ERSTATUS]
+	ld	r10, [sp, CAS_ERET]
+	sr	r10, [AUX_ERET]
+	ld	r10, [sp, CAS_ERBTA]
+	sr	r10, [AUX_ERBTA]
+	mov	r0, r11
+	ld	r11, [sp, CAS_R11]
+	ld	r10, [sp, CAS_R10]
+	/* The kernel sp is back at the task's empty stack, which rtie swaps with the
+	 * user sp still parked in AUX_USER_SP. */
+	add	sp, sp, CAS_SIZE
+	rtie
+
+	/* Fixup of both accesses: the word was not swapped. Put the trap's exception
+	 * registers back (ECR too: the fault replaced it) and take the ordinary path. */
+.Lcas_fault:
+	ld	r10, [sp, CAS_ERSTATUS]
+	sr	r10, [AUX_ERSTATUS]
+	ld	r10, [sp, CAS_ERET]
+	sr	r10, [AUX_ERET]
+	ld	r10, [sp, CAS_ERBTA]
+	sr	r10, [AUX_ERBTA]
+	mov	r10, ECR_TRAP0
+	sr	r10, [AUX_ECR]
+.Lcas_decline:
+	ld	r11, [sp, CAS_R11]
+	ld	r10, [sp, CAS_R10]
+	add	sp, sp, CAS_SIZE
+	b	exception_entry
+	.size trap_entry, . - trap_entry
+
+	.section __ex_table, "a"
+	.balign 4
+	.word arc_cas_user_load, .Lcas_fault
+	.word arc_cas_user_store, .Lcas_fault
+	.previous
+#endif
+
 	.balign 4
 	.global exception_entry
 	.type exception_entry, @function

@@ -156,10 +156,19 @@ void wasm_rt_trap(wasm_rt_trap_t code)
 
 /* ---- freestanding libc pieces that GCC and wasm2c expect ----------------------------- */
 
+/* Frames are 8 KiB and 8-aligned: copying and clearing them (fork, COW, demand zero) is
+ * the bulk of a page fault, so the aligned case moves 8 bytes per instruction (LDD/STD). */
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	uint8_t *d = dst;
 	const uint8_t *s = src;
+	if ((((uintptr_t)d | (uintptr_t)s | n) & 7) == 0) {
+		uint64_t *dq = dst;
+		const uint64_t *sq = src;
+		for (size_t i = 0; i < n / 8; i++)
+			dq[i] = sq[i];
+		return dst;
+	}
 	if ((((uintptr_t)d | (uintptr_t)s | n) & 3) == 0) {
 		uint32_t *dw = dst;
 		const uint32_t *sw = src;
@@ -188,8 +197,15 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	uint8_t *d = dst;
+	uint32_t w = (uint8_t)c * 0x01010101u;
+	if ((((uintptr_t)d | n) & 7) == 0) {
+		uint64_t q = (uint64_t)w << 32 | w;
+		uint64_t *dq = dst;
+		for (size_t i = 0; i < n / 8; i++)
+			dq[i] = q;
+		return dst;
+	}
 	if ((((uintptr_t)d | n) & 3) == 0) {
-		uint32_t w = (uint8_t)c * 0x01010101u;
 		uint32_t *dw = dst;
 		for (size_t i = 0; i < n / 4; i++)
 			dw[i] = w;
@@ -325,6 +341,20 @@ u32 Z_envZ_arch_fixup_exception(struct Z_env_instance_t *e, u32 regs_addr)
 		}
 	}
 	return 0;
+}
+
+/* The cmpxchg fast path's accesses run with interrupts off (entry.S): a fault there is
+ * never resolved in place but goes to the fixup, and the call to the Rust path. */
+extern const char arc_cas_user_load[], arc_cas_user_store[];
+
+u32 Z_envZ_arch_fault_must_not_resolve(struct Z_env_instance_t *e, u32 pc)
+{
+	(void)e;
+#ifdef CMPXCHG_FAST_PATH
+	return pc == (u32)(uintptr_t)arc_cas_user_load || pc == (u32)(uintptr_t)arc_cas_user_store;
+#else
+	return 0;
+#endif
 }
 
 /* struct Context { ksp, ssp } (src/arch/arc.rs). The shadow stack pointer is part of a

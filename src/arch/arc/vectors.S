@@ -17,7 +17,11 @@ __vectors:
 	.word exception_entry        /* 6 ProtV */
 	.word exception_entry        /* 7 PrivilegeV */
 	.word exception_entry        /* 8 SWI */
+#ifdef CMPXCHG_FAST_PATH
+	.word trap_entry             /* 9 Trap: system calls, arc_usr_cmpxchg in assembly */
+#else
 	.word exception_entry        /* 9 Trap */
+#endif
 	.word exception_entry        /* 10 extension */
 	.word exception_entry        /* 11 divide by zero */
 	.word exception_entry        /* 12 DCError */
