@@ -65,6 +65,7 @@ fn validation_suite_on_qemu_matches_the_simulator() {
         runner: Some(runner),
         sweep: false,
         controls: false,
+        atomics: false,
         progress: false,
         ..ValidateOptions::default()
     };

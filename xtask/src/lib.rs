@@ -1,5 +1,6 @@
 //! Build, run and validate the ARC kernel. `main.rs` is a thin CLI over these modules.
 
+pub mod atomics;
 pub mod bench;
 pub mod build;
 pub mod lowering;

@@ -74,6 +74,9 @@ enum Cmd {
         /// Skip the negative controls (bug-reproducing kernels; simulator only).
         #[arg(long)]
         no_controls: bool,
+        /// Skip the C11 atomics section (GCC's atomic tests; simulator only).
+        #[arg(long)]
+        no_atomics: bool,
         /// Kernel features of the main run, e.g. bug-pre2018 to watch the suite catch it.
         #[arg(long, value_delimiter = ',')]
         features: Vec<String>,
@@ -110,8 +113,17 @@ fn main() -> ExitCode {
             json,
             no_sweep,
             no_controls,
+            no_atomics,
             features,
-        } => validate(board, runner, json, !no_sweep, !no_controls, features),
+        } => validate(
+            board,
+            runner,
+            json,
+            !no_sweep,
+            !no_controls,
+            !no_atomics,
+            features,
+        ),
         Cmd::Report { logfile } => xtask::validate::report_file(&logfile).map(|(text, ok)| {
             print!("{text}");
             if ok {
@@ -179,6 +191,7 @@ fn validate(
     json: Option<std::path::PathBuf>,
     sweep: bool,
     controls: bool,
+    atomics: bool,
     features: Vec<String>,
 ) -> xtask::Result<ExitCode> {
     xtask::setup::setup(true)?;
@@ -189,6 +202,7 @@ fn validate(
         json,
         sweep,
         controls,
+        atomics,
         features,
         ..Default::default()
     })?;

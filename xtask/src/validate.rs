@@ -32,6 +32,8 @@ pub struct ValidateOptions {
     pub sweep: bool,
     /// Build and run the bug-pre2018 / bug-no-preempt kernels (simulator only).
     pub controls: bool,
+    /// The C11 atomics section (GCC's atomic tests, stress programs; simulator only).
+    pub atomics: bool,
     /// Progress bars on stderr (only drawn when stderr is a terminal).
     pub progress: bool,
     /// Kernel features of the main run (e.g. run the whole suite against a buggy kernel).
@@ -48,6 +50,7 @@ impl Default for ValidateOptions {
             json: None,
             sweep: true,
             controls: true,
+            atomics: true,
             progress: true,
             features: Vec::new(),
             max_insns: 0,
@@ -81,6 +84,9 @@ pub struct Numbers {
     /// Controls' sweeps: violations found on the bug-no-preempt kernel.
     pub no_preempt_violations: Option<u64>,
     pub controls_wall_s: Option<f64>,
+    /// Instructions of one `atomic_fetch_add` through the C11 runtime (syscall included).
+    pub fetch_add_insns: Option<u64>,
+    pub atomics_wall_s: Option<f64>,
     pub total_wall_s: f64,
 }
 
@@ -95,6 +101,8 @@ pub struct Summary {
     pub run_ended: String,
     pub evaluation: Evaluation,
     pub numbers: Numbers,
+    /// Tables of sections beside the main one: (heading, text).
+    pub sections: Vec<(String, String)>,
     /// Things the reader should know (skipped parts, fallbacks).
     pub notes: Vec<String>,
     /// The main run's console.
@@ -182,7 +190,7 @@ pub fn validate(opts: &ValidateOptions) -> Result<Summary> {
     };
     let mut notes = Vec::new();
     let steps = 2 + u64::from(runner == Runner::Sim)
-        * (u64::from(opts.sweep) + 2 * u64::from(opts.controls) + 1);
+        * (u64::from(opts.sweep) + 2 * u64::from(opts.controls) + u64::from(opts.atomics) + 1);
     let main_bar = bar(opts, steps, "validate");
 
     main_bar.set_message("build kernel");
@@ -242,6 +250,7 @@ pub fn validate(opts: &ValidateOptions) -> Result<Summary> {
         ..Numbers::default()
     };
 
+    let mut sections = Vec::new();
     let user_dir = crate::build::output_dir(&bopts).join("user");
     if runner == Runner::Sim {
         if opts.sweep {
@@ -318,7 +327,26 @@ pub fn validate(opts: &ValidateOptions) -> Result<Summary> {
                 "disabled (--no-controls)",
             );
         }
+        if opts.atomics {
+            main_bar.set_message("C11 atomics (GCC testsuite)");
+            let t = Instant::now();
+            atomics_section(&mut ev, &mut numbers, &mut sections);
+            numbers.atomics_wall_s = Some(t.elapsed().as_secs_f64());
+            main_bar.inc(1);
+        } else {
+            for (id, _) in ATOMICS_ROWS {
+                ev.push(id, "c11 atomics", Outcome::Skip, "disabled (--no-atomics)");
+            }
+        }
     } else {
+        for (id, _) in ATOMICS_ROWS {
+            ev.push(
+                id,
+                "c11 atomics",
+                Outcome::Skip,
+                "simulator only: random preemption by interrupt injection",
+            );
+        }
         for which in [SweepPath::Warm, SweepPath::Cow] {
             ev.push(
                 which.row(),
@@ -374,6 +402,7 @@ pub fn validate(opts: &ValidateOptions) -> Result<Summary> {
         run_ended: outcome.ended.clone(),
         evaluation: ev,
         numbers,
+        sections,
         notes,
         console: outcome.console,
     };
@@ -384,6 +413,137 @@ pub fn validate(opts: &ValidateOptions) -> Result<Summary> {
             .map_err(|e| Error::new("validate", format!("cannot write {}: {e}", path.display())))?;
     }
     Ok(summary)
+}
+
+/// The rows of the C11 atomics section: GCC's tests per group and level, then the stress
+/// programs and their control (`xtask::atomics`).
+pub const ATOMICS_ROWS: &[(&str, &str)] = &[
+    ("11a", "atomic/ -O0"),
+    ("11b", "atomic/ -O2"),
+    ("11c", "atomic-* -O0"),
+    ("11d", "atomic-* -O2"),
+    ("11e", "sync-* -O0"),
+    ("11f", "sync-* -O2"),
+    ("11g", "stress"),
+    ("11h", "stress on bug-no-preempt"),
+];
+
+/// GCC's own atomic tests through the runtime on syscall 248, and the stress programs,
+/// under random timer preemption: one row per group and level, one for the stress
+/// programs on every seed, one for their negative control.
+fn atomics_section(
+    ev: &mut Evaluation,
+    numbers: &mut Numbers,
+    sections: &mut Vec<(String, String)>,
+) {
+    use crate::atomics::{self, Verdict};
+    let s = match atomics::validate_atomics() {
+        Ok(s) => s,
+        Err(e) => {
+            for (id, _) in ATOMICS_ROWS {
+                ev.push(
+                    id,
+                    "c11 atomics",
+                    Outcome::Fail,
+                    format!("could not run: {e}"),
+                );
+            }
+            return;
+        }
+    };
+    let mut rows = ATOMICS_ROWS.iter();
+    for (&(g, o), v) in &s.counts {
+        let (id, _) = rows.next().expect("a row per group and level");
+        let failed: Vec<&str> = s
+            .gcc
+            .iter()
+            .filter(|(tg, to, r)| {
+                (*tg, *to) == (g, o) && matches!(r.verdict, Verdict::Fail | Verdict::XPass)
+            })
+            .map(|(_, _, r)| r.name.as_str())
+            .collect();
+        let outcome = if failed.is_empty() && v[0] > 0 {
+            Outcome::Pass
+        } else {
+            Outcome::Fail
+        };
+        let mut detail = format!("pass={} fail={} skip={} xfail={}", v[0], v[1], v[2], v[3]);
+        if !failed.is_empty() {
+            detail.push_str(&format!(" failed: {}", failed.join(",")));
+        }
+        ev.push(id, &format!("gcc.dg {}", g.label()), outcome, detail);
+    }
+    let bad: Vec<String> = s
+        .stress
+        .iter()
+        .flat_map(|(seed, rs)| {
+            rs.iter()
+                .filter(|r| r.verdict == Verdict::Fail)
+                .map(move |r| format!("{} (seed {seed:#x})", r.name))
+        })
+        .collect();
+    let programs = s.stress.first().map_or(0, |(_, rs)| rs.len());
+    ev.push(
+        "11g",
+        "a_*",
+        if bad.is_empty() && programs > 0 {
+            Outcome::Pass
+        } else {
+            Outcome::Fail
+        },
+        if bad.is_empty() {
+            format!("{programs} programs exact under {} seeds", s.stress.len())
+        } else {
+            format!("failed: {}", bad.join(", "))
+        },
+    );
+    let held: Vec<&str> = s
+        .stress_bug
+        .iter()
+        .filter(|r| {
+            atomics::STRESS_MUST_FAIL_ON_BUG.contains(&r.name.as_str())
+                && r.verdict == Verdict::Pass
+        })
+        .map(|r| r.name.as_str())
+        .collect();
+    let caught = s
+        .stress_bug
+        .iter()
+        .filter(|r| atomics::STRESS_MUST_FAIL_ON_BUG.contains(&r.name.as_str()))
+        .count();
+    ev.push(
+        "11h",
+        "a_*+bug-no-preempt",
+        if held.is_empty() && caught > 0 {
+            Outcome::Pass
+        } else {
+            Outcome::Fail
+        },
+        if held.is_empty() {
+            format!("all {caught} stress programs fail on the bug-no-preempt kernel")
+        } else {
+            format!("passed on the buggy kernel: {}", held.join(", "))
+        },
+    );
+    numbers.fetch_add_insns = s.fetch_add.as_ref().map(|f| f.min);
+    let skips: Vec<String> = s
+        .gcc
+        .iter()
+        .filter(|(_, _, r)| matches!(r.verdict, Verdict::Skip | Verdict::XFail))
+        .map(|(_, o, r)| format!("  {:?} {} {}: {}", r.verdict, r.name, o.flag(), r.detail))
+        .collect();
+    sections.push((
+        "C11 atomics (GCC testsuite)".to_string(),
+        format!(
+            "{}{}
+",
+            atomics::render_table(&s.counts),
+            skips.join(
+                "
+"
+            )
+        ),
+    ));
 }
 
 /// Which cases each historical bug must break.
@@ -972,6 +1132,9 @@ pub fn render_summary(s: &Summary) -> String {
         out.push_str(l);
         out.push('\n');
     }
+    for (heading, text) in &s.sections {
+        out.push_str(&format!("\n{heading}\n{text}"));
+    }
     let n = &s.numbers;
     out.push_str("\nnumbers\n");
     out.push_str(&format!(
@@ -1014,6 +1177,16 @@ pub fn render_summary(s: &Summary) -> String {
                 p as f64 / c.max(1) as f64
             ));
         }
+    }
+    if let Some(f) = n.fetch_add_insns {
+        out.push_str(&format!(
+            "  atomic_fetch_add       {f} instructions through the C11 runtime (syscall included)\n"
+        ));
+    }
+    if let Some(a) = n.atomics_wall_s {
+        out.push_str(&format!(
+            "  atomics wall time      {a:.2} s (GCC tests, stress, control)\n"
+        ));
     }
     if let Some(c) = n.controls_wall_s {
         out.push_str(&format!(

@@ -1,0 +1,2 @@
+/* GCC's <stdint.h> ends here (#include_next) in a hosted compile: its own types. */
+#include <stdint-gcc.h>
