@@ -32,50 +32,51 @@ pub const NR_ARC_USR_CMPXCHG: u32 = 248;
 
 /// Run the call in `regs` (r8 = number, r0.. = arguments) and put the result in r0.
 pub fn dispatch(regs: &mut PtRegs) {
-    let args = [
+    // Six plain locals, not an array: an indexed array lives in the wasm shadow stack
+    // and costs a store and a load per argument on every call.
+    let (a0, a1, a2, a3, a4, a5) = (
         regs.arg(0),
         regs.arg(1),
         regs.arg(2),
         regs.arg(3),
         regs.arg(4),
         regs.arg(5),
-    ];
-    let a = |n: usize| args[n];
+    );
     let result: Result<u32, Errno> = match regs.syscall_nr() {
-        NR_WRITE => sys_write(a(0), a(1), a(2)),
-        NR_EXIT => task::exit_thread(a(0)),
-        NR_EXIT_GROUP => task::exit_group(ExitStatus::Code(a(0) & 0xFF)),
+        NR_WRITE => sys_write(a0, a1, a2),
+        NR_EXIT => task::exit_thread(a0),
+        NR_EXIT_GROUP => task::exit_group(ExitStatus::Code(a0 & 0xFF)),
         NR_SET_TID_ADDRESS => Ok(task::with_current(|t| {
-            t.clear_child_tid = a(0);
+            t.clear_child_tid = a0;
             t.pid
         })),
-        NR_NANOSLEEP => sys_nanosleep(a(0)),
-        NR_CLOCK_GETTIME => sys_clock_gettime(a(0), a(1)),
+        NR_NANOSLEEP => sys_nanosleep(a0),
+        NR_CLOCK_GETTIME => sys_clock_gettime(a0, a1),
         NR_SCHED_YIELD => {
             sched::schedule();
             Ok(0)
         }
-        NR_KILL => sys_kill(a(0) as i32, a(1)),
+        NR_KILL => sys_kill(a0 as i32, a1),
         NR_GETPID => Ok(task::with_current(|t| t.tgid)),
-        NR_BRK => Ok(mm::with(current_mm(), |m| m.set_brk(a(0)))),
-        NR_MUNMAP => sys_munmap(a(0), a(1)),
+        NR_BRK => Ok(mm::with(current_mm(), |m| m.set_brk(a0))),
+        NR_MUNMAP => sys_munmap(a0, a1),
         NR_CLONE => {
             let args = CloneArgs {
-                flags: a(0),
-                newsp: a(1),
-                ptid: a(2),
-                tls: a(3),
-                ctid: a(4),
+                flags: a0,
+                newsp: a1,
+                ptid: a2,
+                tls: a3,
+                ctid: a4,
             };
             task::clone_current(regs, &args)
         }
-        NR_MMAP2 => sys_mmap2(a(0), a(1), a(2), a(3), a(4), a(5)),
-        NR_MPROTECT => sys_mprotect(a(0), a(1), a(2)),
+        NR_MMAP2 => sys_mmap2(a0, a1, a2, a3, a4, a5),
+        NR_MPROTECT => sys_mprotect(a0, a1, a2),
         NR_CACHEFLUSH => Ok(0),
         NR_ARC_SETTLS => {
             // r25 is the user TLS pointer; the saved copy is what arc_gettls reports.
-            task::with_current(|t| t.tls = a(0));
-            regs.r[25] = a(0);
+            task::with_current(|t| t.tls = a0);
+            regs.r[25] = a0;
             Ok(0)
         }
         NR_ARC_GETTLS => Ok(task::with_current(|t| t.tls)),
