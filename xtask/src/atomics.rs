@@ -465,10 +465,6 @@ fn objcopy() -> String {
     std::env::var("ARC_OBJCOPY").unwrap_or_else(|_| "arc-linux-gnu-objcopy".to_string())
 }
 
-fn run_tool(stage: &str, cmd: &mut Command) -> Result<()> {
-    crate::build::run(stage, cmd)
-}
-
 /// Compiles `src` into `obj` unless `obj` is newer than `src`, the extra inputs and
 /// the dependency list, with the same command line (kept in `obj.cmd`).
 fn compile_cached(src: &Path, obj: &Path, args: &[String], inputs: &[&Path]) -> Result<()> {
@@ -476,13 +472,13 @@ fn compile_cached(src: &Path, obj: &Path, args: &[String], inputs: &[&Path]) -> 
     let cmdfile = obj.with_extension("cmd");
     let line = format!("{} {}", src.display(), args.join(" "));
     let fresh = std::fs::read_to_string(&cmdfile).ok().as_deref() == Some(line.as_str())
-        && !stale(obj, &[&[src], inputs].concat())
+        && !crate::build::stale(obj, &[&[src], inputs].concat())
         && std::fs::read_to_string(&depfile).is_ok_and(|t| {
             let deps: Vec<PathBuf> = toolchain::depfile_inputs(&t)
                 .into_iter()
                 .map(PathBuf::from)
                 .collect();
-            !stale(obj, &deps.iter().map(PathBuf::as_path).collect::<Vec<_>>())
+            !crate::build::stale(obj, &deps.iter().map(PathBuf::as_path).collect::<Vec<_>>())
         });
     if fresh {
         return Ok(());
@@ -490,18 +486,9 @@ fn compile_cached(src: &Path, obj: &Path, args: &[String], inputs: &[&Path]) -> 
     let unit = src.display().to_string();
     let mut c = em4_gcc(&depfile)?;
     c.args(args).arg("-c").arg(src).arg("-o").arg(obj);
-    run_tool(&format!("arc-linux-gnu-gcc -mcpu=em4 ({unit})"), &mut c)?;
+    crate::build::run(&format!("arc-linux-gnu-gcc -mcpu=em4 ({unit})"), &mut c)?;
     toolchain::check_depfile(&depfile, &unit).map_err(|e| Error::new("atomics", e))?;
     std::fs::write(&cmdfile, line).map_err(|e| io("atomics", &cmdfile, e))
-}
-
-fn mtime(p: &Path) -> Option<std::time::SystemTime> {
-    std::fs::metadata(p).and_then(|m| m.modified()).ok()
-}
-
-fn stale(out: &Path, inputs: &[&Path]) -> bool {
-    let Some(t) = mtime(out) else { return true };
-    inputs.iter().any(|i| mtime(i).is_none_or(|ti| ti > t))
 }
 
 /// The runtime (`user/atomic/atomic.c`, `libc.c`, `softfp.c`), compiled for em4 at -O2
@@ -536,7 +523,7 @@ fn build_units(out: &Path, units: &[&str]) -> Result<Vec<PathBuf>> {
 /// build links with user/rt into the program), and checks it holds no LLOCK/SCOND.
 fn prelink(objs: &[PathBuf], runtime: &[PathBuf], out: &Path) -> Result<()> {
     let inputs: Vec<&Path> = objs.iter().chain(runtime).map(PathBuf::as_path).collect();
-    if !stale(out, &inputs) {
+    if !crate::build::stale(out, &inputs) {
         return Ok(());
     }
     let mut c = Command::new(toolchain::gcc_name());
@@ -544,7 +531,7 @@ fn prelink(objs: &[PathBuf], runtime: &[PathBuf], out: &Path) -> Result<()> {
         .arg(out)
         .args(objs)
         .args(runtime);
-    run_tool("arc-linux-gnu-gcc -r (prelink)", &mut c)?;
+    crate::build::run("arc-linux-gnu-gcc -r (prelink)", &mut c)?;
     user::check_no_llsc(out, &out.with_extension("dis"))
 }
 
@@ -573,13 +560,13 @@ pub fn build_test(t: &GccTest, opt: Opt, runtime: &[PathBuf], out: &Path) -> Res
         let obj = out.join(format!("{}.{i}.o", t.name));
         compile_cached(src, &obj, &args, &[])?;
         let renamed = out.join(format!("{}.{i}.main.o", t.name));
-        if stale(&renamed, &[&obj]) {
+        if crate::build::stale(&renamed, &[&obj]) {
             let mut c = Command::new(objcopy());
             c.arg("--redefine-sym")
                 .arg("main=gcc_test_main")
                 .arg(&obj)
                 .arg(&renamed);
-            run_tool("arc-linux-gnu-objcopy", &mut c)?;
+            crate::build::run("arc-linux-gnu-objcopy", &mut c)?;
         }
         objs.push(renamed);
     }

@@ -420,7 +420,7 @@ fn mtime(p: &Path) -> Option<SystemTime> {
 }
 
 /// True when `out` is missing or older than any input.
-fn stale(out: &Path, inputs: &[&Path]) -> bool {
+pub(crate) fn stale(out: &Path, inputs: &[&Path]) -> bool {
     let Some(t) = mtime(out) else { return true };
     inputs.iter().any(|i| mtime(i).is_none_or(|ti| ti > t))
 }
