@@ -68,6 +68,8 @@ fn validation_suite_on_qemu_matches_the_simulator() {
         sweep: false,
         controls: false,
         atomics: false,
+        // A test runs everything; the cache is for the command line.
+        cache: false,
         progress: false,
         ..ValidateOptions::default()
     };

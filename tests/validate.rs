@@ -25,6 +25,8 @@ fn opts() -> ValidateOptions {
         progress: false,
         // tests/atomics.rs covers that section, piece by piece.
         atomics: false,
+        // A test runs everything; the cache is for the command line.
+        cache: false,
         ..ValidateOptions::default()
     }
 }

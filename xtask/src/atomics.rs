@@ -799,23 +799,43 @@ pub fn stress_image(features: &[&str]) -> Result<Image> {
 // ---------------------------------------------------------------- running
 
 /// How a run went.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ImageRun {
     pub console: String,
     pub stop: String,
     pub insns: u64,
     pub wall: std::time::Duration,
+    /// Taken from the validation run's cache (`runcache`): the same image, injections
+    /// and simulator ran before.
+    #[serde(default)]
+    pub cached: bool,
 }
 
 /// Boots `elf` on the `sim` board's simulator with timer0 raised at random gaps (mean
 /// `irq_mean` instructions, xorshift seeded with `seed`; 0 = no injection).
 pub fn run_image(elf: &Path, seed: u64, irq_mean: u64, max_insns: u64) -> Result<ImageRun> {
-    let t0 = std::time::Instant::now();
     let image = std::fs::read(elf).map_err(|e| io("run", elf, e))?;
+    let params = [seed, irq_mean, max_insns].map(u64::to_le_bytes);
+    let key: [&[u8]; 4] = [&image, &params[0], &params[1], &params[2]];
+    let (mut run, cached) = crate::runcache::cached(&key, || {
+        run_image_uncached(elf, &image, seed, irq_mean, max_insns)
+    })?;
+    run.cached = cached;
+    Ok(run)
+}
+
+fn run_image_uncached(
+    elf: &Path,
+    image: &[u8],
+    seed: u64,
+    irq_mean: u64,
+    max_insns: u64,
+) -> Result<ImageRun> {
+    let t0 = std::time::Instant::now();
     let board = boards::Board::load("sim").map_err(|e| Error::new("board", e.to_string()))?;
     let mut m = arcsim::Machine::try_new(crate::run::sim_config(&board))
         .map_err(|e| Error::new("sim", e.to_string()))?;
-    m.load_elf(&image)
+    m.load_elf(image)
         .map_err(|e| Error::new("sim", format!("{}: {e}", elf.display())))?;
     if seed != 0 {
         m.schedule_irq_random(seed, irq_mean, TIMER_IRQ);
@@ -826,6 +846,7 @@ pub fn run_image(elf: &Path, seed: u64, irq_mean: u64, max_insns: u64) -> Result
         stop: format!("{stop:?}"),
         insns: m.insns(),
         wall: t0.elapsed(),
+        cached: false,
     })
 }
 
@@ -1020,7 +1041,7 @@ pub fn max_insns_for(programs: usize) -> u64 {
 /// `__atomic_fetch_add_4` and syscall 248), from the `a_bench` stress program: the
 /// instructions between consecutive passes of its loop label `fa_loop`, user and
 /// kernel together, one uncontended call per iteration plus the loop's own 3 or so.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub struct FetchAddCost {
     /// Fewest instructions of one iteration (no timer tick inside).
     pub min: u64,
@@ -1032,7 +1053,20 @@ pub struct FetchAddCost {
 /// Single-steps the `a_bench` program (first in `kernel_elf`'s table, its user ELF
 /// `bench_elf`) and measures [`FetchAddCost`].
 pub fn measure_fetch_add(kernel_elf: &Path, bench_elf: &Path) -> Result<FetchAddCost> {
-    let bytes = std::fs::read(bench_elf).map_err(|e| io("measure", bench_elf, e))?;
+    let kernel = std::fs::read(kernel_elf).map_err(|e| io("measure", kernel_elf, e))?;
+    let bench = std::fs::read(bench_elf).map_err(|e| io("measure", bench_elf, e))?;
+    let key: [&[u8]; 3] = [b"fetch_add", &kernel, &bench];
+    crate::runcache::cached(&key, || {
+        measure_fetch_add_uncached(kernel_elf, bench_elf, &bench)
+    })
+    .map(|(cost, _)| cost)
+}
+
+fn measure_fetch_add_uncached(
+    kernel_elf: &Path,
+    bench_elf: &Path,
+    bytes: &[u8],
+) -> Result<FetchAddCost> {
     let sym = |name: &str| -> Result<u32> {
         use object::{Object, ObjectSymbol};
         object::File::parse(&*bytes)

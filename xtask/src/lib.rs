@@ -6,6 +6,7 @@ pub mod build;
 pub mod lowering;
 pub mod report;
 pub mod run;
+pub mod runcache;
 pub mod setup;
 pub mod symbols;
 pub mod user;

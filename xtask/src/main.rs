@@ -77,6 +77,9 @@ enum Cmd {
         /// Skip the C11 atomics section (GCC's atomic tests; simulator only).
         #[arg(long)]
         no_atomics: bool,
+        /// Run every simulation again instead of reusing runs of identical images.
+        #[arg(long)]
+        no_cache: bool,
         /// Kernel features of the main run, e.g. bug-pre2018 to watch the suite catch it.
         #[arg(long, value_delimiter = ',')]
         features: Vec<String>,
@@ -114,16 +117,24 @@ fn main() -> ExitCode {
             no_sweep,
             no_controls,
             no_atomics,
+            no_cache,
             features,
-        } => validate(
-            board,
-            runner,
-            json,
-            !no_sweep,
-            !no_controls,
-            !no_atomics,
-            features,
-        ),
+        } => runner
+            .map(|r| Runner::parse(&r))
+            .transpose()
+            .and_then(|runner| {
+                validate(xtask::validate::ValidateOptions {
+                    board,
+                    runner,
+                    json,
+                    sweep: !no_sweep,
+                    controls: !no_controls,
+                    atomics: !no_atomics,
+                    cache: !no_cache,
+                    features,
+                    ..Default::default()
+                })
+            }),
         Cmd::Report { logfile } => xtask::validate::report_file(&logfile).map(|(text, ok)| {
             print!("{text}");
             if ok {
@@ -185,27 +196,9 @@ fn run(build: &BuildArgs, runner: Option<&str>, max_insns: u64) -> xtask::Result
     })
 }
 
-fn validate(
-    board: String,
-    runner: Option<String>,
-    json: Option<std::path::PathBuf>,
-    sweep: bool,
-    controls: bool,
-    atomics: bool,
-    features: Vec<String>,
-) -> xtask::Result<ExitCode> {
+fn validate(opts: xtask::validate::ValidateOptions) -> xtask::Result<ExitCode> {
     xtask::setup::setup(true)?;
-    let runner = runner.map(|r| Runner::parse(&r)).transpose()?;
-    let summary = xtask::validate::validate(&xtask::validate::ValidateOptions {
-        board,
-        runner,
-        json,
-        sweep,
-        controls,
-        atomics,
-        features,
-        ..Default::default()
-    })?;
+    let summary = xtask::validate::validate(&opts)?;
     print!("{}", xtask::validate::render_summary(&summary));
     Ok(if summary.ok() {
         ExitCode::SUCCESS

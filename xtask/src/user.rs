@@ -301,7 +301,46 @@ fn compile_obj(src: &Path, obj: &Path, defines: &[String]) -> Result<()> {
         c.arg(format!("-D{d}"));
     }
     c.arg("-c").arg(src).arg("-o").arg(obj);
-    run_compile(&mut c, &depfile, &format!("{} -c {}", cc(), src.display()))
+    if up_to_date(obj, &c, &[src], Some(&depfile)) {
+        return Ok(());
+    }
+    run_compile(&mut c, &depfile, &format!("{} -c {}", cc(), src.display()))?;
+    record_command(obj, &c)
+}
+
+/// `out.cmd` beside each output holds the command that made it: an output is rebuilt when
+/// the command changes (flags, defines, inputs) as well as when an input is newer.
+fn command_file(out: &Path) -> PathBuf {
+    let mut name = out.file_name().unwrap_or_default().to_os_string();
+    name.push(".cmd");
+    out.with_file_name(name)
+}
+
+fn record_command(out: &Path, cmd: &Command) -> Result<()> {
+    let f = command_file(out);
+    std::fs::write(&f, format!("{cmd:?}"))
+        .map_err(|e| Error::new("user", format!("{}: {e}", f.display())))
+}
+
+/// True when `out` exists, was made by this very command, and neither an input nor a
+/// header its dependency list names is newer than that build. The command file's time
+/// is the build's: an output rebuilt with identical bytes keeps its old time, so that
+/// the kernel embedding it is not relinked.
+fn up_to_date(out: &Path, cmd: &Command, inputs: &[&Path], depfile: Option<&Path>) -> bool {
+    let recorded = command_file(out);
+    let same = out.exists() && std::fs::read_to_string(&recorded).ok() == Some(format!("{cmd:?}"));
+    let headers: Vec<PathBuf> = depfile
+        .and_then(|d| std::fs::read_to_string(d).ok())
+        .map(|t| {
+            toolchain::depfile_inputs(&t)
+                .into_iter()
+                .map(PathBuf::from)
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut all: Vec<&Path> = inputs.to_vec();
+    all.extend(headers.iter().map(PathBuf::as_path));
+    same && !crate::build::stale(&recorded, &all)
 }
 
 /// Moves `fresh` over `dest` unless `dest` already has the same bytes (the
@@ -353,6 +392,7 @@ pub fn build_user_programs_from(manifest: &str, out_dir: &Path) -> Result<Vec<Us
                             let elf = out_dir.join(format!("{}.elf", e.name));
                             let fresh = out_dir.join(format!("{}.elf.new", e.name));
                             let depfile = out_dir.join(format!("{}.d", e.name));
+                            let source = udir.join("programs").join(&e.source);
                             let mut c = freestanding_gcc(&depfile)?;
                             c.args(CFLAGS);
                             for d in &e.defines {
@@ -362,10 +402,23 @@ pub fn build_user_programs_from(manifest: &str, out_dir: &Path) -> Result<Vec<Us
                                 .arg("-T")
                                 .arg(link)
                                 .args(rt_objs)
-                                .arg(udir.join("programs").join(&e.source));
+                                .arg(&source);
                             c.arg("-lgcc").arg("-o").arg(&fresh);
+                            let prebuilt = e.source.ends_with(".o");
+                            let mut inputs: Vec<&Path> =
+                                rt_objs.iter().map(PathBuf::as_path).collect();
+                            inputs.push(link);
+                            inputs.push(&source);
+                            let deps = (!prebuilt).then_some(depfile.as_path());
+                            if up_to_date(&elf, &c, &inputs, deps) {
+                                return Ok(UserProgram {
+                                    name: e.name.clone(),
+                                    elf,
+                                    expect: e.expect,
+                                });
+                            }
                             let what = format!("{} (program {})", cc(), e.name);
-                            if e.source.ends_with(".o") {
+                            if prebuilt {
                                 // A prebuilt object (xtask::atomics): this is a link only,
                                 // GCC writes no dependency list; its compiles were checked.
                                 run_tool(&mut c, &what)?;
@@ -374,6 +427,7 @@ pub fn build_user_programs_from(manifest: &str, out_dir: &Path) -> Result<Vec<Us
                             }
                             check_no_llsc(&fresh, &out_dir.join(format!("{}.dis", e.name)))?;
                             replace_if_changed(&fresh, &elf)?;
+                            record_command(&elf, &c)?;
                             Ok(UserProgram {
                                 name: e.name.clone(),
                                 elf,

@@ -34,6 +34,8 @@ pub struct ValidateOptions {
     pub controls: bool,
     /// The C11 atomics section (GCC's atomic tests, stress programs; simulator only).
     pub atomics: bool,
+    /// Reuse simulator runs of identical images (xtask::runcache).
+    pub cache: bool,
     /// Progress bars on stderr (only drawn when stderr is a terminal).
     pub progress: bool,
     /// Kernel features of the main run (e.g. run the whole suite against a buggy kernel).
@@ -51,6 +53,7 @@ impl Default for ValidateOptions {
             sweep: true,
             controls: true,
             atomics: true,
+            cache: true,
             progress: true,
             features: Vec::new(),
             max_insns: 0,
@@ -252,6 +255,10 @@ pub fn validate(opts: &ValidateOptions) -> Result<Summary> {
 
     let mut sections = Vec::new();
     let user_dir = crate::build::output_dir(&bopts).join("user");
+    // Sweeps, controls and the atomics runs of images already run by this simulator come
+    // from target/run-cache; the main run above always runs.
+    crate::runcache::enable(opts.cache);
+    let cache_before = crate::runcache::counts();
     if runner == Runner::Sim {
         if opts.sweep {
             main_bar.set_message("preemption sweeps");
@@ -271,7 +278,7 @@ pub fn validate(opts: &ValidateOptions) -> Result<Summary> {
                         match which {
                             SweepPath::Warm => {
                                 numbers.syscall_path_insns = Some(s.path_insns);
-                                numbers.sweep_mode = Some(s.mode.to_string());
+                                numbers.sweep_mode = Some(s.mode.clone());
                                 numbers.sweep_costs = Some(s.costs.clone());
                             }
                             SweepPath::Cow => numbers.cow_path_insns = Some(s.path_insns),
@@ -373,6 +380,16 @@ pub fn validate(opts: &ValidateOptions) -> Result<Summary> {
                     .into(),
             );
         }
+    }
+    crate::runcache::enable(false);
+    let cache_after = crate::runcache::counts();
+    let hits = cache_after.0 - cache_before.0;
+    if hits > 0 {
+        notes.push(format!(
+            "{hits} of {} simulator runs (sweeps, controls, atomics) came from target/run-cache: \
+             the same images, injections and simulator sources ran before (--no-cache runs them)",
+            hits + cache_after.1 - cache_before.1
+        ));
     }
     main_bar.finish_and_clear();
     numbers.total_wall_s = t_total.elapsed().as_secs_f64();
@@ -633,18 +650,21 @@ fn control_run(
         ..BuildOptions::new(&opts.board)
     };
     let built = build_kernel(&bopts)?;
-    let outcome = run_image(
-        &opts.board,
-        Runner::Sim,
-        &built.elf,
-        &RunOptions {
-            max_insns: 2_000_000_000,
-            ..RunOptions::default()
-        },
-    )?;
-    let cev = report::evaluate(&report::parse(&outcome.console), ctx);
+    let kernel = read(&built.elf)?;
+    let (console, _) = crate::runcache::cached(&[b"control", &kernel], || {
+        run_image(
+            &opts.board,
+            Runner::Sim,
+            &built.elf,
+            &RunOptions {
+                max_insns: 2_000_000_000,
+                ..RunOptions::default()
+            },
+        )
+        .map(|o| o.console)
+    })?;
+    let cev = report::evaluate(&report::parse(&console), ctx);
     let sweep = if feature == "bug-no-preempt" && opts.sweep {
-        let kernel = read(&built.elf)?;
         let user = crate::build::output_dir(&bopts)
             .join("user")
             .join("sweep.elf");
@@ -658,7 +678,7 @@ fn control_run(
 // ---------------------------------------------------------------- the sweep
 
 /// Which marked call of the sweep program (user/programs/sweep.c) to sweep.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum SweepPath {
     /// Case 9c: a present, writable word (the common, short path).
     Warm,
@@ -699,7 +719,7 @@ const STATUS32_U: u32 = 1 << 7;
 /// The timer0 interrupt line.
 pub const TIMER_IRQ: u32 = 16;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SweepResult {
     pub path: SweepPath,
     /// For 9d: how many offsets each thread won the race (the competitor only
@@ -715,7 +735,7 @@ pub struct SweepResult {
     pub trap_at: u64,
     /// Interrupts the undisturbed run took inside the path (0 = a clean measurement).
     pub natural_irqs_in_path: u64,
-    pub mode: &'static str,
+    pub mode: String,
     /// What one re-run costs here (for the numbers).
     pub costs: String,
 }
@@ -892,8 +912,27 @@ pub fn sweep(
     opts: &ValidateOptions,
     which: SweepPath,
 ) -> Result<SweepResult> {
-    let (marker, case) = (which.marker(), which.case());
     let user = read(sweep_elf)?;
+    let marker = which.marker().to_le_bytes();
+    let key: [&[u8]; 4] = [b"sweep", kernel, &user, &marker];
+    let (mut s, cached) = crate::runcache::cached(&key, || {
+        sweep_uncached(board, kernel, sweep_elf, &user, opts, which)
+    })?;
+    if cached {
+        s.mode = format!("{}, from target/run-cache", s.mode);
+    }
+    Ok(s)
+}
+
+fn sweep_uncached(
+    board: &Board,
+    kernel: &[u8],
+    sweep_elf: &Path,
+    user: &[u8],
+    opts: &ValidateOptions,
+    which: SweepPath,
+) -> Result<SweepResult> {
+    let (marker, case) = (which.marker(), which.case());
     let trap_pc = elf_symbol(&user, "sweep_trap").ok_or_else(|| {
         Error::new(
             "sweep",
@@ -1048,7 +1087,7 @@ pub fn sweep(
         path_insns: path,
         trap_at,
         natural_irqs_in_path: natural,
-        mode: if use_snapshot { "snapshot" } else { "replay" },
+        mode: if use_snapshot { "snapshot" } else { "replay" }.to_string(),
         costs: format!(
             "clone {:.1} ms, replay to T {:.1} ms, tail {} cycles {:.1} ms, {threads} threads",
             clone_cost.as_secs_f64() * 1e3,
