@@ -14,7 +14,7 @@ const PRIV: Trap = Trap::Exc(Exception::PRIVILEGE);
 
 /// a + b + carry_in with ARC flags (C = carry out, V = signed overflow).
 #[inline(always)]
-fn add_flags(a: u32, b: u32, cin: bool) -> (u32, bool, bool) {
+pub(crate) fn add_flags(a: u32, b: u32, cin: bool) -> (u32, bool, bool) {
     let wide = a as u64 + b as u64 + cin as u64;
     let r = wide as u32;
     (r, wide >> 32 != 0, ((a ^ r) & (b ^ r)) >> 31 != 0)
@@ -22,7 +22,7 @@ fn add_flags(a: u32, b: u32, cin: bool) -> (u32, bool, bool) {
 
 /// a − b − borrow_in with ARC flags (C = borrow, V = signed overflow).
 #[inline(always)]
-fn sub_flags(a: u32, b: u32, bin: bool) -> (u32, bool, bool) {
+pub(crate) fn sub_flags(a: u32, b: u32, bin: bool) -> (u32, bool, bool) {
     let r = a.wrapping_sub(b).wrapping_sub(bin as u32);
     let borrow = (a as u64) < b as u64 + bin as u64;
     (r, borrow, ((a ^ b) & (a ^ r)) >> 31 != 0)
@@ -122,6 +122,15 @@ impl Machine {
         } else {
             Flow::NEXT
         })
+    }
+
+    /// RTIE (also run by the engine for its lowered form).
+    #[inline(always)]
+    pub(crate) fn exec_rtie(&mut self) -> Exec {
+        self.kernel_only()?;
+        self.not_in_slot()?;
+        let target = self.rtie().map_err(Trap::Stop)?;
+        Ok(Flow::jump(target))
     }
 
     /// Length of the delay-slot instruction at `addr`, for BL.d/JL.d's return address.
@@ -602,12 +611,7 @@ impl Machine {
                 self.kernel_only()?;
                 Err(Trap::Stop(Stop::Breakpoint(pc)))
             }
-            Op::Rtie => {
-                self.kernel_only()?;
-                self.not_in_slot()?;
-                let target = self.rtie().map_err(Trap::Stop)?;
-                Ok(Flow::jump(target))
-            }
+            Op::Rtie => self.exec_rtie(),
             Op::Sync | Op::Dsync | Op::Dmb | Op::Nop => Ok(Flow::NEXT),
             Op::Vadd2h
             | Op::Vsub2h

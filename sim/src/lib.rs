@@ -1,8 +1,10 @@
 //! arcsim: a deterministic ARC HS (ARCv2) simulator. See docs/design.md and sim/README.md.
 //!
 //! Decoding (`decode`, owned by the decoder) happens once per instruction and is cached by
-//! physical address; `exec` gives the decoded instructions meaning; `machine` is the run
-//! loop; `trap` is exception/interrupt entry and return; devices sit behind `bus`.
+//! physical address, with a pre-resolved form of the frequent instructions (`engine`: the
+//! cache, blocks and their dispatch); `exec` gives the decoded instructions meaning;
+//! `machine` is the run loop (events, interrupts); `trap` is exception/interrupt entry and
+//! return; devices sit behind `bus`.
 pub mod decode;
 pub mod disasm;
 
@@ -12,8 +14,8 @@ pub mod config;
 mod cpu;
 mod dsp;
 pub mod elf;
+mod engine;
 mod exec;
-mod icache;
 mod inject;
 pub mod irq;
 pub mod listing;

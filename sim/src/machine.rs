@@ -6,11 +6,11 @@ use crate::config::Config;
 use crate::cpu::{st, Cpu};
 use crate::decode::Insn;
 use crate::elf::{self, ElfInfo, LoadError};
-use crate::icache::DecodedCache;
+use crate::engine::DecodedCache;
 use crate::inject::Injections;
 use crate::irq::IrqController;
 use crate::memory::PageXlate;
-use crate::mmu::{Access, Mmu};
+use crate::mmu::Mmu;
 use crate::stats::Stats;
 use crate::timer::{Rtc, Timer};
 use crate::trace::Tracer;
@@ -255,7 +255,7 @@ impl Machine {
                 }
                 continue;
             }
-            if let Err(stop) = self.step::<TRACE>() {
+            if let Err(stop) = self.run_block::<TRACE>() {
                 return stop;
             }
         }
@@ -396,14 +396,11 @@ impl Machine {
 
     // ----- one instruction -----
 
-    #[inline(always)]
-    fn step<const TRACE: bool>(&mut self) -> Result<(), Stop> {
-        let pc = self.cpu.pc;
-        let ppc = match self.translate(pc, Access::Fetch) {
-            Ok(p) => p,
-            Err(e) => return self.fetch_fault(e, pc),
-        };
-        // One copy straight out of the cache (no Option/Result wrapping on the hot path).
+    /// One instruction at `pc` (physical `ppc`) through the generic executor: the cached
+    /// decoded form, or a fresh decode (cached unless it crosses a page end; code outside
+    /// RAM faults here). Out of line: it holds the whole executor.
+    #[inline(never)]
+    pub(crate) fn step_at<const TRACE: bool>(&mut self, pc: u32, ppc: u32) -> Result<(), Stop> {
         let insn: Insn = match self.code.get_ref(ppc) {
             Some(i) => *i,
             None => match self.fetch_slow(pc, ppc) {
@@ -428,7 +425,7 @@ impl Machine {
     }
 
     #[cold]
-    fn fetch_fault(&mut self, e: Exception, pc: u32) -> Result<(), Stop> {
+    pub(crate) fn fetch_fault(&mut self, e: Exception, pc: u32) -> Result<(), Stop> {
         self.cycles += 1;
         let r = self.enter_exception(e, pc, pc);
         self.flush_trace_events();
@@ -437,7 +434,7 @@ impl Machine {
 
     /// PC update after a completed instruction: delay slots, then zero-overhead loops.
     #[inline(always)]
-    fn complete(&mut self, flow: Flow, pc: u32, next: u32) -> Result<(), Stop> {
+    pub(crate) fn complete(&mut self, flow: Flow, pc: u32, next: u32) -> Result<(), Stop> {
         match flow.kind() {
             0 => {
                 self.advance(next);
@@ -480,26 +477,40 @@ impl Machine {
         }
     }
 
+    /// Moves the PC past a completed instruction (delay-slot end, loop-back or `next`)
+    /// and returns it.
     #[inline(always)]
-    fn advance(&mut self, next: u32) {
+    pub(crate) fn advance(&mut self, next: u32) -> u32 {
         self.cpu.in_slot = false;
-        if self.cpu.status & (st::DE | st::ES) != 0 {
+        let pc = if self.cpu.status & (st::DE | st::ES) != 0 {
             // End of a taken branch's delay slot, or of the instruction run by EI_S:
             // continue at BTA.
             self.cpu.status &= !(st::DE | st::ES);
-            self.cpu.pc = self.cpu.bta;
             if self.irq_waiting {
                 self.recheck_irqs();
             }
+            self.cpu.bta
         } else if next == self.cpu.lp_end && self.cpu.status & st::L == 0 {
-            if self.cpu.regs[crate::cpu::LP_COUNT] == 0 {
-                self.hazard("zero-overhead loop end with LP_COUNT 0 (QEMU leaves the loop)");
-            }
-            let lc = &mut self.cpu.regs[crate::cpu::LP_COUNT];
-            *lc = lc.wrapping_sub(1);
-            self.cpu.pc = if *lc != 0 { self.cpu.lp_start } else { next };
+            self.loop_back(next)
         } else {
-            self.cpu.pc = next;
+            next
+        };
+        self.cpu.pc = pc;
+        pc
+    }
+
+    /// End of a zero-overhead loop body: LP_COUNT is decremented, and the body repeats
+    /// while it is non-zero.
+    fn loop_back(&mut self, next: u32) -> u32 {
+        if self.cpu.regs[crate::cpu::LP_COUNT] == 0 {
+            self.hazard("zero-overhead loop end with LP_COUNT 0 (QEMU leaves the loop)");
+        }
+        let lc = &mut self.cpu.regs[crate::cpu::LP_COUNT];
+        *lc = lc.wrapping_sub(1);
+        if *lc != 0 {
+            self.cpu.lp_start
+        } else {
+            next
         }
     }
 

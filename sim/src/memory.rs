@@ -6,13 +6,15 @@ use crate::decode::{self, Insn};
 use crate::machine::{Exception, Machine, PAGE_MASK};
 use crate::mmu::{Access, UNTRANSLATED};
 
-/// A cached translation of one page, valid for one MMU generation and privilege.
+/// A cached translation of one page, valid for one privilege while neither PID nor the
+/// entries of the page's TLB set change.
 #[derive(Clone, Copy)]
 pub(crate) struct PageXlate {
     vpage: u32,
     ppage: u32,
     user: bool,
-    generation: u64,
+    pid_generation: u64,
+    set_generation: u64,
 }
 
 impl PageXlate {
@@ -20,7 +22,8 @@ impl PageXlate {
         vpage: 1,
         ppage: 0,
         user: false,
-        generation: 0,
+        pid_generation: 0,
+        set_generation: 0,
     };
 }
 
@@ -50,7 +53,8 @@ impl Machine {
         let c = self.xlate[slot];
         if c.vpage == vaddr & PAGE_MASK
             && c.user == user
-            && c.generation == self.mmu.generation
+            && c.pid_generation == self.mmu.pid_generation
+            && c.set_generation == self.mmu.set_generation(vaddr)
             && access != Access::Exchange
         {
             return Ok(c.ppage | (vaddr & !PAGE_MASK));
@@ -62,7 +66,8 @@ impl Machine {
                         vpage: vaddr & PAGE_MASK,
                         ppage: p & PAGE_MASK,
                         user,
-                        generation: self.mmu.generation,
+                        pid_generation: self.mmu.pid_generation,
+                        set_generation: self.mmu.set_generation(vaddr),
                     };
                 }
                 Ok(p)

@@ -112,6 +112,11 @@ pub struct Mmu {
     pub scratch_data0: u32,
     /// Bumped whenever a translation may have changed, so callers can cache lookups.
     pub generation: u64,
+    /// Finer stamps for cached translations of one page: PID writes bump `pid_generation`;
+    /// a TLB command that changes entries bumps the `set_generation` of their set (a
+    /// lookup only reads the page's own set).
+    pub pid_generation: u64,
+    set_generation: Vec<u64>,
 }
 
 impl Mmu {
@@ -129,6 +134,20 @@ impl Mmu {
             pid: 0,
             scratch_data0: 0,
             generation: 0,
+            pid_generation: 0,
+            set_generation: vec![0; sets as usize],
+        }
+    }
+
+    /// Stamp of the TLB set that translates `vaddr` (see `pid_generation`).
+    #[inline(always)]
+    pub fn set_generation(&self, vaddr: u32) -> u64 {
+        self.set_generation[self.set_of(vaddr) as usize]
+    }
+
+    fn entries_changed(&mut self, set: u32) {
+        if let Some(g) = self.set_generation.get_mut(set as usize) {
+            *g += 1;
         }
     }
 
@@ -247,8 +266,12 @@ impl Mmu {
     }
 
     fn next_victim(&mut self, set: u32) -> u32 {
-        let v = self.victim[set as usize] as u32 % self.ways;
-        self.victim[set as usize] = ((v + 1) % self.ways) as u8;
+        // The stored pointer is always below `ways`; no division on the refill path.
+        let mut v = self.victim[set as usize] as u32;
+        if v >= self.ways {
+            v %= self.ways;
+        }
+        self.victim[set as usize] = if v + 1 == self.ways { 0 } else { v + 1 } as u8;
         set * self.ways + v
     }
 
@@ -267,7 +290,10 @@ impl Mmu {
         let index = self.index & 0x1FFF;
         match cmd {
             // Write, WriteNI: there are no µTLBs, so both just write the joint TLB.
-            1 | 5 => self.write_entry(index),
+            1 | 5 => {
+                self.write_entry(index);
+                self.entries_changed(index / self.ways);
+            }
             // Read
             2 => {
                 let e = self.entry(index).unwrap_or_default();
@@ -303,6 +329,7 @@ impl Mmu {
             6 => {}
             // InsertEntry: replace a matching entry or a victim way.
             7 => {
+                self.entries_changed(self.set_of(self.pd0));
                 let m = self.pd0_matches();
                 for &i in m.iter() {
                     self.entries[i as usize].pd0 &= !PD0_V;
@@ -321,6 +348,7 @@ impl Mmu {
             }
             // DeleteEntry
             8 => {
+                self.entries_changed(self.set_of(self.pd0));
                 let m = self.pd0_matches();
                 for &i in m.iter() {
                     self.entries[i as usize].pd0 &= !PD0_V;
@@ -336,6 +364,7 @@ impl Mmu {
     pub fn write_pid(&mut self, v: u32) {
         self.pid = v & (PID_ENABLE | PD0_ASID);
         self.generation += 1;
+        self.pid_generation += 1;
     }
 }
 

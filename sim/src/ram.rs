@@ -62,7 +62,12 @@ impl Ram {
             return;
         }
         let p = self.page_mut(off >> PAGE_SHIFT);
-        p[o..o + size as usize].copy_from_slice(&value.to_le_bytes()[..size as usize]);
+        // Fixed-size copies: a slice copy of a run-time length becomes a memcpy call.
+        match size {
+            1 => p[o] = value as u8,
+            2 => p[o..o + 2].copy_from_slice(&(value as u16).to_le_bytes()),
+            _ => p[o..o + 4].copy_from_slice(&value.to_le_bytes()),
+        }
     }
 
     /// Bytes [off, off + len) (the caller checked the range).

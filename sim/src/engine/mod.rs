@@ -1,0 +1,329 @@
+//! The execution engine: the decoded-code cache and the dispatch loop that runs it.
+//!
+//! # Blocks
+//! A block is the run of instructions the core executes in one fetch page (8 KiB, one
+//! translation) without anything happening that could change what the next instruction
+//! means. `run_block` translates the PC once, then executes instruction after instruction
+//! straight out of that page's cached forms while control stays in the page, sequentially
+//! or by branches, jumps and loop-backs within it. It ends, and the run loop services
+//! events and does a full fetch again, when
+//! - the next PC is in another virtual page (or a taken branch leaves it);
+//! - after an instruction of the slow side (below): the MMU generation changed (every
+//!   TLBCommand and PID write bumps it) or STATUS32.U flipped (exception entry, RTIE,
+//!   SR/FLAG/KFLAG): the page's translation may differ;
+//! - the next scheduled event is due (`cycles >= next_event`, checked after every
+//!   instruction): timer expiry, `--irq-at`, injections, the instruction budget, or
+//!   anything that asks for an interrupt recheck (SR to an interrupt register, a device
+//!   access, SETI/CLRI, SLEEP, a delay slot ending with an interrupt waiting, …). So a
+//!   block is cut at the next event and interrupts stay exact to the instruction;
+//! - an instruction raises an exception (the state is the generic executor's: lowered
+//!   forms write nothing before their last possible fault) or stops the run.
+//!
+//! # Cached forms
+//! Each RAM page that ever held executed code has, per halfword, the decoded `Insn`
+//! (decoded once, on first execution, by the shared decoder) and its lowered form
+//! (`uop.rs`): the frequent instructions with operands, condition "always", no `.d` and
+//! flag behaviour settled once (ALU ops, compares, loads/stores of 1–4 bytes, branches
+//! without delay slot) run on the fast side without the generic executor's dispatch;
+//! LR, SR and RTIE have a lowered form on the slow side; everything else runs through
+//! `Machine::execute` (`step_at`), which stays the one definition of every instruction.
+//! With tracing on, every instruction takes the generic path (the engine tests compare
+//! both paths).
+//!
+//! # Invalidation
+//! Self-modifying code needs no block rule: every store drops the cached forms it may
+//! overlap (a per-page map of 64-byte chunks holding code makes stores to data cheap),
+//! and the next instruction of the block is looked up in the slot array again, so a
+//! store to the very next instruction is seen. Instructions that cross a page end are
+//! never cached (their second half may fault); they are fetched and decoded on each
+//! execution. `load_elf` and `write_phys_bytes` clear the cache; a clone starts empty.
+
+mod cache;
+mod uop;
+
+pub(crate) use cache::{DecodedCache, SLOTS};
+
+use crate::cpu::{st, BLINK, PCL};
+use crate::machine::{Exception, Flow, Machine, Stop, Trap, PAGE_MASK};
+use crate::mmu::Access;
+use uop::{aux, br, k, m, Packed, Uop, BIT_A_IMM, BIT_B_IMM, BIT_C_IMM, BIT_X};
+
+impl Machine {
+    /// Runs one block (at least one instruction, or one fetch fault) from `cpu.pc`.
+    #[inline(always)]
+    pub(crate) fn run_block<const TRACE: bool>(&mut self) -> Result<(), Stop> {
+        let mut pc = self.cpu.pc;
+        let ppc = match self.translate(pc, Access::Fetch) {
+            Ok(p) => p,
+            Err(e) => return self.fetch_fault(e, pc),
+        };
+        let Some(page) = self.code.page_of(ppc) else {
+            // Not RAM: fetching raises a bus error.
+            return self.step_at::<TRACE>(pc, ppc);
+        };
+        let vpage = pc & PAGE_MASK;
+        let ppage = ppc & PAGE_MASK;
+        let generation = self.mmu.generation;
+        let user = self.cpu.status & st::U;
+        let mut uops = self.code.uops_ptr(page);
+        loop {
+            let p = if TRACE || uops.is_null() {
+                Packed::default()
+            } else {
+                // SAFETY: see `DecodedCache::uops_ptr`; the index is below `SLOTS`.
+                unsafe { *uops.add((pc as usize >> 1) & (SLOTS - 1)) }
+            };
+            // Branches check "not in a delay slot" in the generic executor.
+            if p.kind() == k::GENERIC || (p.kind() >= k::BCC && self.cpu.in_slot) {
+                self.step_slow::<TRACE>(p, pc, ppage | (pc & !PAGE_MASK))?;
+                uops = self.code.uops_ptr(page);
+                pc = self.cpu.pc;
+                // The slow side may change anything: privilege, MMU, interrupts.
+                if self.cycles >= self.next_event
+                    || pc & PAGE_MASK != vpage
+                    || self.mmu.generation != generation
+                    || self.cpu.status & st::U != user
+                {
+                    return Ok(());
+                }
+            } else {
+                self.cpu.regs[PCL] = pc & !3;
+                let r = self.run_uop(p, pc);
+                self.cycles += 1;
+                match r {
+                    Ok(next_pc) => pc = next_pc,
+                    Err(e) => return self.enter_exception(e, pc, pc),
+                }
+                // A lowered instruction changes neither the MMU nor the privilege.
+                if self.cycles >= self.next_event || pc & PAGE_MASK != vpage {
+                    return Ok(());
+                }
+            }
+        }
+    }
+
+    /// An instruction of the slow side: LR, SR and RTIE from their lowered form (the same
+    /// steps as `step_at`, minus decoding the dispatch again), anything else through the
+    /// generic executor (`step_at`).
+    #[inline(never)]
+    fn step_slow<const TRACE: bool>(&mut self, p: Packed, pc: u32, ppc: u32) -> Result<(), Stop> {
+        let u = p.unpack();
+        if u.kind == k::GENERIC && u.mode == aux::RTIE {
+            self.cpu.regs[PCL] = pc & !3;
+            let r = self.exec_rtie();
+            self.cycles += 1;
+            return match r {
+                Ok(flow) => self.complete(flow, pc, pc.wrapping_add(u.len as u32)),
+                Err(Trap::Exc(e)) => self.enter_exception(e, pc, pc),
+                Err(Trap::Stop(s)) => Err(s),
+            };
+        }
+        if u.kind == k::GENERIC && (u.mode == aux::LR || u.mode == aux::SR) {
+            self.cpu.regs[PCL] = pc & !3;
+            let r = self.run_aux(u, pc);
+            self.cycles += 1;
+            return match r {
+                Ok(_) => Ok(()),
+                Err(Trap::Exc(e)) => self.enter_exception(e, pc, pc),
+                Err(Trap::Stop(s)) => Err(s),
+            };
+        }
+        self.step_at::<TRACE>(pc, ppc)
+    }
+
+    /// LR and SR, lowered: `execute` followed by `complete`, without the generic dispatch.
+    #[inline(always)]
+    fn run_aux(&mut self, u: Uop, pc: u32) -> Result<u32, Trap> {
+        let r = &self.cpu.regs;
+        let b = if u.bits & BIT_B_IMM != 0 {
+            u.imm
+        } else {
+            r[(u.b & 63) as usize]
+        };
+        if u.mode == aux::LR {
+            let v = self.read_aux(b)?;
+            self.cpu.regs[(u.a & 63) as usize] = v;
+        } else {
+            let addr = if u.bits & BIT_C_IMM != 0 {
+                u.imm2
+            } else {
+                r[(u.c & 63) as usize]
+            };
+            self.write_aux(addr, b)?;
+        }
+        Ok(self.advance(pc.wrapping_add(u.len as u32)))
+    }
+
+    /// Executes a lowered instruction and moves the PC on, exactly as `execute` followed
+    /// by `complete` would, and returns the new PC; an exception leaves the state
+    /// `execute` leaves. Fields are taken out of the packed form only where used.
+    #[inline(always)]
+    fn run_uop(&mut self, p: Packed, pc: u32) -> Result<u32, Exception> {
+        let next = pc.wrapping_add(p.len());
+        let r = &mut self.cpu.regs;
+        let b = r[p.b()];
+        macro_rules! rc {
+            () => {
+                r[p.c()]
+            };
+        }
+        macro_rules! alu {
+            ($v:expr) => {{
+                let v = $v;
+                r[p.a()] = v;
+            }};
+        }
+        match p.kind() {
+            k::NOP => {}
+            k::MOV_R => alu!(b),
+            k::MOV_I => alu!(p.imm()),
+            k::ADD_RR => alu!(b.wrapping_add(rc!())),
+            k::ADD_RI => alu!(b.wrapping_add(p.imm())),
+            k::SUB_RR => alu!(b.wrapping_sub(rc!())),
+            k::SUB_RI => alu!(b.wrapping_sub(p.imm())),
+            k::AND_RR => alu!(b & rc!()),
+            k::AND_RI => alu!(b & p.imm()),
+            k::OR_RR => alu!(b | rc!()),
+            k::OR_RI => alu!(b | p.imm()),
+            k::XOR_RR => alu!(b ^ rc!()),
+            k::XOR_RI => alu!(b ^ p.imm()),
+            k::BIC_RR => alu!(b & !rc!()),
+            k::BIC_RI => alu!(b & !p.imm()),
+            k::ASL_RR => alu!(b << (rc!() & 31)),
+            k::ASL_RI => alu!(b << (p.imm() & 31)),
+            k::LSR_RR => alu!(b >> (rc!() & 31)),
+            k::LSR_RI => alu!(b >> (p.imm() & 31)),
+            k::ASR_RR => alu!(((b as i32) >> (rc!() & 31)) as u32),
+            k::ASR_RI => alu!(((b as i32) >> (p.imm() & 31)) as u32),
+            k::MPY_RR => alu!(b.wrapping_mul(rc!())),
+            k::MPY_RI => alu!(b.wrapping_mul(p.imm())),
+            k::ADD1_RR => alu!(b.wrapping_add(rc!() << 1)),
+            k::ADD1_RI => alu!(b.wrapping_add(p.imm() << 1)),
+            k::ADD2_RR => alu!(b.wrapping_add(rc!() << 2)),
+            k::ADD2_RI => alu!(b.wrapping_add(p.imm() << 2)),
+            k::ADD3_RR => alu!(b.wrapping_add(rc!() << 3)),
+            k::ADD3_RI => alu!(b.wrapping_add(p.imm() << 3)),
+            k::EXTB => alu!(b & 0xFF),
+            k::EXTH => alu!(b & 0xFFFF),
+            k::SEXB => alu!(b as i8 as i32 as u32),
+            k::SEXH => alu!(b as i16 as i32 as u32),
+            k::ADDF_RR | k::ADDF_RI => {
+                let c = if p.kind() == k::ADDF_RR {
+                    rc!()
+                } else {
+                    p.imm()
+                };
+                let (v, cy, ov) = crate::exec::add_flags(b, c, false);
+                self.cpu.set_zncv(v, cy, ov);
+                self.cpu.regs[p.a()] = v;
+            }
+            k::SUBF_RR | k::SUBF_RI => {
+                let c = if p.kind() == k::SUBF_RR {
+                    rc!()
+                } else {
+                    p.imm()
+                };
+                let (v, cy, ov) = crate::exec::sub_flags(b, c, false);
+                self.cpu.set_zncv(v, cy, ov);
+                self.cpu.regs[p.a()] = v;
+            }
+            k::CMP_RR | k::CMP_RI => {
+                let c = if p.kind() == k::CMP_RR {
+                    rc!()
+                } else {
+                    p.imm()
+                };
+                let (v, cy, ov) = crate::exec::sub_flags(b, c, false);
+                self.cpu.set_zncv(v, cy, ov);
+            }
+            k::TST_RR | k::TST_RI => {
+                let c = if p.kind() == k::TST_RR {
+                    rc!()
+                } else {
+                    p.imm()
+                };
+                self.cpu.set_zn(b & c);
+            }
+            k::LD | k::ST => {
+                let c = if p.bits() & BIT_C_IMM != 0 {
+                    p.imm2()
+                } else {
+                    rc!()
+                };
+                let (addr, wb) = match p.mode() {
+                    m::NONE => (b.wrapping_add(c), None),
+                    m::PRE => {
+                        let a = b.wrapping_add(c);
+                        (a, Some(a))
+                    }
+                    m::POST => (b, Some(b.wrapping_add(c))),
+                    _ => (b.wrapping_add(c << (p.size() >> 1)), None),
+                };
+                let size = p.size() as u32;
+                if p.kind() == k::LD {
+                    let mut v = self.read(addr, size)?;
+                    if p.bits() & BIT_X != 0 {
+                        v = match size {
+                            1 => v as i8 as i32 as u32,
+                            2 => v as i16 as i32 as u32,
+                            _ => v,
+                        };
+                    }
+                    if let Some(w) = wb {
+                        self.cpu.regs[p.b()] = w;
+                    }
+                    self.cpu.regs[p.a()] = v;
+                } else {
+                    let data = if p.bits() & BIT_A_IMM != 0 {
+                        p.imm()
+                    } else {
+                        self.cpu.regs[p.a()]
+                    };
+                    self.write(addr, size, data)?;
+                    if let Some(w) = wb {
+                        self.cpu.regs[p.b()] = w;
+                    }
+                }
+            }
+            k::BCC => {
+                if p.size() == 0 || self.cpu.cond(p.size()) {
+                    return Ok(self.jump((pc & !3).wrapping_add(p.imm())));
+                }
+            }
+            k::BL => {
+                self.cpu.regs[BLINK] = next;
+                return Ok(self.jump((pc & !3).wrapping_add(p.imm())));
+            }
+            k::BRCC => {
+                let c = if p.bits() & BIT_C_IMM != 0 {
+                    p.imm2()
+                } else {
+                    rc!()
+                };
+                let taken = match p.size() {
+                    br::EQ => b == c,
+                    br::NE => b != c,
+                    br::LT => (b as i32) < (c as i32),
+                    br::GE => (b as i32) >= (c as i32),
+                    br::LO => b < c,
+                    br::HS => b >= c,
+                    br::BIT0 => b & (1 << (c & 31)) == 0,
+                    _ => b & (1 << (c & 31)) != 0,
+                };
+                if taken {
+                    return Ok(self.jump((pc & !3).wrapping_add(p.imm())));
+                }
+            }
+            kind => unreachable!("kind {kind} has no fast path"),
+        }
+        Ok(self.advance(next))
+    }
+
+    /// A taken branch without delay slot (`complete` with `Flow::jump`).
+    #[inline(always)]
+    fn jump(&mut self, target: u32) -> u32 {
+        let target = target & !1;
+        let _ = self.complete(Flow::jump(target), 0, 0);
+        target
+    }
+}

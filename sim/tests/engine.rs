@@ -1,0 +1,370 @@
+//! Regression tests for the block engine (sim/src/engine): what a block may not assume.
+//! Each program also runs with tracing on, where every instruction takes the generic
+//! executor, and both runs must end in the same state after the same number of cycles.
+
+mod asm;
+
+use arcsim::{Config, ElfInfo, Machine, Stop};
+use asm::build;
+
+const ERET: u32 = 0x400;
+const ECR: u32 = 0x403;
+const EFA: u32 = 0x404;
+
+fn boot(body: &str) -> (Machine, ElfInfo) {
+    let mut m = Machine::new(Config::default());
+    let info = m.load_elf(&build(body)).expect("load");
+    (m, info)
+}
+
+fn sym(info: &ElfInfo, name: &str) -> u32 {
+    info.symbol(name)
+        .unwrap_or_else(|| panic!("no symbol {name}"))
+}
+
+/// Everything a run leaves behind that the engine could get wrong.
+#[derive(Debug, PartialEq)]
+struct Outcome {
+    stop: Stop,
+    insns: u64,
+    pc: u32,
+    status32: u32,
+    regs: Vec<u32>,
+    eret_ecr_efa: [Option<u32>; 3],
+    console: Vec<u8>,
+    stats: String,
+}
+
+fn outcome(m: &mut Machine, stop: Stop) -> Outcome {
+    Outcome {
+        stop,
+        insns: m.insns(),
+        pc: m.pc(),
+        status32: m.status32(),
+        regs: (0..64).map(|r| m.reg(r)).collect(),
+        eret_ecr_efa: [m.aux(ERET), m.aux(ECR), m.aux(EFA)],
+        console: m.take_console(),
+        stats: m.stats().to_string(),
+    }
+}
+
+/// Runs `m` (a fresh or cloned machine) to the end twice: as it is, and traced.
+fn run_both(m: &Machine, limit: u64) -> Outcome {
+    let mut fast = m.clone();
+    let a = fast.run(limit);
+    let a = outcome(&mut fast, a);
+    let mut slow = m.clone();
+    slow.set_trace(true);
+    let b = slow.run(limit);
+    let b = outcome(&mut slow, b);
+    assert_eq!(
+        a, b,
+        "block engine and per-instruction generic path disagree"
+    );
+    a
+}
+
+fn run(body: &str) -> (Outcome, ElfInfo) {
+    let (m, info) = boot(body);
+    (run_both(&m, 1_000_000), info)
+}
+
+#[test]
+fn store_to_the_next_instruction_of_the_block_is_executed() {
+    let body = "_start: SETUP
+        mov r3,0
+        ld r1,[tmpl]
+        .align 4
+        st r1,[patch]
+patch:  add r3,r3,1
+        EXIT r3
+        .align 4
+tmpl:   add r3,r3,100";
+    let (o, _) = run(body);
+    assert_eq!(o.stop, Stop::Exit(100));
+}
+
+#[test]
+fn store_to_an_already_run_instruction_of_a_loop_is_seen_next_iteration() {
+    let body = "_start: SETUP
+        mov r3,0
+        mov r4,0
+        .align 4
+loop:
+patch:  add r3,r3,1
+        add r4,r4,1
+        brne r4,2,1f
+        ld r1,[tmpl]
+        st r1,[patch]
+1:      brlt r4,3,loop
+        EXIT r3
+        .align 4
+tmpl:   add r3,r3,100";
+    let (o, _) = run(body);
+    assert_eq!(o.stop, Stop::Exit(1 + 1 + 100));
+}
+
+#[test]
+fn byte_store_into_a_long_immediate_is_seen() {
+    // The store hits the last byte of an 8-byte instruction, in the next 64-byte chunk
+    // of the page than its first byte.
+    let body = "_start: SETUP
+        mov r4,0
+        b patch
+        .balign 64
+        .skip 60
+patch:  add r3,r4,0x11223344
+        brne r4,0,2f
+        mov r4,1
+        mov r2,0x55
+        stb r2,[patch+6]
+        b patch
+2:      EXIT r3";
+    let (o, info) = run(body);
+    assert_eq!(sym(&info, "patch") % 64, 60);
+    // The LIMM is middle-endian: +4/+5 hold bits 23:16/31:24, +6/+7 bits 7:0/15:8.
+    assert_eq!(o.stop, Stop::Exit(0x1122_3355 + 1));
+}
+
+/// Two physical pages with the same code up to a point: `page_a` returns 11, `page_b` 22.
+const TWO_PAGES: &str = "
+        .macro BODY val
+        mov r0,\\val
+        j [blink]
+        .endm
+        .balign 8192
+page_a: BODY 11
+        .balign 8192
+page_b: BODY 22
+        .balign 8192";
+
+/// TLBPD0/TLBPD1 ← (VA 0x20000, ASID in r2, V) / (PA in r1, Kr|Kx), then InsertEntry.
+const MAP: &str = "
+        .macro MAP
+        mov r3,0x20200
+        or r3,r3,r2
+        sr r3,[0x460]
+        or r3,r1,0x50
+        sr r3,[0x461]
+        mov r3,7
+        sr r3,[0x465]
+        .endm";
+
+#[test]
+fn tlb_change_between_executions_of_the_same_virtual_block() {
+    let body = format!(
+        "{MAP}
+_start: SETUP
+        mov r0,0x80000001
+        sr r0,[0x468]
+        mov r5,0
+        mov r9,0x20000
+        mov r2,1
+        mov r1,page_a
+        MAP
+        jl [r9]
+        mpy r5,r0,100
+        mov r1,page_b
+        MAP
+        jl [r9]
+        add r5,r5,r0
+        mpy r5,r5,100
+        ; ASID 2 maps the same VA to page_a; ASID 1 keeps page_b.
+        mov r0,0x80000002
+        sr r0,[0x468]
+        mov r2,2
+        mov r1,page_a
+        MAP
+        jl [r9]
+        add r5,r5,r0
+        mpy r5,r5,100
+        mov r0,0x80000001
+        sr r0,[0x468]
+        jl [r9]
+        add r5,r5,r0
+        EXIT r5
+{TWO_PAGES}"
+    );
+    let (o, _) = run(&body);
+    assert_eq!(o.stop, Stop::Exit(11_22_11_22));
+}
+
+#[test]
+fn code_remapping_its_own_page_continues_in_the_new_page() {
+    // Both pages hold the same instructions up to and including the TLB write; after it
+    // the next instruction must come from the newly mapped page.
+    let body = format!(
+        "{MAP}
+        .macro SELF val
+        mov r1,page_b
+        MAP
+        mov r0,\\val
+        j [blink]
+        .endm
+_start: SETUP
+        mov r0,0x80000001
+        sr r0,[0x468]
+        mov r9,0x20000
+        mov r2,1
+        mov r1,page_a
+        MAP
+        jl [r9]
+        EXIT r0
+        .balign 8192
+page_a: SELF 11
+        .balign 8192
+page_b: SELF 22
+        .balign 8192"
+    );
+    let (o, _) = run(&body);
+    assert_eq!(o.stop, Stop::Exit(22));
+}
+
+#[test]
+fn interrupt_scheduled_at_every_instruction_of_a_block_is_exact() {
+    let mut body = String::from(
+        "_start: SETUP
+        mov r20,0
+        seti
+        .balign 64
+block:",
+    );
+    for _ in 0..24 {
+        body.push_str("\n        add r20,r20,1");
+    }
+    body.push_str(
+        "
+        EXIT 0xFFFF
+vec_20: mov r0,r20
+        mov r8,1
+        swi",
+    );
+    let (m, _) = boot(&body);
+    let mut seen = Vec::new();
+    for at in 0..120 {
+        let mut s = m.clone();
+        s.schedule_irq(at, 20);
+        let o = run_both(&s, 10_000);
+        let Stop::Exit(r20) = o.stop else {
+            panic!("{:?}", o.stop)
+        };
+        seen.push(r20);
+    }
+    // Before SETI the line waits; from then on each later cycle is one more add.
+    let first = seen
+        .iter()
+        .position(|&v| v != 0)
+        .expect("taken inside the block");
+    for (i, &v) in seen.iter().enumerate().skip(first) {
+        if v == 0xFFFF || i - first + 1 > 24 {
+            break;
+        }
+        assert_eq!(v as usize, i - first + 1, "irq at cycle {i}: {seen:?}");
+    }
+    assert!(seen.contains(&24), "{seen:?}");
+}
+
+#[test]
+fn faulting_load_in_the_middle_of_a_block_leaves_exact_state() {
+    let body = "_start: SETUP
+        mov r20,0
+        mov r22,0x10000000
+        add r20,r20,1
+fault:  ld.ab r21,[r22,4]
+        add r20,r20,2
+        EXIT 0xFFFF
+vec_1:  EXIT 1";
+    let (o, info) = run(body);
+    assert_eq!(o.stop, Stop::Exit(1));
+    assert_eq!(o.regs[20], 1, "the add before ran, the one after did not");
+    assert_eq!(o.regs[22], 0x1000_0000, "no base write-back on a fault");
+    assert_eq!(
+        o.eret_ecr_efa,
+        [
+            Some(sym(&info, "fault")),
+            Some(0x01_01_00),
+            Some(0x1000_0000)
+        ]
+    );
+}
+
+#[test]
+fn misaligned_store_in_the_middle_of_a_block_leaves_exact_state() {
+    let body = "_start: SETUP
+        mov r20,7
+        mov r23,0x80200000
+        st r20,[r23]
+        add r20,r20,1
+fault:  st.aw r20,[r23,2]
+        add r20,r20,2
+        EXIT 0xFFFF
+vec_13: EXIT 13";
+    let (o, info) = run(body);
+    assert_eq!(o.stop, Stop::Exit(13));
+    assert_eq!((o.regs[20], o.regs[23]), (8, 0x8020_0000));
+    assert_eq!(
+        o.eret_ecr_efa,
+        [
+            Some(sym(&info, "fault")),
+            Some(0x0D_00_00),
+            Some(0x8020_0002)
+        ]
+    );
+}
+
+#[test]
+fn zero_overhead_loops_delay_slots_and_branches_agree_with_the_generic_path() {
+    let body = "_start: SETUP
+        mov r0,0
+        mov r1,0
+        mov lp_count,10
+        lp 2f
+        add r0,r0,3
+        asl r2,r0,2
+        xor r1,r1,r2
+2:      mov r3,5
+3:      sub.f r3,r3,1
+        bne.d 3b
+        add r1,r1,r3
+        mov r4,0
+        mov r5,4
+4:      add r4,r4,r5
+        brne.d r5,1,4b
+        sub r5,r5,1
+        bl 5f
+        cmp r4,10
+        mov.eq r0,r1
+        EXIT r0
+5:      j_s.d [blink]
+        add r1,r1,1";
+    let (o, _) = run(body);
+    assert!(matches!(o.stop, Stop::Exit(_)), "{:?}", o.stop);
+}
+
+#[test]
+fn clones_run_like_the_original_after_the_cache_is_warm() {
+    let body = "_start: SETUP
+        mov r0,0
+        mov r1,1000
+1:      add r0,r0,r1
+        sub r1,r1,1
+        brne r1,0,1b
+        EXIT r0";
+    let (mut m, _) = boot(body);
+    assert_eq!(m.run(500), Stop::InsnLimit);
+    let snap = m.clone();
+    let a = m.run(100_000);
+    let a = outcome(&mut m, a);
+    let b = run_both(&snap, 100_000);
+    // Only the decode count may differ: a clone starts with an empty cache.
+    let no_decodes = |o: &Outcome| {
+        o.stats
+            .lines()
+            .filter(|l| !l.starts_with("decodes"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(no_decodes(&a), no_decodes(&b));
+    assert_eq!((&a.regs, a.insns, a.pc), (&b.regs, b.insns, b.pc));
+    assert_eq!(a.stop, Stop::Exit(500_500));
+}
