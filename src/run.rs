@@ -21,7 +21,10 @@ pub static mut KERNEL_CANARY: u32 = CANARY_VALUE;
 pub const CANARY_VALUE: u32 = 0xC0DE_CAFE;
 
 /// A program still running after this much simulated time is killed (SIGKILL).
+#[cfg(not(feature = "long-time-limit"))]
 pub const PROGRAM_TIME_LIMIT_TICKS: u64 = 10 * board::TICK_HZ as u64;
+#[cfg(feature = "long-time-limit")]
+pub const PROGRAM_TIME_LIMIT_TICKS: u64 = 60 * board::TICK_HZ as u64;
 
 pub fn canary_address() -> u32 {
     core::ptr::addr_of!(KERNEL_CANARY) as usize as u32
