@@ -4,7 +4,7 @@
 
 use crate::arch::{PtRegs, PAGE_SIZE};
 use crate::board;
-use crate::errno::{Errno, EBADF, EEXIST, EFAULT, EINVAL, ENOMEM, ENOSYS, EPERM, ESRCH};
+use crate::errno::{Errno, EBADF, EEXIST, EFAULT, EINTR, EINVAL, ENOMEM, ENOSYS, EPERM, ESRCH};
 use crate::mm::{self, page_ceil, vma::Prot, MMAP_BASE, MMAP_END, TASK_SIZE};
 use crate::sched;
 use crate::signal::{self, NSIG};
@@ -128,7 +128,9 @@ fn sys_nanosleep(req: u32) -> Result<u32, Errno> {
     let tick_ns = NSEC_PER_SEC / board::TICK_HZ as u64;
     // Round up, plus the tick in progress: never sleep less than asked.
     let ticks = ns.div_ceil(tick_ns) + if ns > 0 { 1 } else { 0 };
-    sched::sleep_until(sched::ticks() + ticks);
+    // Cut short by a kill or a signal: the caller never sees the value of a kill, and
+    // nanosleep is not restarted after a handler (Linux: EINTR whatever SA_RESTART says).
+    sched::sleep_until(sched::ticks() + ticks).map_err(|_| EINTR)?;
     Ok(0)
 }
 

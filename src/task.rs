@@ -11,7 +11,7 @@
 //! Only task code touches this table, so it is a `PreemptCell`.
 
 use crate::arch::{self, Efault, PtRegs, PAGE_SIZE, PTREGS_SIZE};
-use crate::errno::{Errno, EINVAL, ENOMEM};
+use crate::errno::{Errno, EINTR, EINVAL, ENOMEM};
 use crate::mm::{self, frame, MmId};
 use crate::sched::{self, State, IDLE, MAX_TASKS};
 use crate::sync::PreemptCell;
@@ -157,8 +157,22 @@ fn build(new: &NewTask, pid: Option<u32>) -> Result<u32, Errno> {
     let ctx = arch::context_new(kstack + KSTACK_SIZE, shadow + SHADOW_STACK_SIZE);
     let pgd = mm::pgd(new.mm);
     let pid = TASKS.with(|t| {
-        let slot =
-            (1..MAX_TASKS).find(|&i| t.slots[i].is_none() && sched::state(i) == State::Free)?;
+        // A group that is being killed gets no new members, nor does a killed task fork:
+        // the kill marked the members it found, and a task born after it would outlive
+        // its group.
+        let dying = sched::killed()
+            || new.tgid.is_some_and(|tgid| {
+                t.slots
+                    .iter()
+                    .flatten()
+                    .any(|s| s.pid == tgid && s.exit.is_some())
+            });
+        if dying {
+            return Err(EINTR);
+        }
+        let slot = (1..MAX_TASKS)
+            .find(|&i| t.slots[i].is_none() && sched::state(i) == State::Free)
+            .ok_or(ENOMEM)?;
         let pid = pid.unwrap_or_else(|| {
             let pid = t.next_pid;
             t.next_pid += 1;
@@ -178,12 +192,11 @@ fn build(new: &NewTask, pid: Option<u32>) -> Result<u32, Errno> {
             exit: None,
         });
         sched::add(slot, ctx, new.mm, pgd);
-        Some(pid)
+        Ok(pid)
     });
-    pid.ok_or_else(|| {
+    pid.inspect_err(|_| {
         free_stack(kstack, KSTACK_SIZE);
         free_stack(shadow, SHADOW_STACK_SIZE);
-        ENOMEM
     })
 }
 
@@ -199,7 +212,8 @@ fn free_stack(base: u32, size: u32) {
 ///
 /// A dead task is never on the CPU once another task runs: it is marked Dead with
 /// interrupts off and stays so until it has switched away (`sched::exit_current`), and
-/// killed tasks were switched out already (`sched::remove`). So its stacks are unused
+/// killed tasks were either switched out at a safe point already (`sched::remove`) or
+/// ended themselves like an exit. So its stacks are unused
 /// whoever reaps. Two reapers (clones in two threads) cannot both take one slot: each
 /// slot is claimed, and handed back to the scheduler as Free, in one critical section;
 /// the freeing comes after, preemptible, from what the claim took.
@@ -250,6 +264,15 @@ pub fn any_active() -> bool {
     })
 }
 
+/// Task table entries and scheduler slots in use, idle's aside (the run's leak check).
+pub fn slots_in_use() -> usize {
+    let tasks = TASKS.with(|t| t.slots.iter().filter(|s| s.is_some()).count());
+    let sched = (1..MAX_TASKS)
+        .filter(|&i| sched::state(i) != State::Free)
+        .count();
+    tasks + sched
+}
+
 /// Take the exit status of a finished group and free its leader's slot.
 pub fn collect(tgid: u32) -> Option<ExitStatus> {
     if group_active(tgid) {
@@ -298,13 +321,31 @@ fn kill_group_members(tgid: u32, status: ExitStatus) {
                 task.exit = Some(status);
             }
             if task.alive && slot != current {
-                task.alive = false;
                 let _ = victims.push(slot);
             }
         }
     });
+    // A victim switched out where it holds nothing ends here; one in the middle of a
+    // system call (or asleep in one) is only marked, and ends itself on its way back to
+    // user mode, after giving back what it held (docs/kernel-findings.md, F9).
     for slot in victims {
-        sched::remove(slot);
+        if sched::at_safe_point(slot) {
+            TASKS.with(|t| {
+                if let Some(task) = t.slots[slot].as_mut() {
+                    task.alive = false;
+                }
+            });
+            sched::remove(slot);
+        } else {
+            sched::kill(slot);
+        }
+    }
+}
+
+/// A safe point (return to user mode): a task killed while it was in the kernel ends here.
+pub fn die_if_killed() {
+    if sched::killed() {
+        finish_current();
     }
 }
 
@@ -706,6 +747,62 @@ mod tests {
         assert_eq!(frame::free_frames(), free + stacks, "reaped once");
         assert_eq!(sched::state(slot_of(live).unwrap()), State::Runnable);
         assert_eq!(sched::state(slot_of(p.pid).unwrap()), State::Running);
+    }
+
+    /// F9: exit_group from one thread while a sibling is inside a system call (switched
+    /// out by kernel preemption) does not end the sibling there: it finishes its call,
+    /// which may not start a thread in the dying group, and ends on its way back to user
+    /// mode. Everything comes back. Before the fix the sibling was taken off the CPU
+    /// mid-call; a clone caught between its stack allocation and claiming a slot leaked
+    /// the stacks and its share of the address space.
+    #[test]
+    fn a_kill_waits_for_a_sibling_inside_a_system_call() {
+        let _t = testing::setup();
+        let free = frame::free_frames();
+        let p = testing::process(&[(DATA, 0x4000, Prot::R | Prot::W)]);
+        let leader = slot_of(p.pid).unwrap();
+        let sib = testing::spawn_sibling();
+        let sib_slot = slot_of(sib).unwrap();
+        // The sibling ran and was preempted inside the kernel.
+        sched::set_current_for_test(sib_slot);
+        sched::set_current_for_test(leader);
+        sched::preempted_in_kernel_for_test(sib_slot);
+        assert!(!sched::at_safe_point(sib_slot));
+        testing::expect_task_end(|| {
+            syscall(crate::syscalls::NR_EXIT_GROUP, &[7]);
+        });
+        assert!(group_active(p.pid), "the sibling has not ended yet");
+        assert_ne!(sched::state(sib_slot), State::Dead);
+        // It resumes, completes its call (a clone, refused) and ends at the return.
+        sched::set_current_for_test(sib_slot);
+        testing::expect_task_end(|| {
+            syscall(NR_CLONE, &[THREAD, 0, 0, 0, 0]);
+        });
+        let others = TASKS.with(|t| {
+            t.slots
+                .iter()
+                .flatten()
+                .filter(|s| s.pid != p.pid && s.pid != sib)
+                .count()
+        });
+        assert_eq!(others, 0, "no thread was born into the dying group");
+        assert_eq!(testing::status_of(p.pid), Some(ExitStatus::Code(7)));
+        assert_eq!(frame::free_frames(), free, "everything came back");
+        assert_eq!(crate::mm::live(), 0);
+        assert_eq!(slots_in_use(), 0);
+    }
+
+    /// A sibling switched out at a safe point (never run) ends at once, as before.
+    #[test]
+    fn a_kill_ends_a_sibling_at_a_safe_point_at_once() {
+        let _t = testing::setup();
+        let p = testing::process(&[]);
+        let sib = testing::spawn_sibling();
+        testing::expect_task_end(|| {
+            syscall(crate::syscalls::NR_EXIT_GROUP, &[1]);
+        });
+        assert_eq!(sched::state(slot_of(sib).unwrap()), State::Dead);
+        assert_eq!(testing::status_of(p.pid), Some(ExitStatus::Code(1)));
     }
 
     fn child_exits_at_once() {
