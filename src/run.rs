@@ -104,6 +104,8 @@ pub fn start_program(p: &Program) -> Result<u32, &'static str> {
         regs: &regs,
         tls: 0,
         clear_child_tid: 0,
+        blocked: 0,
+        actions: crate::signal::DEFAULT_ACTIONS,
     })
     .map_err(|_| "out-of-memory")
 }

@@ -34,11 +34,24 @@ pub enum ExitStatus {
     },
 }
 
-/// A fatal signal raised against a task, delivered on its way back to user space.
+/// A signal raised by the task's own action (a fault, a bad cmpxchg pointer, a kill of
+/// itself), delivered on its way back to user space.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PendingSignal {
     pub sig: u32,
     pub addr: u32,
+    /// `si_code` for a handler.
+    pub code: u32,
+}
+
+/// One signal's disposition (rt_sigaction), shared by a thread group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SigAction {
+    /// 0 = SIG_DFL, 1 = SIG_IGN, otherwise the handler's address.
+    pub handler: u32,
+    pub flags: u32,
+    pub restorer: u32,
+    pub mask: u64,
 }
 
 pub struct Task {
@@ -52,6 +65,12 @@ pub struct Task {
     pub clear_child_tid: u32,
     pub tls: u32,
     pub pending: Option<PendingSignal>,
+    /// Signals sent by kill(2), bit `sig - 1`, waiting until unblocked.
+    pub sigpending: u64,
+    /// The signal mask (rt_sigprocmask), bit `sig - 1`.
+    pub blocked: u64,
+    /// Group leaders only: the group's dispositions, index `sig - 1`.
+    pub actions: [SigAction; crate::signal::NSIG as usize],
     /// False once the task has exited or been killed.
     pub alive: bool,
     /// Group leaders only: how the group ended, once it has.
@@ -109,6 +128,10 @@ pub struct NewTask<'a> {
     pub regs: &'a PtRegs,
     pub tls: u32,
     pub clear_child_tid: u32,
+    /// The new task's signal mask (the creator's, as clone and fork inherit it).
+    pub blocked: u64,
+    /// A new group's dispositions (fork copies the creator's; unused for threads).
+    pub actions: [SigAction; crate::signal::NSIG as usize],
 }
 
 /// Build a task's stacks and initial frame and make it runnable. Consumes one user of
@@ -188,6 +211,9 @@ fn build(new: &NewTask, pid: Option<u32>) -> Result<u32, Errno> {
             clear_child_tid: new.clear_child_tid,
             tls: new.tls,
             pending: None,
+            sigpending: 0,
+            blocked: new.blocked,
+            actions: new.actions,
             alive: true,
             exit: None,
         });
@@ -262,6 +288,70 @@ pub fn any_active() -> bool {
                 .is_some_and(|task| task.alive || sched::state(slot) != State::Free)
         })
     })
+}
+
+/// The dispositions of group `tgid` (all default if its leader is gone).
+pub fn group_actions(tgid: u32) -> [SigAction; crate::signal::NSIG as usize] {
+    TASKS.with(|t| {
+        t.slots
+            .iter()
+            .flatten()
+            .find(|s| s.pid == tgid)
+            .map_or([SigAction::default(); crate::signal::NSIG as usize], |s| {
+                s.actions
+            })
+    })
+}
+
+/// Run `f` on the running task's group's dispositions.
+pub fn with_group_actions<R>(
+    f: impl FnOnce(&mut [SigAction; crate::signal::NSIG as usize]) -> R,
+) -> Option<R> {
+    let tgid = with_current(|t| t.tgid);
+    TASKS.with(|t| {
+        t.slots
+            .iter_mut()
+            .flatten()
+            .find(|s| s.pid == tgid)
+            .map(|s| f(&mut s.actions))
+    })
+}
+
+/// Queue kill(2)'s `sig` for a live thread of `tgid` that does not block it (else the
+/// leader, where it waits); a sleeper is woken to take it. False if no thread is left.
+pub fn queue_signal(tgid: u32, sig: u32) -> bool {
+    let bit = 1u64 << (sig - 1);
+    let current = sched::current();
+    let target = TASKS.with(|t| {
+        let alive = |s: &Task| s.tgid == tgid && s.alive;
+        let pick = (current != IDLE)
+            .then_some(current)
+            .filter(|&c| {
+                t.slots[c]
+                    .as_ref()
+                    .is_some_and(|s| alive(s) && s.blocked & bit == 0)
+            })
+            .or_else(|| {
+                (1..MAX_TASKS).find(|&i| {
+                    t.slots[i]
+                        .as_ref()
+                        .is_some_and(|s| alive(s) && s.blocked & bit == 0)
+                })
+            })
+            .or_else(|| (1..MAX_TASKS).find(|&i| t.slots[i].as_ref().is_some_and(|s| alive(s))))?;
+        let task = t.slots[pick].as_mut()?;
+        task.sigpending |= bit;
+        Some((pick, task.blocked & bit == 0))
+    });
+    match target {
+        Some((slot, deliverable)) => {
+            if deliverable && slot != current {
+                sched::wake_for_signal(slot);
+            }
+            true
+        }
+        None => false,
+    }
 }
 
 /// Task table entries and scheduler slots in use, idle's aside (the run's leak check).
@@ -472,7 +562,9 @@ pub fn clone_current(regs: &PtRegs, a: &CloneArgs) -> Result<u32, Errno> {
     if a.flags & CLONE_SIGHAND != 0 && a.flags & CLONE_VM == 0 {
         return Err(EINVAL);
     }
-    let (name, parent_mm, tgid, parent_tls) = with_current(|t| (t.name, t.mm, t.tgid, t.tls));
+    let (name, parent_mm, tgid, parent_tls, blocked) =
+        with_current(|t| (t.name, t.mm, t.tgid, t.tls, t.blocked));
+    let actions = group_actions(tgid);
     let child_mm = if a.flags & CLONE_VM != 0 {
         mm::share(parent_mm);
         parent_mm
@@ -517,6 +609,8 @@ pub fn clone_current(regs: &PtRegs, a: &CloneArgs) -> Result<u32, Errno> {
             } else {
                 0
             },
+            blocked,
+            actions,
         },
         Some(pid),
     )
