@@ -74,6 +74,10 @@ pub fn arc_usr_cmpxchg(regs: &mut PtRegs, uaddr: u32, expected: u32, new: u32) -
 /// The fault path: take the fault with preemption on, or give up with SIGSEGV.
 #[cfg(not(feature = "bug-pre2018"))]
 fn fault_in(uaddr: u32) -> bool {
+    // A killed task stops retrying: it ends at its return to user mode.
+    if crate::sched::killed() {
+        return false;
+    }
     let Some(mm) = task::current_mm() else {
         return false;
     };

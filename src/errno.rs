@@ -5,6 +5,7 @@ pub struct Errno(pub u32);
 
 pub const EPERM: Errno = Errno(1);
 pub const ESRCH: Errno = Errno(3);
+pub const EINTR: Errno = Errno(4);
 pub const EBADF: Errno = Errno(9);
 pub const ENOMEM: Errno = Errno(12);
 pub const EFAULT: Errno = Errno(14);

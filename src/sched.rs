@@ -36,6 +36,13 @@ struct Slot {
     mm: Option<MmId>,
     pgd: u32,
     wake_at: u64,
+    /// Killed while it held kernel state: it ends itself at its next safe point.
+    kill: bool,
+    /// Switched out where it holds nothing of the kernel's: never run yet, or preempted
+    /// on its way back to user mode. A kill may end such a task on the spot.
+    safe: bool,
+    /// A signal waits for it: a sleep ends early.
+    wake_signal: bool,
 }
 
 struct Sched {
@@ -75,6 +82,9 @@ pub fn init() {
                 mm: None,
                 pgd: 0,
                 wake_at: 0,
+                kill: false,
+                safe: false,
+                wake_signal: false,
             }),
             queue: Deque::new(),
             ticks: 0,
@@ -164,6 +174,9 @@ pub fn add(slot: usize, ctx: Context, mm: MmId, pgd: u32) {
             mm: Some(mm),
             pgd,
             wake_at: 0,
+            kill: false,
+            safe: true,
+            wake_signal: false,
         };
         s.queue
             .push_back(slot as u8)
@@ -171,7 +184,7 @@ pub fn add(slot: usize, ctx: Context, mm: MmId, pgd: u32) {
     })
 }
 
-/// Take a switched-out task off the CPU for good (it was killed).
+/// Take a task switched out at a safe point off the CPU for good (it was killed).
 pub fn remove(slot: usize) {
     with(|s| {
         assert_ne!(
@@ -179,9 +192,62 @@ pub fn remove(slot: usize) {
             CURRENT.get(),
             "remove the running task with exit_current"
         );
+        assert!(
+            s.slots[slot].safe,
+            "slot {slot} holds kernel state: mark it with kill() instead"
+        );
         s.slots[slot].state = State::Dead;
         s.dequeue(slot);
     })
+}
+
+/// Whether `slot` is switched out at a safe point (see `Slot::safe`), so that a kill may
+/// `remove` it at once.
+pub fn at_safe_point(slot: usize) -> bool {
+    with(|s| {
+        slot != CURRENT.get()
+            && s.slots[slot].safe
+            && matches!(s.slots[slot].state, State::Runnable)
+    })
+}
+
+/// Kill `slot`, which may be in the middle of a system call: it is only marked, and a
+/// sleeper is woken, so that it unwinds its call and ends at its return to user mode
+/// (`killed`), giving back whatever it held.
+pub fn kill(slot: usize) {
+    with(|s| {
+        s.slots[slot].kill = true;
+        s.wake(slot);
+    })
+}
+
+/// The running task was killed and must end at its next safe point.
+pub fn killed() -> bool {
+    let c = CURRENT.get();
+    c != IDLE && with(|s| s.slots[c].kill)
+}
+
+/// A signal was queued for `slot`: end its sleep early (EINTR or a restart).
+pub fn wake_for_signal(slot: usize) {
+    with(|s| {
+        s.slots[slot].wake_signal = true;
+        s.wake(slot);
+    })
+}
+
+/// Take the running task's wake-for-signal mark.
+pub fn take_wake_signal() -> bool {
+    let c = CURRENT.get();
+    with(|s| core::mem::take(&mut s.slots[c].wake_signal))
+}
+
+/// `schedule()` from a point where the running task holds nothing of the kernel's (on
+/// its way back to user mode): while it is switched out, a kill may end it at once.
+pub fn schedule_at_safe_point() {
+    let c = CURRENT.get();
+    // `pick` clears the mark when the task is chosen again.
+    with(|s| s.slots[c].safe = true);
+    schedule();
 }
 
 /// The reaper has freed a dead task's stacks.
@@ -214,6 +280,13 @@ pub fn tick() {
 }
 
 impl Sched {
+    fn wake(&mut self, slot: usize) {
+        if self.slots[slot].state == State::Sleeping {
+            self.slots[slot].state = State::Runnable;
+            let _ = self.queue.push_back(slot as u8);
+        }
+    }
+
     fn dequeue(&mut self, slot: usize) {
         for _ in 0..self.queue.len() {
             if let Some(q) = self.queue.pop_front() {
@@ -241,6 +314,8 @@ impl Sched {
             self.queue.pop_front().map_or(IDLE, usize::from)
         };
         self.slots[next].state = State::Running;
+        // Running again: whatever it does next may hold kernel state.
+        self.slots[next].safe = false;
         CURRENT.set(next);
         if next == prev {
             return None;
@@ -263,22 +338,38 @@ pub fn schedule() {
     arch::irq_restore(flags);
 }
 
-/// Sleep until the tick count reaches `deadline`.
-pub fn sleep_until(deadline: u64) {
+/// Why a sleep ended before its deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interrupted {
+    /// The task was killed: it must unwind and end at its return to user mode.
+    Killed,
+    /// A signal is pending: EINTR, or a restart after the handler.
+    Signal,
+}
+
+/// Sleep until the tick count reaches `deadline`, or until the task is killed or a signal
+/// is queued for it: a sleeping point is a safe point, so a sleeper never delays a kill.
+pub fn sleep_until(deadline: u64) -> Result<(), Interrupted> {
     loop {
         let flags = arch::irq_disable();
         let due = with(|s| {
-            if s.ticks >= deadline {
-                return true;
-            }
             let c = CURRENT.get();
+            if s.slots[c].kill {
+                return Some(Err(Interrupted::Killed));
+            }
+            if core::mem::take(&mut s.slots[c].wake_signal) {
+                return Some(Err(Interrupted::Signal));
+            }
+            if s.ticks >= deadline {
+                return Some(Ok(()));
+            }
             s.slots[c].state = State::Sleeping;
             s.slots[c].wake_at = deadline;
-            false
+            None
         });
-        if due {
+        if let Some(r) = due {
             arch::irq_restore(flags);
-            return;
+            return r;
         }
         schedule();
         arch::irq_restore(flags);
@@ -309,6 +400,12 @@ pub fn set_current_for_test(slot: usize) {
         s.slots[slot].state = State::Running;
         CURRENT.set(slot);
     })
+}
+
+/// Model `slot` as switched out by kernel preemption in the middle of a system call.
+#[cfg(test)]
+pub fn preempted_in_kernel_for_test(slot: usize) {
+    with(|s| s.slots[slot].safe = false)
 }
 
 #[cfg(test)]
@@ -445,6 +542,55 @@ mod tests {
         let (cur_pgd, asid) = arch::fake::current_mmu();
         assert_eq!(cur_pgd, pgd);
         assert_ne!(asid, 0);
+    }
+
+    /// F9: a kill marks a task that may hold kernel state and wakes it if it sleeps; a
+    /// marked task's sleep ends at once, and only a task switched out on its way to user
+    /// mode (or never run) counts as at a safe point.
+    #[test]
+    fn a_kill_marks_and_wakes_and_a_marked_sleep_ends_at_once() {
+        let _t = testing::setup();
+        fake_task(1);
+        fake_task(2);
+        assert!(at_safe_point(1), "never ran: holds nothing");
+        schedule();
+        assert_eq!(current(), 1);
+        schedule();
+        assert_eq!(current(), 2);
+        assert!(
+            !at_safe_point(1),
+            "switched out by schedule(): maybe mid-call"
+        );
+        schedule_at_safe_point();
+        assert_eq!(current(), 1);
+        assert!(at_safe_point(2), "switched out on its way to user mode");
+        assert!(!at_safe_point(1), "running");
+        with(|s| {
+            s.slots[2].state = State::Sleeping;
+            s.slots[2].wake_at = 1000;
+        });
+        s_dequeue(2);
+        kill(2);
+        assert_eq!(state(2), State::Runnable, "the sleeper is woken");
+        assert!(!killed(), "only the victim is marked");
+        kill(1);
+        assert!(killed());
+        assert_eq!(sleep_until(1000), Err(Interrupted::Killed));
+        assert_eq!(current(), 1, "did not sleep");
+    }
+
+    fn s_dequeue(slot: usize) {
+        with(|s| s.dequeue(slot));
+    }
+
+    #[test]
+    fn a_signal_ends_a_sleep_once() {
+        let _t = testing::setup();
+        fake_task(1);
+        schedule();
+        wake_for_signal(1);
+        assert_eq!(sleep_until(0), Err(Interrupted::Signal));
+        assert_eq!(sleep_until(0), Ok(()), "the mark was taken");
     }
 
     /// F4: past the deadline the tick gives the CPU to idle although tasks are runnable

@@ -4,7 +4,7 @@
 
 use crate::arch::{PtRegs, PAGE_SIZE};
 use crate::board;
-use crate::errno::{Errno, EBADF, EEXIST, EFAULT, EINVAL, ENOMEM, ENOSYS, EPERM, ESRCH};
+use crate::errno::{Errno, EBADF, EEXIST, EFAULT, EINTR, EINVAL, ENOMEM, ENOSYS, EPERM, ESRCH};
 use crate::mm::{self, page_ceil, vma::Prot, MMAP_BASE, MMAP_END, TASK_SIZE};
 use crate::sched;
 use crate::signal::{self, NSIG};
@@ -19,6 +19,9 @@ pub const NR_NANOSLEEP: u32 = 101;
 pub const NR_CLOCK_GETTIME: u32 = 113;
 pub const NR_SCHED_YIELD: u32 = 124;
 pub const NR_KILL: u32 = 129;
+pub const NR_RT_SIGACTION: u32 = 134;
+pub const NR_RT_SIGPROCMASK: u32 = 135;
+pub const NR_RT_SIGRETURN: u32 = 139;
 pub const NR_GETPID: u32 = 172;
 pub const NR_BRK: u32 = 214;
 pub const NR_MUNMAP: u32 = 215;
@@ -57,6 +60,9 @@ pub fn dispatch(regs: &mut PtRegs) {
             Ok(0)
         }
         NR_KILL => sys_kill(a0 as i32, a1),
+        NR_RT_SIGACTION => signal::sys_rt_sigaction(a0, a1, a2, a3),
+        NR_RT_SIGPROCMASK => signal::sys_rt_sigprocmask(a0, a1, a2, a3),
+        NR_RT_SIGRETURN => Ok(signal::sys_rt_sigreturn(regs)),
         NR_GETPID => Ok(task::with_current(|t| t.tgid)),
         NR_BRK => Ok(mm::with(current_mm(), |m| m.set_brk(a0))),
         NR_MUNMAP => sys_munmap(a0, a1),
@@ -128,7 +134,9 @@ fn sys_nanosleep(req: u32) -> Result<u32, Errno> {
     let tick_ns = NSEC_PER_SEC / board::TICK_HZ as u64;
     // Round up, plus the tick in progress: never sleep less than asked.
     let ticks = ns.div_ceil(tick_ns) + if ns > 0 { 1 } else { 0 };
-    sched::sleep_until(sched::ticks() + ticks);
+    // Cut short by a kill or a signal: the caller never sees the value of a kill, and
+    // nanosleep is not restarted after a handler (Linux: EINTR whatever SA_RESTART says).
+    sched::sleep_until(sched::ticks() + ticks).map_err(|_| EINTR)?;
     Ok(0)
 }
 
@@ -165,16 +173,11 @@ fn sys_kill(pid: i32, sig: u32) -> Result<u32, Errno> {
         p if p > 0 => task::find(p as u32).ok_or(ESRCH)?.0,
         _ => return Err(EINVAL),
     };
-    if sig == 0 || signal::ignored_by_default(sig) {
+    if sig == 0 {
         return Ok(0);
     }
-    if target == own {
-        // Delivered on the way out of this call, like any signal to oneself.
-        signal::force_sig(sig, 0);
-    } else {
-        let (_, regs_pa) = task::find(target).ok_or(ESRCH)?;
-        signal::kill_other(target, sig, regs_pa);
-    }
+    let (_, regs_pa) = task::find(target).ok_or(ESRCH)?;
+    signal::send(target, sig, regs_pa);
     Ok(0)
 }
 

@@ -11,7 +11,7 @@
 //! Only task code touches this table, so it is a `PreemptCell`.
 
 use crate::arch::{self, Efault, PtRegs, PAGE_SIZE, PTREGS_SIZE};
-use crate::errno::{Errno, EINVAL, ENOMEM};
+use crate::errno::{Errno, EINTR, EINVAL, ENOMEM};
 use crate::mm::{self, frame, MmId};
 use crate::sched::{self, State, IDLE, MAX_TASKS};
 use crate::sync::PreemptCell;
@@ -34,11 +34,24 @@ pub enum ExitStatus {
     },
 }
 
-/// A fatal signal raised against a task, delivered on its way back to user space.
+/// A signal raised by the task's own action (a fault, a bad cmpxchg pointer, a kill of
+/// itself), delivered on its way back to user space.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PendingSignal {
     pub sig: u32,
     pub addr: u32,
+    /// `si_code` for a handler.
+    pub code: u32,
+}
+
+/// One signal's disposition (rt_sigaction), shared by a thread group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SigAction {
+    /// 0 = SIG_DFL, 1 = SIG_IGN, otherwise the handler's address.
+    pub handler: u32,
+    pub flags: u32,
+    pub restorer: u32,
+    pub mask: u64,
 }
 
 pub struct Task {
@@ -52,6 +65,12 @@ pub struct Task {
     pub clear_child_tid: u32,
     pub tls: u32,
     pub pending: Option<PendingSignal>,
+    /// Signals sent by kill(2), bit `sig - 1`, waiting until unblocked.
+    pub sigpending: u64,
+    /// The signal mask (rt_sigprocmask), bit `sig - 1`.
+    pub blocked: u64,
+    /// Group leaders only: the group's dispositions, index `sig - 1`.
+    pub actions: [SigAction; crate::signal::NSIG as usize],
     /// False once the task has exited or been killed.
     pub alive: bool,
     /// Group leaders only: how the group ended, once it has.
@@ -109,6 +128,10 @@ pub struct NewTask<'a> {
     pub regs: &'a PtRegs,
     pub tls: u32,
     pub clear_child_tid: u32,
+    /// The new task's signal mask (the creator's, as clone and fork inherit it).
+    pub blocked: u64,
+    /// A new group's dispositions (fork copies the creator's; unused for threads).
+    pub actions: [SigAction; crate::signal::NSIG as usize],
 }
 
 /// Build a task's stacks and initial frame and make it runnable. Consumes one user of
@@ -157,8 +180,22 @@ fn build(new: &NewTask, pid: Option<u32>) -> Result<u32, Errno> {
     let ctx = arch::context_new(kstack + KSTACK_SIZE, shadow + SHADOW_STACK_SIZE);
     let pgd = mm::pgd(new.mm);
     let pid = TASKS.with(|t| {
-        let slot =
-            (1..MAX_TASKS).find(|&i| t.slots[i].is_none() && sched::state(i) == State::Free)?;
+        // A group that is being killed gets no new members, nor does a killed task fork:
+        // the kill marked the members it found, and a task born after it would outlive
+        // its group.
+        let dying = sched::killed()
+            || new.tgid.is_some_and(|tgid| {
+                t.slots
+                    .iter()
+                    .flatten()
+                    .any(|s| s.pid == tgid && s.exit.is_some())
+            });
+        if dying {
+            return Err(EINTR);
+        }
+        let slot = (1..MAX_TASKS)
+            .find(|&i| t.slots[i].is_none() && sched::state(i) == State::Free)
+            .ok_or(ENOMEM)?;
         let pid = pid.unwrap_or_else(|| {
             let pid = t.next_pid;
             t.next_pid += 1;
@@ -174,16 +211,18 @@ fn build(new: &NewTask, pid: Option<u32>) -> Result<u32, Errno> {
             clear_child_tid: new.clear_child_tid,
             tls: new.tls,
             pending: None,
+            sigpending: 0,
+            blocked: new.blocked,
+            actions: new.actions,
             alive: true,
             exit: None,
         });
         sched::add(slot, ctx, new.mm, pgd);
-        Some(pid)
+        Ok(pid)
     });
-    pid.ok_or_else(|| {
+    pid.inspect_err(|_| {
         free_stack(kstack, KSTACK_SIZE);
         free_stack(shadow, SHADOW_STACK_SIZE);
-        ENOMEM
     })
 }
 
@@ -199,7 +238,8 @@ fn free_stack(base: u32, size: u32) {
 ///
 /// A dead task is never on the CPU once another task runs: it is marked Dead with
 /// interrupts off and stays so until it has switched away (`sched::exit_current`), and
-/// killed tasks were switched out already (`sched::remove`). So its stacks are unused
+/// killed tasks were either switched out at a safe point already (`sched::remove`) or
+/// ended themselves like an exit. So its stacks are unused
 /// whoever reaps. Two reapers (clones in two threads) cannot both take one slot: each
 /// slot is claimed, and handed back to the scheduler as Free, in one critical section;
 /// the freeing comes after, preemptible, from what the claim took.
@@ -250,6 +290,79 @@ pub fn any_active() -> bool {
     })
 }
 
+/// The dispositions of group `tgid` (all default if its leader is gone).
+pub fn group_actions(tgid: u32) -> [SigAction; crate::signal::NSIG as usize] {
+    TASKS.with(|t| {
+        t.slots
+            .iter()
+            .flatten()
+            .find(|s| s.pid == tgid)
+            .map_or([SigAction::default(); crate::signal::NSIG as usize], |s| {
+                s.actions
+            })
+    })
+}
+
+/// Run `f` on the running task's group's dispositions.
+pub fn with_group_actions<R>(
+    f: impl FnOnce(&mut [SigAction; crate::signal::NSIG as usize]) -> R,
+) -> Option<R> {
+    let tgid = with_current(|t| t.tgid);
+    TASKS.with(|t| {
+        t.slots
+            .iter_mut()
+            .flatten()
+            .find(|s| s.pid == tgid)
+            .map(|s| f(&mut s.actions))
+    })
+}
+
+/// Queue kill(2)'s `sig` for a live thread of `tgid` that does not block it (else the
+/// leader, where it waits); a sleeper is woken to take it. False if no thread is left.
+pub fn queue_signal(tgid: u32, sig: u32) -> bool {
+    let bit = 1u64 << (sig - 1);
+    let current = sched::current();
+    let target = TASKS.with(|t| {
+        let alive = |s: &Task| s.tgid == tgid && s.alive;
+        let pick = (current != IDLE)
+            .then_some(current)
+            .filter(|&c| {
+                t.slots[c]
+                    .as_ref()
+                    .is_some_and(|s| alive(s) && s.blocked & bit == 0)
+            })
+            .or_else(|| {
+                (1..MAX_TASKS).find(|&i| {
+                    t.slots[i]
+                        .as_ref()
+                        .is_some_and(|s| alive(s) && s.blocked & bit == 0)
+                })
+            })
+            .or_else(|| (1..MAX_TASKS).find(|&i| t.slots[i].as_ref().is_some_and(|s| alive(s))))?;
+        let task = t.slots[pick].as_mut()?;
+        task.sigpending |= bit;
+        Some((pick, task.blocked & bit == 0))
+    });
+    match target {
+        Some((slot, deliverable)) => {
+            if deliverable && slot != current {
+                sched::wake_for_signal(slot);
+            }
+            true
+        }
+        None => false,
+    }
+}
+
+/// Task table entries and scheduler slots in use, idle's aside (the run's leak check).
+pub fn slots_in_use() -> usize {
+    let tasks = TASKS.with(|t| t.slots.iter().filter(|s| s.is_some()).count());
+    let sched = (1..MAX_TASKS)
+        .filter(|&i| sched::state(i) != State::Free)
+        .count();
+    tasks + sched
+}
+
 /// Take the exit status of a finished group and free its leader's slot.
 pub fn collect(tgid: u32) -> Option<ExitStatus> {
     if group_active(tgid) {
@@ -298,13 +411,31 @@ fn kill_group_members(tgid: u32, status: ExitStatus) {
                 task.exit = Some(status);
             }
             if task.alive && slot != current {
-                task.alive = false;
                 let _ = victims.push(slot);
             }
         }
     });
+    // A victim switched out where it holds nothing ends here; one in the middle of a
+    // system call (or asleep in one) is only marked, and ends itself on its way back to
+    // user mode, after giving back what it held (docs/kernel-findings.md, F9).
     for slot in victims {
-        sched::remove(slot);
+        if sched::at_safe_point(slot) {
+            TASKS.with(|t| {
+                if let Some(task) = t.slots[slot].as_mut() {
+                    task.alive = false;
+                }
+            });
+            sched::remove(slot);
+        } else {
+            sched::kill(slot);
+        }
+    }
+}
+
+/// A safe point (return to user mode): a task killed while it was in the kernel ends here.
+pub fn die_if_killed() {
+    if sched::killed() {
+        finish_current();
     }
 }
 
@@ -431,7 +562,9 @@ pub fn clone_current(regs: &PtRegs, a: &CloneArgs) -> Result<u32, Errno> {
     if a.flags & CLONE_SIGHAND != 0 && a.flags & CLONE_VM == 0 {
         return Err(EINVAL);
     }
-    let (name, parent_mm, tgid, parent_tls) = with_current(|t| (t.name, t.mm, t.tgid, t.tls));
+    let (name, parent_mm, tgid, parent_tls, blocked) =
+        with_current(|t| (t.name, t.mm, t.tgid, t.tls, t.blocked));
+    let actions = group_actions(tgid);
     let child_mm = if a.flags & CLONE_VM != 0 {
         mm::share(parent_mm);
         parent_mm
@@ -476,6 +609,8 @@ pub fn clone_current(regs: &PtRegs, a: &CloneArgs) -> Result<u32, Errno> {
             } else {
                 0
             },
+            blocked,
+            actions,
         },
         Some(pid),
     )
@@ -706,6 +841,62 @@ mod tests {
         assert_eq!(frame::free_frames(), free + stacks, "reaped once");
         assert_eq!(sched::state(slot_of(live).unwrap()), State::Runnable);
         assert_eq!(sched::state(slot_of(p.pid).unwrap()), State::Running);
+    }
+
+    /// F9: exit_group from one thread while a sibling is inside a system call (switched
+    /// out by kernel preemption) does not end the sibling there: it finishes its call,
+    /// which may not start a thread in the dying group, and ends on its way back to user
+    /// mode. Everything comes back. Before the fix the sibling was taken off the CPU
+    /// mid-call; a clone caught between its stack allocation and claiming a slot leaked
+    /// the stacks and its share of the address space.
+    #[test]
+    fn a_kill_waits_for_a_sibling_inside_a_system_call() {
+        let _t = testing::setup();
+        let free = frame::free_frames();
+        let p = testing::process(&[(DATA, 0x4000, Prot::R | Prot::W)]);
+        let leader = slot_of(p.pid).unwrap();
+        let sib = testing::spawn_sibling();
+        let sib_slot = slot_of(sib).unwrap();
+        // The sibling ran and was preempted inside the kernel.
+        sched::set_current_for_test(sib_slot);
+        sched::set_current_for_test(leader);
+        sched::preempted_in_kernel_for_test(sib_slot);
+        assert!(!sched::at_safe_point(sib_slot));
+        testing::expect_task_end(|| {
+            syscall(crate::syscalls::NR_EXIT_GROUP, &[7]);
+        });
+        assert!(group_active(p.pid), "the sibling has not ended yet");
+        assert_ne!(sched::state(sib_slot), State::Dead);
+        // It resumes, completes its call (a clone, refused) and ends at the return.
+        sched::set_current_for_test(sib_slot);
+        testing::expect_task_end(|| {
+            syscall(NR_CLONE, &[THREAD, 0, 0, 0, 0]);
+        });
+        let others = TASKS.with(|t| {
+            t.slots
+                .iter()
+                .flatten()
+                .filter(|s| s.pid != p.pid && s.pid != sib)
+                .count()
+        });
+        assert_eq!(others, 0, "no thread was born into the dying group");
+        assert_eq!(testing::status_of(p.pid), Some(ExitStatus::Code(7)));
+        assert_eq!(frame::free_frames(), free, "everything came back");
+        assert_eq!(crate::mm::live(), 0);
+        assert_eq!(slots_in_use(), 0);
+    }
+
+    /// A sibling switched out at a safe point (never run) ends at once, as before.
+    #[test]
+    fn a_kill_ends_a_sibling_at_a_safe_point_at_once() {
+        let _t = testing::setup();
+        let p = testing::process(&[]);
+        let sib = testing::spawn_sibling();
+        testing::expect_task_end(|| {
+            syscall(crate::syscalls::NR_EXIT_GROUP, &[1]);
+        });
+        assert_eq!(sched::state(slot_of(sib).unwrap()), State::Dead);
+        assert_eq!(testing::status_of(p.pid), Some(ExitStatus::Code(1)));
     }
 
     fn child_exits_at_once() {

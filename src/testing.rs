@@ -39,6 +39,8 @@ pub fn process(areas: &[(u32, u32, Prot)]) -> Process {
         regs: &regs,
         tls: 0,
         clear_child_tid: 0,
+        blocked: 0,
+        actions: crate::signal::DEFAULT_ACTIONS,
     })
     .unwrap();
     sched::set_current_for_test(task::slot_of(pid).unwrap());
@@ -58,6 +60,8 @@ pub fn spawn_sibling() -> u32 {
         regs: &regs,
         tls: 0,
         clear_child_tid: 0,
+        blocked: 0,
+        actions: crate::signal::DEFAULT_ACTIONS,
     })
     .unwrap()
 }

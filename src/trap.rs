@@ -55,7 +55,7 @@ pub fn exception(regs: &mut PtRegs) {
     }
 }
 
-pub fn interrupt(_regs: &mut PtRegs, irq: u32) {
+pub fn interrupt(regs: &mut PtRegs, irq: u32) {
     // Counted as atomic while the handler runs, like Linux's hardirq count.
     sched::preempt_disable();
     if irq == board::TIMER0_IRQ {
@@ -64,15 +64,32 @@ pub fn interrupt(_regs: &mut PtRegs, irq: u32) {
     }
     // Leave the count without the reschedule preempt_enable would do: it comes next, here.
     sched::preempt_enable_no_resched();
-    if sched::preempt_count() == 0 && sched::need_resched() {
+    if regs.from_user() {
+        // Interrupted in user mode: this is a return to user mode like any other, so
+        // kills and signals take effect here too (a task that never enters the kernel
+        // would otherwise never see them).
+        return_to_user(regs);
+    } else if sched::preempt_count() == 0 && sched::need_resched() {
         sched::schedule();
     }
 }
 
+/// The safe point on every way back to user mode: the task holds nothing of the kernel's
+/// here, so a kill ends it, a pending signal is delivered, and a switch away leaves it
+/// where a later kill may end it on the spot.
 fn return_to_user(regs: &mut PtRegs) {
-    signal::deliver_pending(regs);
-    if sched::need_resched() {
-        sched::schedule();
+    loop {
+        task::die_if_killed();
+        // Switch first: delivering touches the task table, and leaving a critical
+        // section with a reschedule due switches there, where a kill only marks.
+        if sched::need_resched() {
+            sched::schedule_at_safe_point();
+            continue;
+        }
+        signal::deliver_pending(regs);
+        if !sched::need_resched() {
+            return;
+        }
     }
 }
 

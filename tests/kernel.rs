@@ -95,6 +95,14 @@ fn judge(console: &str, entries: &[ManifestEntry], canary_addr: u32) -> Vec<Stri
     for m in &r.malformed {
         bad.push(format!("malformed record: {m}"));
     }
+    // The kernel's own check that a finished program gave back every frame, address
+    // space and task slot (src/run.rs, check_leaks).
+    for l in console
+        .lines()
+        .filter(|l| l.trim_start().starts_with("LEAK "))
+    {
+        bad.push(format!("leak: {}", l.trim()));
+    }
     for c in &r.orphan_cases {
         bad.push(format!("CASE {} outside any program", c.id));
     }
@@ -348,6 +356,14 @@ fn the_judge_catches_doctored_consoles() {
     let doctored: Vec<(&str, String)> = vec![
         ("canary broken", c.replace("canary=ok", "canary=BROKEN")),
         (
+            "a leak",
+            c.replacen(
+                "VERDICT k_exit ",
+                "LEAK k_exit frames=100->99 mms=0->0 slots=0->0 preempt=0->0\nVERDICT k_exit ",
+                1,
+            ),
+        ),
+        (
             "a case failed",
             c.replacen(
                 first_case_pass,
@@ -440,4 +456,120 @@ fn kernel_limits_time_threads_and_areas() {
 #[ignore]
 fn kernel_numbers() {
     xtask::bench::kernel_numbers().unwrap_or_else(|e| panic!("{e}"));
+}
+
+const KILLSWEEP_MANIFEST: &str = "manifest-kernel-killsweep.txt";
+/// r3 at `killsweep_trap` (user/programs/k_killsweep.c).
+const KILLSWEEP_MARK: u32 = 0x5EE9_C0E0;
+const STATUS32_U: u32 = 1 << 7;
+
+/// Issue 13 part 1 (F9): a kill takes effect at a safe point only. For each marked call
+/// of `manifest-kernel-killsweep.txt` (a thread clone; a zero-page copy-on-write
+/// arc_usr_cmpxchg), the run is snapshotted at the call's `trap_s` and re-run once per
+/// instruction of the call with a timer tick injected there: the tick lets the killer
+/// thread run, which sends its group SIGKILL while the caller is at that instruction of
+/// the call. Every re-run must end as the undisturbed one does: every verdict PASS, no
+/// LEAK line (every frame, address space and task slot back, preempt count 0), no oops,
+/// canary intact, status 0. Before the fix, a kill landing between the clone's stack
+/// allocation and its slot claim left the stacks and the address space behind.
+#[test]
+fn kills_at_every_offset_of_a_syscall_give_everything_back() {
+    let out = build_kernel(&BuildOptions {
+        manifest: KILLSWEEP_MANIFEST.into(),
+        ..BuildOptions::new("sim")
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    let es = manifest_named(KILLSWEEP_MANIFEST).unwrap_or_else(|e| panic!("{e}"));
+    let undisturbed = run_elf(&out.elf);
+    assert_clean_run(&undisturbed, &es);
+    let image = std::fs::read(&out.elf).unwrap();
+    let board = boards::Board::load("sim").unwrap();
+    let canary_addr = canary_address(out.elf.parent().unwrap());
+    for name in ["k_killsweep", "k_killsweep_cas"] {
+        let prog = out.programs.iter().find(|p| p.name == name).unwrap();
+        let user = std::fs::read(&prog.elf).unwrap();
+        let trap_pc = xtask::validate::elf_symbol(&user, "killsweep_trap").expect("killsweep_trap");
+        let mut m = arcsim::Machine::try_new(xtask::run::sim_config(&board)).unwrap();
+        m.load_elf(&image).unwrap();
+        let mut console = String::new();
+        let at_mark = |m: &arcsim::Machine| {
+            m.pc() == trap_pc && m.reg(3) == KILLSWEEP_MARK && m.status32() & STATUS32_U != 0
+        };
+        // Coarsely to the program, then one instruction at a time to its marked trap.
+        while !console.contains(&format!("PROGRAM {name} ")) {
+            assert!(matches!(m.run(1000), arcsim::Stop::InsnLimit));
+            console.push_str(&String::from_utf8_lossy(&m.take_console()));
+        }
+        while !at_mark(&m) {
+            assert!(matches!(m.run(1), arcsim::Stop::InsnLimit), "{console}");
+            assert!(m.insns() < 100_000_000, "{name}: marked trap not reached");
+        }
+        console.push_str(&String::from_utf8_lossy(&m.take_console()));
+        let trap_at = m.insns();
+        let snapshot = m.clone();
+        // The call's length: to its return to user mode, undisturbed, or to the next
+        // natural tick (which lets the killer run: later offsets would change nothing).
+        let mut probe = snapshot.clone();
+        let irqs = probe.stats().interrupts;
+        let path = loop {
+            assert!(matches!(probe.run(1), arcsim::Stop::InsnLimit));
+            if probe.pc() == trap_pc + 2 && probe.status32() & STATUS32_U != 0
+                || probe.stats().interrupts > irqs
+            {
+                break probe.insns() - trap_at;
+            }
+            assert!(
+                probe.insns() - trap_at < 200_000,
+                "{name}: the call never returned"
+            );
+        };
+        let mut killed_inside = 0u64;
+        let mut bad = Vec::new();
+        for k in 0..=path {
+            let mut r = snapshot.clone();
+            r.schedule_irq(trap_at + k, xtask::validate::TIMER_IRQ);
+            // Did the caller come back to user mode from the call before it died?
+            let mut returned = false;
+            while r.insns() - trap_at <= path + 20_000 {
+                if !matches!(r.run(1), arcsim::Stop::InsnLimit) {
+                    break;
+                }
+                if r.pc() == trap_pc + 2 && r.status32() & STATUS32_U != 0 {
+                    returned = true;
+                    break;
+                }
+            }
+            if !returned {
+                killed_inside += 1;
+            }
+            let stop = r.run(MAX_INSNS);
+            let text = format!("{console}{}", String::from_utf8_lossy(&r.take_console()));
+            let mut why = judge(&text, &es, canary_addr);
+            if !matches!(stop, arcsim::Stop::Exit(0)) {
+                why.push(format!("run ended {stop:?}"));
+            }
+            if r.read_phys_u32(canary_addr) != Some(CANARY_VALUE) {
+                why.push("canary word changed".into());
+            }
+            if !why.is_empty() {
+                bad.push(format!("offset {k}: {}", why.join("; ")));
+            }
+        }
+        println!(
+            "{name}: {} offsets swept (path {path} cycles from trap_s), caller killed inside the call at {killed_inside}, violations {}",
+            path + 1,
+            bad.len()
+        );
+        assert!(
+            bad.is_empty(),
+            "{name}: {} bad offsets:\n{}",
+            bad.len(),
+            bad.join("\n")
+        );
+        assert!(
+            killed_inside > path / 2,
+            "{name}: the kill landed inside the call at only {killed_inside} of {} offsets",
+            path + 1
+        );
+    }
 }

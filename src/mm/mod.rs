@@ -99,6 +99,11 @@ pub fn pgd(id: MmId) -> u32 {
     with(id, |m| m.pt.pgd())
 }
 
+/// Address spaces in use (the run's leak check).
+pub fn live() -> usize {
+    MMS.with(|t| t.iter().filter(|m| m.is_some()).count())
+}
+
 /// A thread starts sharing `id`.
 pub fn share(id: MmId) {
     with(id, |m| m.users += 1);

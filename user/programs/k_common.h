@@ -11,6 +11,9 @@
 enum {
     K_SYS_nanosleep = 101,
     K_SYS_clock_gettime = 113,
+    K_SYS_rt_sigaction = 134,
+    K_SYS_rt_sigprocmask = 135,
+    K_SYS_rt_sigreturn = 139,
     K_SYS_cacheflush = 244,
     K_SYS_arc_settls = 245,
 };

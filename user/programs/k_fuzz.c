@@ -300,7 +300,8 @@ static void fuzz_loop(void)
         /* One thread dies of SIGSEGV while the others are somewhere in the kernel: the
          * group must end with it, and everything it held must come back. */
         if (self_index() == FUZZ_THREADS - 1 && i == FUZZ_DIE_AFTER) {
-            pr("CASE f.die EXPECT signal=SIGSEGV addr=0x00000000 word=none\n");
+            /* On a line of its own: a sibling's fuzzed write may have left 'z's without one. */
+            pr("\nCASE f.die EXPECT signal=SIGSEGV addr=0x00000000 word=none\n");
             *(volatile u32 *)0 = i;
         }
 #endif

@@ -3,6 +3,7 @@
 pub mod atomics;
 pub mod bench;
 pub mod build;
+pub mod fuzz;
 pub mod lowering;
 pub mod report;
 pub mod run;

@@ -84,6 +84,25 @@ enum Cmd {
         #[arg(long, value_delimiter = ',')]
         features: Vec<String>,
     },
+    /// Hostile system calls at scale (k_fuzz.c): rounds of seeded fuzzers on the
+    /// simulator until SECONDS have passed; fails on any failure, leak or oops.
+    Fuzz {
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        /// Fuzzing programs (seeds) per round.
+        #[arg(long, default_value_t = 8)]
+        programs: u32,
+        /// Calls per program (shared by its threads).
+        #[arg(long, default_value_t = 20_000)]
+        calls: u32,
+        #[arg(long, default_value_t = 4)]
+        threads: u32,
+        #[arg(long, default_value_t = 0xF022_0001)]
+        seed: u32,
+        /// The CI-sized run: 16 seeds x 64,000 calls x 4 threads (1,024,000 calls).
+        #[arg(long)]
+        ci: bool,
+    },
     /// Turn a captured UART log (e.g. from an HSDK) into the validation table and verdict.
     Report { logfile: std::path::PathBuf },
     /// Print build times and image sizes (benchmark numbers, not a test).
@@ -135,6 +154,45 @@ fn main() -> ExitCode {
                     ..Default::default()
                 })
             }),
+        Cmd::Fuzz {
+            seconds,
+            programs,
+            calls,
+            threads,
+            seed,
+            ci,
+        } => {
+            let o = if ci {
+                xtask::fuzz::FuzzOptions::ci()
+            } else {
+                xtask::fuzz::FuzzOptions {
+                    seconds,
+                    programs,
+                    calls,
+                    threads,
+                    first_seed: seed,
+                }
+            };
+            xtask::fuzz::fuzz(&o).map(|s| {
+                println!(
+                    "fuzz: rounds={} seeds={} calls={} threads={} instructions={} failures={}",
+                    s.rounds,
+                    s.seeds.len(),
+                    s.calls,
+                    o.threads,
+                    s.insns,
+                    s.failures.len()
+                );
+                for f in &s.failures {
+                    println!("  {f}");
+                }
+                if s.failures.is_empty() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                }
+            })
+        }
         Cmd::Report { logfile } => xtask::validate::report_file(&logfile).map(|(text, ok)| {
             print!("{text}");
             if ok {
