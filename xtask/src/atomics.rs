@@ -1092,12 +1092,17 @@ fn measure_fetch_add_uncached(
     let user = |m: &arcsim::Machine| m.status32() & (1 << 7) != 0;
     let mut passes = Vec::new();
     let limit = m.insns() + 200_000_000;
+    // An interrupt taken at fa_loop returns to it: that is the same pass, not a new one.
+    let mut last_user_pc = 0;
     loop {
         if !matches!(m.run(1), arcsim::Stop::InsnLimit) || m.insns() > limit {
             return Err(Error::new("measure", "a_bench ended before fa_loop_end"));
         }
-        if user(&m) && m.pc() == head {
+        if user(&m) && m.pc() == head && last_user_pc != head {
             passes.push(m.insns());
+        }
+        if user(&m) {
+            last_user_pc = m.pc();
         }
         if user(&m) && m.pc() == end && !passes.is_empty() {
             break;
