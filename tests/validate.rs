@@ -135,8 +135,18 @@ fn bug_no_preempt_kernel_fails_case_9() {
         failed.iter().any(|id| id.starts_with('9') || id == "sweep"),
         "a preemptible cmpxchg went unnoticed; failed: {failed:?}\n{text}"
     );
-    // The deterministic sweep must find the window between load and store.
-    assert!(s.numbers.violations.unwrap_or(0) > 0, "{text}");
+    // The deterministic sweep must find the window between load and store: at some
+    // injected offsets, or already in its undisturbed run when the kernel's own tick
+    // happens to land there (then there is no passing run to sweep from).
+    let sweep = s
+        .evaluation
+        .get("sweep")
+        .map(|c| c.detail.as_str())
+        .unwrap_or("");
+    assert!(
+        s.numbers.violations.unwrap_or(0) > 0 || sweep.contains("undisturbed run already fails"),
+        "{text}"
+    );
 }
 
 /// `tests/logs/README.md` lists `file | verdict | cases that must fail`.
