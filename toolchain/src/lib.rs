@@ -125,6 +125,14 @@ pub fn depfile_inputs(text: &str) -> Vec<String> {
     files
 }
 
+/// The files the dependency list at `depfile` names; none when there is no such file
+/// (never compiled yet), which callers treat as "out of date".
+pub fn depfile_paths(depfile: &Path) -> Vec<PathBuf> {
+    std::fs::read_to_string(depfile)
+        .map(|t| depfile_inputs(&t).into_iter().map(PathBuf::from).collect())
+        .unwrap_or_default()
+}
+
 /// True when `path` lies in the host's `/usr/include` (also through `..` or a symlink).
 pub fn is_host_header(path: &str) -> bool {
     let p = Path::new(path);

@@ -473,13 +473,11 @@ fn compile_cached(src: &Path, obj: &Path, args: &[String], inputs: &[&Path]) -> 
     let line = format!("{} {}", src.display(), args.join(" "));
     let fresh = std::fs::read_to_string(&cmdfile).ok().as_deref() == Some(line.as_str())
         && !crate::build::stale(obj, &[&[src], inputs].concat())
-        && std::fs::read_to_string(&depfile).is_ok_and(|t| {
-            let deps: Vec<PathBuf> = toolchain::depfile_inputs(&t)
-                .into_iter()
-                .map(PathBuf::from)
-                .collect();
-            !crate::build::stale(obj, &deps.iter().map(PathBuf::as_path).collect::<Vec<_>>())
-        });
+        && {
+            let deps = toolchain::depfile_paths(&depfile);
+            !deps.is_empty()
+                && !crate::build::stale(obj, &deps.iter().map(PathBuf::as_path).collect::<Vec<_>>())
+        };
     if fresh {
         return Ok(());
     }

@@ -382,14 +382,7 @@ pub fn compile(
     opt: &str,
 ) -> Result<PathBuf> {
     let depfile = obj.with_extension("d");
-    let included: Vec<PathBuf> = std::fs::read_to_string(&depfile)
-        .map(|t| {
-            toolchain::depfile_inputs(&t)
-                .into_iter()
-                .map(PathBuf::from)
-                .collect()
-        })
-        .unwrap_or_default();
+    let included = toolchain::depfile_paths(&depfile);
     let mut all: Vec<&Path> = deps.to_vec();
     all.push(src);
     all.extend(included.iter().map(PathBuf::as_path));

@@ -329,15 +329,7 @@ fn record_command(out: &Path, cmd: &Command) -> Result<()> {
 fn up_to_date(out: &Path, cmd: &Command, inputs: &[&Path], depfile: Option<&Path>) -> bool {
     let recorded = command_file(out);
     let same = out.exists() && std::fs::read_to_string(&recorded).ok() == Some(format!("{cmd:?}"));
-    let headers: Vec<PathBuf> = depfile
-        .and_then(|d| std::fs::read_to_string(d).ok())
-        .map(|t| {
-            toolchain::depfile_inputs(&t)
-                .into_iter()
-                .map(PathBuf::from)
-                .collect()
-        })
-        .unwrap_or_default();
+    let headers = depfile.map(toolchain::depfile_paths).unwrap_or_default();
     let mut all: Vec<&Path> = inputs.to_vec();
     all.extend(headers.iter().map(PathBuf::as_path));
     same && !crate::build::stale(&recorded, &all)
