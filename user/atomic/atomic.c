@@ -53,31 +53,23 @@ ALWAYS_INLINE u32 cas(volatile u32 *p, u32 exp, u32 nv)
 
 enum op { OP_ADD, OP_SUB, OP_AND, OP_OR, OP_XOR, OP_NAND, OP_XCHG };
 
-ALWAYS_INLINE u32 apply32(enum op op, u32 a, u32 b)
-{
-    switch (op) {
-    case OP_ADD: return a + b;
-    case OP_SUB: return a - b;
-    case OP_AND: return a & b;
-    case OP_OR: return a | b;
-    case OP_XOR: return a ^ b;
-    case OP_NAND: return ~(a & b);
-    default: return b;
+/* One definition of the operations, at each width: a 4-byte operation must not pay
+ * for 64-bit arithmetic. */
+#define DEFINE_APPLY(name, T)                 \
+    ALWAYS_INLINE T name(enum op op, T a, T b) \
+    {                                          \
+        switch (op) {                          \
+        case OP_ADD: return a + b;             \
+        case OP_SUB: return a - b;             \
+        case OP_AND: return a & b;             \
+        case OP_OR: return a | b;              \
+        case OP_XOR: return a ^ b;             \
+        case OP_NAND: return ~(a & b);         \
+        default: return b;                     \
+        }                                      \
     }
-}
-
-ALWAYS_INLINE u64 apply64(enum op op, u64 a, u64 b)
-{
-    switch (op) {
-    case OP_ADD: return a + b;
-    case OP_SUB: return a - b;
-    case OP_AND: return a & b;
-    case OP_OR: return a | b;
-    case OP_XOR: return a ^ b;
-    case OP_NAND: return ~(a & b);
-    default: return b;
-    }
-}
+DEFINE_APPLY(apply32, u32)
+DEFINE_APPLY(apply64, u64)
 
 /* The aligned word holding the `size`-byte field at p, the field's shift and mask
  * (little-endian). */

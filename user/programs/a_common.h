@@ -25,3 +25,12 @@ static inline int keep_going(int i)
 {
     return i < MIN_ITERS || (atomic_load(&switches) < MIN_SWITCHES && i < MAX_ITERS);
 }
+
+/* Counts an interleaving when the ticket `old` a thread just drew does not follow the
+ * one it drew before (`*last`; ~0 before the first). */
+static inline void note_ticket(uint32_t old, uint32_t *last)
+{
+    if (*last != ~0u && old != *last + 1)
+        atomic_fetch_add(&switches, 1);
+    *last = old;
+}

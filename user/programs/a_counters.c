@@ -18,10 +18,7 @@ static void worker(void *arg)
     uint32_t last = ~0u;
     int i;
     for (i = 0; keep_going(i); i++) {
-        uint32_t old = atomic_fetch_add(&c32, 1);
-        if (last != ~0u && old != last + 1)
-            atomic_fetch_add(&switches, 1);
-        last = old;
+        note_ticket(atomic_fetch_add(&c32, 1), &last);
         c8++;
         atomic_fetch_add(&c16, 1);
         c64 += 1;

@@ -19,10 +19,7 @@ static void worker(void *arg)
     uint32_t last = ~0u;
     int i;
     for (i = 0; keep_going(i); i++) {
-        uint32_t old = atomic_fetch_add(&ticket, 1);
-        if (last != ~0u && old != last + 1)
-            atomic_fetch_add(&switches, 1);
-        last = old;
+        note_ticket(atomic_fetch_add(&ticket, 1), &last);
         if (i & 1) {
             atomic_fetch_add(&w8.b[me & 3], 1);
         } else {

@@ -75,6 +75,14 @@
 2:	st	r0, [sp, PT_SP]
 .endm
 
+/* The fast path's saved ERET/ERBTA back into the aux registers (clobbers r10). */
+.macro CAS_RESTORE_ERET
+	ld	r10, [sp, CAS_ERET]
+	sr	r10, [AUX_ERET]
+	ld	r10, [sp, CAS_ERBTA]
+	sr	r10, [AUX_ERBTA]
+.endm
+
 	.section .text, "ax"
 
 #ifdef CMPXCHG_FAST_PATH
@@ -127,10 +135,7 @@ arc_cas_user_store:
 	bclr	r10, r10, STATUS_Z_BIT
 .Lcas_return:
 	sr	r10, [AUX_ERSTATUS]
-	ld	r10, [sp, CAS_ERET]
-	sr	r10, [AUX_ERET]
-	ld	r10, [sp, CAS_ERBTA]
-	sr	r10, [AUX_ERBTA]
+	CAS_RESTORE_ERET
 	mov	r0, r11
 	ld	r11, [sp, CAS_R11]
 	ld	r10, [sp, CAS_R10]
@@ -144,10 +149,7 @@ arc_cas_user_store:
 .Lcas_fault:
 	ld	r10, [sp, CAS_ERSTATUS]
 	sr	r10, [AUX_ERSTATUS]
-	ld	r10, [sp, CAS_ERET]
-	sr	r10, [AUX_ERET]
-	ld	r10, [sp, CAS_ERBTA]
-	sr	r10, [AUX_ERBTA]
+	CAS_RESTORE_ERET
 	mov	r10, ECR_TRAP0
 	sr	r10, [AUX_ECR]
 .Lcas_decline:
