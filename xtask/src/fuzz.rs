@@ -1,11 +1,15 @@
-//! `cargo xtask fuzz`: the hostile-syscall fuzzer of the kernel tests (`k_fuzz.c`) at
-//! scale. Each round builds a kernel whose program table is `programs` fuzzers, each with
-//! its own seed, `calls` calls and `threads` threads, then a program that needs 200 MB
-//! (memory came back), and runs it on the simulator. A round fails on any VERDICT FAIL,
-//! CASE FAIL, LEAK, OOPS or panic line, a broken canary, or a run that does not end with
-//! status 0. Rounds go on, with fresh seeds, until `seconds` have passed (at least one).
+//! `cargo xtask fuzz`: the hostile-syscall fuzzer of the kernel tests (`k_fuzz.c`) and
+//! the random user instruction streams (`k_insnfuzz.c`) at scale. Each round builds a
+//! kernel whose program table is `programs` fuzzers, each with its own seed, `calls`
+//! calls and `threads` threads, then `insn_programs` stream programs of 12 streams each,
+//! then a program that needs 200 MB (memory came back), and runs it on the simulator. A
+//! round fails on any VERDICT FAIL, CASE FAIL, LEAK, OOPS or panic line, a broken canary,
+//! a stream whose end its instruction does not explain (`insn_streams::judge`), or a run
+//! that does not end with status 0. Rounds go on, with fresh seeds, until `seconds` have
+//! passed (at least one).
 
 use crate::build::{build_kernel, BuildOptions};
+use crate::insn_streams;
 use crate::report;
 use crate::run::{run_image, RunOptions, Runner};
 use crate::{Error, Result};
@@ -18,6 +22,8 @@ pub struct FuzzOptions {
     pub calls: u32,
     pub threads: u32,
     pub first_seed: u32,
+    /// Instruction-stream programs per round (12 streams each).
+    pub insn_programs: u32,
 }
 
 impl FuzzOptions {
@@ -29,6 +35,7 @@ impl FuzzOptions {
             calls: 64_000,
             threads: 4,
             first_seed: 0xC1C1_0001,
+            insn_programs: 24,
         }
     }
 }
@@ -40,6 +47,12 @@ pub struct FuzzSummary {
     pub calls: u64,
     pub insns: u64,
     pub failures: Vec<String>,
+    /// Instruction streams run, and their ends by kind.
+    pub streams: u32,
+    pub stream_outcomes: std::collections::BTreeMap<String, u32>,
+    /// The last round's console and stream generator, for checking the judge itself.
+    pub last_console: String,
+    pub generator: Option<insn_streams::Generator>,
 }
 
 /// A seed per program, spread by a multiplicative hash so neighbouring rounds differ.
@@ -70,6 +83,15 @@ pub fn fuzz(o: &FuzzOptions) -> Result<FuzzSummary> {
             );
             names.push(name);
             s.seeds.push(sd);
+        }
+        if o.insn_programs > 0 {
+            let first = seed(o.first_seed ^ 0x1D5E_ED00, s.rounds);
+            text += insn_streams::manifest(o.insn_programs, first)
+                .lines()
+                .filter(|l| l.starts_with("k_insnfuzz"))
+                .map(|l| format!("{l}\n"))
+                .collect::<String>()
+                .as_str();
         }
         text += "k_mem_after_fuzz k_memleak.c VARIANT=1,MB=200 exit:0 r.exit_frees\n";
         let manifest = dir.join("manifest-fuzz.txt");
@@ -104,12 +126,31 @@ pub fn fuzz(o: &FuzzOptions) -> Result<FuzzSummary> {
                 bad.push(format!("{}: CASE {} FAIL {:?}", p.name, c.id, c.kv));
             }
         }
-        if r.programs.len() != names.len() + 1 {
-            bad.push(format!(
-                "{} of {} programs ran",
-                r.programs.len(),
-                names.len() + 1
-            ));
+        let want = names.len() + o.insn_programs as usize + 1;
+        if r.programs.len() != want {
+            bad.push(format!("{} of {want} programs ran", r.programs.len()));
+        }
+        if o.insn_programs > 0 {
+            let stream_elf = out
+                .programs
+                .iter()
+                .find(|p| p.name.starts_with("k_insnfuzz"))
+                .map(|p| p.elf.clone())
+                .ok_or_else(|| Error::new("fuzz", "no k_insnfuzz program was built"))?;
+            let elf = std::fs::read(&stream_elf).map_err(|e| Error::new("fuzz", e.to_string()))?;
+            let generator = insn_streams::Generator::from_elf(&elf)
+                .map_err(|e| Error::new("fuzz", format!("{}: {e}", stream_elf.display())))?;
+            let sr = insn_streams::judge(&run.console, &generator);
+            let want_streams = o.insn_programs * insn_streams::STREAMS_PER_PROGRAM;
+            if sr.streams != want_streams {
+                bad.push(format!("{} of {want_streams} streams reported", sr.streams));
+            }
+            bad.extend(sr.failures);
+            s.streams += sr.streams;
+            s.generator = Some(generator);
+            for (k, n) in sr.outcomes {
+                *s.stream_outcomes.entry(k).or_default() += n;
+            }
         }
         match &r.summary {
             Some(sm) if sm.failed == 0 && sm.canary == "ok" => {}
@@ -121,12 +162,14 @@ pub fn fuzz(o: &FuzzOptions) -> Result<FuzzSummary> {
         for b in bad {
             s.failures.push(format!("round {}: {b}", s.rounds));
         }
+        s.last_console = run.console;
         println!(
-            "fuzz round {}: {} programs x {} calls x {} threads, {} instructions, {} failures so far",
+            "fuzz round {}: {} programs x {} calls x {} threads, {} instruction streams, {} instructions, {} failures so far",
             s.rounds,
             o.programs,
             o.calls,
             o.threads,
+            o.insn_programs * insn_streams::STREAMS_PER_PROGRAM,
             run.insns.unwrap_or(0),
             s.failures.len()
         );

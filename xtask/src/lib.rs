@@ -4,6 +4,7 @@ pub mod atomics;
 pub mod bench;
 pub mod build;
 pub mod fuzz;
+pub mod insn_streams;
 pub mod lowering;
 pub mod report;
 pub mod run;

@@ -84,8 +84,9 @@ enum Cmd {
         #[arg(long, value_delimiter = ',')]
         features: Vec<String>,
     },
-    /// Hostile system calls at scale (k_fuzz.c): rounds of seeded fuzzers on the
-    /// simulator until SECONDS have passed; fails on any failure, leak or oops.
+    /// Hostile system calls (k_fuzz.c) and random user instruction streams (k_insnfuzz.c)
+    /// at scale: rounds of seeded fuzzers on the simulator until SECONDS have passed;
+    /// fails on any failure, leak, oops or unexplained stream end.
     Fuzz {
         #[arg(long, default_value_t = 60)]
         seconds: u64,
@@ -99,6 +100,9 @@ enum Cmd {
         threads: u32,
         #[arg(long, default_value_t = 0xF022_0001)]
         seed: u32,
+        /// Random-instruction-stream programs per round (12 streams each).
+        #[arg(long, default_value_t = 8)]
+        insn_programs: u32,
         /// The CI-sized run: 16 seeds x 64,000 calls x 4 threads (1,024,000 calls).
         #[arg(long)]
         ci: bool,
@@ -160,6 +164,7 @@ fn main() -> ExitCode {
             calls,
             threads,
             seed,
+            insn_programs,
             ci,
         } => {
             let o = if ci {
@@ -171,6 +176,7 @@ fn main() -> ExitCode {
                     calls,
                     threads,
                     first_seed: seed,
+                    insn_programs,
                 }
             };
             xtask::fuzz::fuzz(&o).map(|s| {
@@ -183,6 +189,10 @@ fn main() -> ExitCode {
                     s.insns,
                     s.failures.len()
                 );
+                println!("instruction streams: {}", s.streams);
+                for (outcome, n) in &s.stream_outcomes {
+                    println!("  {n:>6}  {outcome}");
+                }
                 for f in &s.failures {
                     println!("  {f}");
                 }
