@@ -81,7 +81,10 @@ impl Machine {
                 _ => ((data as i32) >> 31) as u32,
             };
             let user = self.cpu.user();
-            // Both words must be writable before either is written.
+            // Alignment first, as for every access (found by the random instruction
+            // streams: a misaligned STD reported the second word's page fault); then
+            // both words must be writable before either is written.
+            self.check_alignment(addr, 4)?;
             self.check_writable(addr.wrapping_add(4), user)?;
             self.write_as(addr, 4, 4, data, Access::Write, user)?;
             self.write_as(addr.wrapping_add(4), 4, 4, hi, Access::Write, user)?;

@@ -95,7 +95,7 @@ impl Machine {
 
     /// Misaligned data access: allowed only with the unaligned option and STATUS32.AD.
     #[inline(always)]
-    fn check_alignment(&mut self, vaddr: u32, align: u32) -> Result<(), Exception> {
+    pub(crate) fn check_alignment(&mut self, vaddr: u32, align: u32) -> Result<(), Exception> {
         if vaddr & (align - 1) != 0 && !(self.cfg.unaligned && self.cpu.status & st::AD != 0) {
             self.hazard("misaligned access raised Misaligned (QEMU performs it)");
             return Err(Exception {

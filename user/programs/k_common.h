@@ -44,6 +44,16 @@ enum {
 
 static inline long k_sys(long nr, long a, long b, long c) { return __syscall(nr, a, b, c, 0, 0, 0); }
 
+#define SA_RESTORER 0x04000000u
+
+/* Linux's struct sigaction as ARC's rt_sigaction takes it. */
+struct k_sigaction {
+    void *handler;
+    u32 flags;
+    void *restorer;
+    u32 mask[2];
+};
+
 struct k_timespec {
     int sec;
     int nsec;
@@ -84,7 +94,8 @@ extern char _start[], _end[], __bss_start[];
  *   (r25 is callee-saved for GCC, so it is kept around the call).
  * k_stub .. k_stub_end: `add r0, r0, 1; j_s [blink]`, copied into pages and run.
  * long k_clone_exit(flags, newsp, ptid, tls, ctid): clone; a child leaves at once with
- *   exit(0) (93) without touching memory, the parent gets the result. */
+ *   exit(0) (93) without touching memory, the parent gets the result.
+ * k_restorer: the SA_RESTORER stub, rt_sigreturn (139). */
 __asm__(".text\n"
         ".global k_settls_r25\n.type k_settls_r25, @function\n.balign 4\n"
         "k_settls_r25:\n"
@@ -108,9 +119,15 @@ __asm__(".text\n"
         "    j_s    [blink]\n"
         "1:  mov    r8, 93\n"
         "    trap_s 0\n"
-        "2:  b      2b\n");
+        "2:  b      2b\n"
+        ".global k_restorer\n.type k_restorer, @function\n.balign 4\n"
+        "k_restorer:\n"
+        "    mov    r8, 139\n"
+        "    trap_s 0\n"
+        "    .balign 4\n");
 u32 k_settls_r25(u32 tls);
 extern char k_stub[], k_stub_end[];
 long k_clone_exit(u32 flags, u32 newsp, u32 ptid, u32 tls, u32 ctid);
+void k_restorer(void);
 
 #endif

@@ -11,7 +11,10 @@
  * unmapping or re-protecting its own image, noise page or stack (such ranges are moved
  * to the scratch area), nanosleep on arbitrary memory (it could sleep for years), and
  * pointers the kernel would write through into its own state. clone is fuzzed through a
- * wrapper whose child exits at once. */
+ * wrapper whose child exits at once. rt_sigaction and rt_sigprocmask get hostile
+ * pointers, sizes, masks and flags; handlers are installed only for signals the CPU does
+ * not raise (a returning handler would re-run a fault for ever), and SIGUSR2 keeps one
+ * throughout, so kill(2) of its own group runs it in the middle of the fuzzing. */
 #include "k_common.h"
 
 #ifndef FUZZ_CALLS
@@ -143,7 +146,7 @@ static u32 any_word(void)
     }
 }
 
-static const u32 implemented[] = {64, 93, 94, 96, 101, 113, 124, 129, 172, 214, 215, 220, 222, 226, 244, 245, 246, 248};
+static const u32 implemented[] = {64, 93, 94, 96, 101, 113, 124, 129, 134, 135, 172, 214, 215, 220, 222, 226, 244, 245, 246, 248};
 
 static int is_implemented(u32 nr)
 {
@@ -153,8 +156,23 @@ static int is_implemented(u32 nr)
     return 0;
 }
 
-static u32 counts[FUZZ_THREADS][8];
-enum { C_CALLS, C_ERRORS, C_ENOSYS_OK, C_ENOSYS_BAD, C_CAS_BAD, C_CLONES, C_WRITES, C_BAD_RESULT };
+static u32 counts[FUZZ_THREADS][9];
+enum { C_CALLS, C_ERRORS, C_ENOSYS_OK, C_ENOSYS_BAD, C_CAS_BAD, C_CLONES, C_WRITES, C_BAD_RESULT, C_HANDLED };
+
+/* A handler the fuzzer may install for the asynchronous signals; kill(2) of its own
+ * group then runs it in the middle of fuzzing (and of arc_usr_cmpxchg's Z checks). */
+static void on_signal(int sig)
+{
+    (void)sig;
+    counts[self_index()][C_HANDLED]++;
+}
+
+/* Signals the CPU raises (ILL, TRAP, BUS, FPE, SEGV) get only SIG_DFL or SIG_IGN: a
+ * handler that returns would re-run the faulting instruction for ever (k_fuzz_die). */
+static int synchronous(u32 sig) { return sig == 4 || sig == 5 || sig == 7 || sig == 8 || sig == 11; }
+
+static struct k_sigaction fuzz_acts[FUZZ_THREADS];
+#define SIGUSR2_K 12u
 
 static void fuzz_one(void)
 {
@@ -221,13 +239,38 @@ static void fuzz_one(void)
             pid = (int)(rnd() % (mypid + 64)) - 1;
         /* Not this group (its threads have larger ids) with a fatal signal. */
         if (pid == 0 || pid == -1 || ((u32)pid >= mypid && (u32)pid < mypid + 100000))
-            sig = rnd() % 2 ? 0 : SIGCHLD;
+            sig = rnd() % 3 == 0 ? 0 : rnd() % 2 ? SIGCHLD : SIGUSR2_K; /* SIGUSR2 is handled */
         ret = __syscall(nr, pid, sig, a2, a3, a4, a5);
         break;
     }
     case SYS_brk:
         ret = __syscall(nr, rnd() % 2 ? a0 : (u32)_end + rnd() % 0x100000, a1, a2, a3, a4, a5);
         break;
+    case K_SYS_rt_sigaction: {
+        u32 sig = rnd() % 4 ? rnd() % 70 : a0;
+        struct k_sigaction *act = &fuzz_acts[me];
+        if (sig == SIGUSR2_K)
+            sig = 10; /* SIGUSR2 keeps the handler main installed: kill sends it */
+        u32 h = rnd() % 3;
+        act->handler = h == 0 ? (void *)0 : h == 1 || synchronous(sig) ? (void *)1 : (void *)on_signal;
+        act->flags = SA_RESTORER | (rnd() % 2 ? 4u /* SA_SIGINFO */ : 0) | (rnd() % 4 ? 0 : any_word() & ~SA_RESTORER);
+        act->restorer = (void *)k_restorer;
+        act->mask[0] = rnd() % 2 ? 0 : any_word();
+        act->mask[1] = rnd() % 2 ? 0 : any_word();
+        u32 choice = rnd() % 4;
+        u32 p = choice == 0 ? 0 : choice == 1 ? hostile_ptr() : (u32)act;
+        ret = __syscall(nr, sig, p, rnd() % 2 ? 0 : ptr(), rnd() % 4 ? 8 : a3, a4, a5);
+        break;
+    }
+    case K_SYS_rt_sigprocmask: {
+        static u32 sets[FUZZ_THREADS][2];
+        sets[me][0] = any_word();
+        sets[me][1] = any_word();
+        u32 how = rnd() % 4 ? rnd() % 4 : a0;
+        u32 p = rnd() % 3 ? (u32)sets[me] : rnd() % 2 ? 0 : hostile_ptr();
+        ret = __syscall(nr, how, p, rnd() % 2 ? 0 : ptr(), rnd() % 4 ? 8 : a3, a4, a5);
+        break;
+    }
     case SYS_munmap:
     case SYS_mprotect:
     case SYS_mmap2: {
@@ -349,6 +392,11 @@ int main(void)
         return k_failed;
     }
     memset((void *)NOISE, 'z', PAGE_SIZE);
+    static const struct k_sigaction usr2 = {(void *)on_signal, SA_RESTORER, (void *)k_restorer, {0, 0}};
+    if (__syscall(K_SYS_rt_sigaction, SIGUSR2_K, (long)&usr2, 0, 8, 0, 0) != 0) {
+        KCHECK("f.fuzz", 0, "setup=rt_sigaction");
+        return k_failed;
+    }
     pr("k_fuzz: seed=0x%08x calls=%u threads=%d canary=0x%08x\n", FUZZ_SEED, FUZZ_CALLS, FUZZ_THREADS, entry_r1);
     for (int i = 0; i < FUZZ_THREADS; i++)
         seeds[i] = FUZZ_SEED ^ (0x9E3779B9u * (u32)i);
@@ -364,10 +412,10 @@ int main(void)
     for (int i = 1; i < FUZZ_THREADS; i++)
         thread_join(&th[i]);
 #endif
-    u32 total[8] = {0};
+    u32 total[9] = {0};
     u32 cas_bad = 0;
     for (int t = 0; t < FUZZ_THREADS; t++) {
-        for (int k = 0; k < 8; k++)
+        for (int k = 0; k < 9; k++)
             total[k] += counts[t][k];
         cas_bad += counts[t][C_CAS_BAD];
     }
@@ -383,9 +431,9 @@ int main(void)
            started == FUZZ_THREADS && total[C_CALLS] == FUZZ_CALLS / FUZZ_THREADS * FUZZ_THREADS &&
                total[C_ENOSYS_BAD] == 0 && total[C_BAD_RESULT] == 0 && guards && zs == (PAGE_SIZE + 60) / 61,
            "seed=0x%08x threads=%d/%d calls=%u errors=%u unknown_enosys=%u unknown_wrong=%u bad_results=%u "
-           "clones=%u console_writes=%u own_memory_intact=%d",
+           "clones=%u console_writes=%u handled_signals=%u own_memory_intact=%d",
            FUZZ_SEED, started, FUZZ_THREADS, total[C_CALLS], total[C_ERRORS], total[C_ENOSYS_OK],
-           total[C_ENOSYS_BAD], total[C_BAD_RESULT], total[C_CLONES], total[C_WRITES], guards);
+           total[C_ENOSYS_BAD], total[C_BAD_RESULT], total[C_CLONES], total[C_WRITES], total[C_HANDLED], guards);
     KCHECK("f.cmpxchg", cas_bad == 0, "wrong=%u final=0x%08x", cas_bad, cas_words[0]);
     return k_failed;
 }

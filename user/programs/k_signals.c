@@ -15,16 +15,8 @@
 #define SIGUSR1 10
 #define SIGSEGV 11
 #define SA_SIGINFO 4u
-#define SA_RESTORER 0x04000000u
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
-
-struct k_sigaction {
-    void *handler;
-    u32 flags;
-    void *restorer;
-    u32 mask[2];
-};
 
 struct k_siginfo {
     int signo, errno_, code;
@@ -46,16 +38,10 @@ static long rt_sigprocmask(int how, const u32 *set, u32 *old, long size)
     return __syscall(K_SYS_rt_sigprocmask, how, (long)set, (long)old, size, 0, 0);
 }
 
-/* The SA_RESTORER stub, and a setjmp/longjmp pair: the callee-saved registers, fp, sp
- * and blink. */
-void k_restorer(void);
+/* A setjmp/longjmp pair: the callee-saved registers, fp, sp and blink. */
 int k_setjmp(u32 *env);
 void k_longjmp(u32 *env, int val) __attribute__((noreturn));
-__asm__(".global k_restorer\n"
-        "k_restorer:\n"
-        "  mov r8, 139\n"
-        "  trap_s 0\n"
-        ".global k_setjmp\n"
+__asm__(".balign 4\n.global k_setjmp\n"
         "k_setjmp:\n"
         "  st r13, [r0, 0]\n  st r14, [r0, 4]\n  st r15, [r0, 8]\n  st r16, [r0, 12]\n"
         "  st r17, [r0, 16]\n  st r18, [r0, 20]\n  st r19, [r0, 24]\n  st r20, [r0, 28]\n"

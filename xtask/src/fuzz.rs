@@ -24,6 +24,8 @@ pub struct FuzzOptions {
     pub first_seed: u32,
     /// Instruction-stream programs per round (12 streams each).
     pub insn_programs: u32,
+    /// The first stream program's seed (default: derived from `first_seed`).
+    pub insn_first_seed: Option<u32>,
 }
 
 impl FuzzOptions {
@@ -36,6 +38,8 @@ impl FuzzOptions {
             threads: 4,
             first_seed: 0xC1C1_0001,
             insn_programs: 24,
+            // Includes the streams that found the misaligned-STD ordering in arcsim.
+            insn_first_seed: Some(0x1D5E_FD93),
         }
     }
 }
@@ -85,7 +89,8 @@ pub fn fuzz(o: &FuzzOptions) -> Result<FuzzSummary> {
             s.seeds.push(sd);
         }
         if o.insn_programs > 0 {
-            let first = seed(o.first_seed ^ 0x1D5E_ED00, s.rounds);
+            let base = o.insn_first_seed.unwrap_or(o.first_seed ^ 0x1D5E_ED00);
+            let first = seed(base, s.rounds * o.insn_programs);
             text += insn_streams::manifest(o.insn_programs, first)
                 .lines()
                 .filter(|l| l.starts_with("k_insnfuzz"))

@@ -211,7 +211,7 @@ fn misaligned(i: &Insn, addr: u32) -> bool {
 }
 
 fn is_transfer(m: &str) -> bool {
-    matches!(m.chars().next(), Some('b' | 'j')) || matches!(m, "lp" | "leave_s" | "enter_s")
+    matches!(m.chars().next(), Some('b' | 'j')) || matches!(m, "lp" | "leave_s" | "enter_s" | "ei_s")
 }
 
 fn decode_at(page: &[u8], off: usize) -> Insn {

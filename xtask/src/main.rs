@@ -177,6 +177,7 @@ fn main() -> ExitCode {
                     threads,
                     first_seed: seed,
                     insn_programs,
+                    insn_first_seed: None,
                 }
             };
             xtask::fuzz::fuzz(&o).map(|s| {
