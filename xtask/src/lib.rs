@@ -4,6 +4,7 @@ pub mod atomics;
 pub mod bench;
 pub mod build;
 pub mod fuzz;
+pub mod libgcc_arc700;
 pub mod lowering;
 pub mod report;
 pub mod run;
