@@ -141,6 +141,53 @@ fn the_archive_defines_every_needed_symbol() {
     assert!(missing.is_empty(), "not defined: {missing:?}");
 }
 
+/// libgcc's Makefile leaves out of libgcc2.c what lib1funcs.S provides; two members
+/// defining one symbol make any link that pulls both fail.
+#[test]
+fn no_symbol_is_defined_by_two_members() {
+    let a = archive().to_str().unwrap();
+    let nm = tool("arc-linux-gnu-nm", &["-g", "--defined-only", a]);
+    let mut seen = std::collections::BTreeMap::new();
+    let mut member = String::new();
+    for line in nm.lines() {
+        if let Some(m) = line.strip_suffix(':') {
+            member = m.to_string();
+        } else if let [_, _, sym] = line.split_whitespace().collect::<Vec<_>>()[..] {
+            if let Some(first) = seen.insert(sym.to_string(), member.clone()) {
+                panic!("{sym} defined in {first} and {member}");
+            }
+        }
+    }
+    assert!(seen.len() > 150, "{seen:?}");
+}
+
+/// The survey behind `TORTURE_NEEDS`, run again: every `__*` symbol the `-mcpu=arc700
+/// -O2` torture tests call is in the archive, except the C library's.
+#[test]
+fn the_torture_tests_need_nothing_the_archive_lacks() {
+    const LIBC: &[&str] = &["__assert_fail", "__isoc99_fscanf"];
+    let s = l::survey().unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        s.compiled > 1500 && s.failed.len() < 10,
+        "{} {:?}",
+        s.compiled,
+        s.failed
+    );
+    let defined = l::defined_symbols(archive()).unwrap();
+    let needed: Vec<&str> = s
+        .needs
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .filter(|n| !LIBC.contains(n))
+        .collect();
+    let missing: Vec<&&str> = needed
+        .iter()
+        .filter(|n| defined.binary_search(&n.to_string()).is_err())
+        .collect();
+    assert!(missing.is_empty(), "{}", l::render_survey(&s, &defined));
+    assert_eq!(needed, l::TORTURE_NEEDS, "TORTURE_NEEDS is out of date");
+}
+
 #[test]
 fn every_member_is_arcompact_without_arcv2_instructions() {
     let a = archive().to_str().unwrap();

@@ -206,7 +206,7 @@ fn f64_operands(g: &mut Gen, n: usize) -> Vec<f64> {
         let bits = g.next();
         let x = f64::from_bits(bits);
         // Random bit patterns, and values of everyday magnitudes.
-        v.push(if bits % 3 == 0 {
+        v.push(if bits.is_multiple_of(3) {
             x
         } else {
             (bits >> 11) as f64 / (1u64 << (bits % 60)) as f64
@@ -340,13 +340,13 @@ fn cases() -> Vec<(u32, u64, u64, u64)> {
         if t.abs() < 9.2e18 {
             c.push((36, ab, 0, (t as i64) as u64));
         }
-        if t >= 0.0 && t < 1.8e19 {
+        if (0.0..1.8e19).contains(&t) {
             c.push((37, ab, 0, t as u64));
         }
         if t.abs() < 2.1e9 {
             c.push((38, ab, 0, u64::from((t as i32) as u32)));
         }
-        if t >= 0.0 && t < 4.2e9 {
+        if (0.0..4.2e9).contains(&t) {
             c.push((39, ab, 0, u64::from(t as u32)));
         }
         let tf = fa.trunc();
@@ -356,7 +356,7 @@ fn cases() -> Vec<(u32, u64, u64, u64)> {
         if tf.abs() < 2.1e9 {
             c.push((41, fab, 0, u64::from((tf as i32) as u32)));
         }
-        if tf >= 0.0 && tf < 4.2e9 {
+        if (0.0..4.2e9).contains(&tf) {
             c.push((42, fab, 0, u64::from(tf as u32)));
         }
         c.push((43, fab, 0, f64::from(fa).to_bits()));
