@@ -21,7 +21,8 @@
 //! the `__LIBGCC_*` macros). Every compile goes through [`toolchain::gcc`] (`-nostdinc`)
 //! and its dependency list is checked for host headers.
 //!
-//! The archive is cached: a stamp holds a hash of the tarball's identity, the flags,
+//! The archive is cached: a stamp holds a hash of the tarball's identity, the compiler's
+//! version, the flags,
 //! the unit list and this file's text; when it matches, nothing is compiled.
 
 use crate::{repo_root, Error, Result};
@@ -255,11 +256,19 @@ fn tarball_id() -> Result<String> {
     Ok(format!("{t} {} {mtime}", m.len()))
 }
 
-/// The cache key: the tarball, the compiler, the flags and this module's text (which
+/// The compiler's `--version` line (Debian's package version is in it), so an upgraded
+/// cross compiler rebuilds the archive.
+fn compiler_version() -> Result<String> {
+    let gcc = toolchain::gcc_name();
+    let out = crate::build::capture(&gcc, Command::new(&gcc).arg("--version"))?;
+    Ok(out.lines().next().unwrap_or_default().to_string())
+}
+
+/// The cache key: the tarball (and compiler version) as `inputs`, the compiler's name, the flags and this module's text (which
 /// holds the unit lists and the configuration headers).
-pub fn cache_key(tarball: &str, cpu: Cpu, extra: &[String]) -> String {
+pub fn cache_key(inputs: &str, cpu: Cpu, extra: &[String]) -> String {
     let mut h: u64 = 0xCBF2_9CE4_8422_2325;
-    for part in [tarball, &toolchain::gcc_name(), &cpu.flag()] {
+    for part in [inputs, &toolchain::gcc_name(), &cpu.flag()] {
         fnv(&mut h, part.as_bytes());
         fnv(&mut h, b"\0");
     }
@@ -353,7 +362,8 @@ pub fn build(opts: &Options) -> Result<Built> {
     let start = Instant::now();
     let archive = opts.dir.join(format!("libgcc-{}.a", opts.cpu.name()));
     let stamp = opts.dir.join(".stamp");
-    let key = cache_key(&tarball_id()?, opts.cpu, &opts.extra_flags);
+    let inputs = format!("{}\n{}", tarball_id()?, compiler_version()?);
+    let key = cache_key(&inputs, opts.cpu, &opts.extra_flags);
     if archive.is_file() && std::fs::read_to_string(&stamp).ok().as_deref() == Some(&key) {
         return Ok(Built {
             members: archive_members(&archive)?.len(),
