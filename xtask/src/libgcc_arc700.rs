@@ -153,10 +153,14 @@ pub const TORTURE_NEEDS: &[&str] = &[
     "__truncdfsf2", "__udivdi3", "__udivsi3", "__umoddi3", "__umodsi3",
 ];
 
-/// Routines other code generation (-Os, -ftrapv, other options) calls: the archive
-/// must define these too.
+/// Routines other code generation calls: the archive must define these too. The
+/// torture tests at -Os (`--survey --opt -Os`) add the DI shifts and the millicode
+/// prologue/epilogue thunks (`__st_r13_to_r*`, `__ld_r13_to_r*[_ret]`); -O0 and -O3
+/// add nothing; -ftrapv calls the `v` routines.
 #[rustfmt::skip]
 pub const ALSO_PROVIDED: &[&str] = &[
+    "__st_r13_to_r15", "__st_r13_to_r24", "__ld_r13_to_r15", "__ld_r13_to_r17",
+    "__ld_r13_to_r15_ret", "__ld_r13_to_r24_ret",
     "__mulsi3", "__muldi3", "__udivmoddi4", "__ashldi3", "__ashrdi3", "__lshrdi3",
     "__cmpdi2", "__ucmpdi2", "__negdi2", "__clzsi2", "__ctzsi2", "__clzdi2", "__ffssi2",
     "__mulvsi3", "__addvsi3", "__subvsi3", "__negvsi2", "__absvsi2", "__mulvdi3",
@@ -479,18 +483,19 @@ pub fn defined_symbols(archive: &Path) -> Result<Vec<String>> {
     Ok(v)
 }
 
-/// The undefined `__*` symbols of `-mcpu=arc700 -O2` compiles of GCC's
+/// The undefined `__*` symbols of `-mcpu=arc700 <opt>` compiles of GCC's
 /// `gcc.c-torture/execute/*.c`, with how many tests need each, and how many tests did
 /// not compile (the survey behind [`TORTURE_NEEDS`]).
 pub struct Survey {
+    pub opt: String,
     pub needs: Vec<(String, usize)>,
     pub compiled: usize,
     pub failed: Vec<String>,
 }
 
-/// Compiles every torture test at `-mcpu=arc700 -O2 -c` (against the ARC C library's
+/// Compiles every torture test at `-mcpu=arc700 <opt> -c` (against the ARC C library's
 /// headers, never the host's) and collects their undefined `__*` symbols.
-pub fn survey() -> Result<Survey> {
+pub fn survey(opt: &str) -> Result<Survey> {
     let root = work_dir().join("torture");
     let exec = root.join(TOP).join("gcc/testsuite/gcc.c-torture/execute");
     let stamp = root.join(".extracted");
@@ -516,7 +521,7 @@ pub fn survey() -> Result<Survey> {
         .filter(|p| p.extension().is_some_and(|x| x == "c"))
         .collect();
     srcs.sort();
-    let obj = root.join("obj");
+    let obj = root.join(format!("obj{opt}"));
     let _ = std::fs::remove_dir_all(&obj);
     std::fs::create_dir_all(&obj).map_err(|e| io(&obj, e))?;
     let next = AtomicUsize::new(0);
@@ -534,7 +539,7 @@ pub fn survey() -> Result<Survey> {
                 let out = obj.join(format!("{stem}.o"));
                 let dep = out.with_extension("d");
                 let r = toolchain::gcc(toolchain::Headers::ArcLibc, &dep).and_then(|mut c| {
-                    c.args([&Cpu::Arc700.flag(), "-O2", "-w", "-c"])
+                    c.args([&Cpu::Arc700.flag(), opt, "-w", "-c"])
                         .arg(src)
                         .arg("-o")
                         .arg(&out);
@@ -579,6 +584,7 @@ pub fn survey() -> Result<Survey> {
         }
     }
     Ok(Survey {
+        opt: opt.to_string(),
         needs: needs.into_iter().collect(),
         compiled: objs.len(),
         failed,
@@ -588,8 +594,9 @@ pub fn survey() -> Result<Survey> {
 /// The survey as text: each symbol with its count, marked when the archive lacks it.
 pub fn render_survey(s: &Survey, defined: &[String]) -> String {
     let mut t = format!(
-        "torture survey: {} tests compiled at -mcpu=arc700 -O2, {} did not ({})\n",
+        "torture survey: {} tests compiled at -mcpu=arc700 {}, {} did not ({})\n",
         s.compiled,
+        s.opt,
         s.failed.len(),
         s.failed.join(" ")
     );

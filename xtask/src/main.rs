@@ -114,6 +114,9 @@ enum Cmd {
         /// symbols they need, marking those the archive lacks.
         #[arg(long)]
         survey: bool,
+        /// The optimisation level of the survey's compiles.
+        #[arg(long, default_value = "-O2", allow_hyphen_values = true)]
+        opt: String,
     },
     /// Set up, then run every test of the workspace (`cargo test --workspace --release`).
     Test {
@@ -209,7 +212,7 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         }),
-        Cmd::LibgccArc700 { survey } => libgcc_arc700(survey),
+        Cmd::LibgccArc700 { survey, opt } => libgcc_arc700(survey, &opt),
         Cmd::Bench => xtask::bench::build_numbers()
             .and_then(|()| xtask::bench::kernel_numbers())
             .map(|()| ExitCode::SUCCESS),
@@ -263,7 +266,7 @@ fn run(build: &BuildArgs, runner: Option<&str>, max_insns: u64) -> xtask::Result
     })
 }
 
-fn libgcc_arc700(survey: bool) -> xtask::Result<ExitCode> {
+fn libgcc_arc700(survey: bool, opt: &str) -> xtask::Result<ExitCode> {
     use xtask::libgcc_arc700 as l;
     let b = l::build(&l::Options::new(l::Cpu::Arc700))?;
     println!(
@@ -278,7 +281,7 @@ fn libgcc_arc700(survey: bool) -> xtask::Result<ExitCode> {
         b.elapsed.as_secs_f64()
     );
     if survey {
-        let s = l::survey()?;
+        let s = l::survey(opt)?;
         print!("{}", l::render_survey(&s, &l::defined_symbols(&b.archive)?));
     }
     Ok(ExitCode::SUCCESS)
