@@ -5,6 +5,7 @@ pub mod bench;
 pub mod build;
 pub mod fuzz;
 pub mod insn_streams;
+pub mod libgcc_arc700;
 pub mod lowering;
 pub mod report;
 pub mod run;

@@ -111,6 +111,17 @@ enum Cmd {
     Report { logfile: std::path::PathBuf },
     /// Print build times and image sizes (benchmark numbers, not a test).
     Bench,
+    /// Build libgcc for ARC700 (target/libgcc/arc700/libgcc-arc700.a) from GCC's sources
+    /// in Debian's gcc-12-source; cached until the tarball, the flags or the build change.
+    LibgccArc700 {
+        /// Also compile GCC's gcc.c-torture/execute tests for ARC700 and list the libgcc
+        /// symbols they need, marking those the archive lacks.
+        #[arg(long)]
+        survey: bool,
+        /// The optimisation level of the survey's compiles.
+        #[arg(long, default_value = "-O2", allow_hyphen_values = true)]
+        opt: String,
+    },
     /// Set up, then run every test of the workspace (`cargo test --workspace --release`).
     Test {
         /// Extra arguments for cargo test (after --).
@@ -212,6 +223,7 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         }),
+        Cmd::LibgccArc700 { survey, opt } => libgcc_arc700(survey, &opt),
         Cmd::Bench => xtask::bench::build_numbers()
             .and_then(|()| xtask::bench::kernel_numbers())
             .map(|()| ExitCode::SUCCESS),
@@ -263,6 +275,27 @@ fn run(build: &BuildArgs, runner: Option<&str>, max_insns: u64) -> xtask::Result
         Some(s) => ExitCode::from(s.clamp(1, 255) as u8),
         None => ExitCode::FAILURE,
     })
+}
+
+fn libgcc_arc700(survey: bool, opt: &str) -> xtask::Result<ExitCode> {
+    use xtask::libgcc_arc700 as l;
+    let b = l::build(&l::Options::new(l::Cpu::Arc700))?;
+    println!(
+        "{}: {} members, {} in {:.2}s",
+        b.archive.display(),
+        b.members,
+        if b.cached {
+            "cached".to_string()
+        } else {
+            format!("{} units compiled", b.compiled)
+        },
+        b.elapsed.as_secs_f64()
+    );
+    if survey {
+        let s = l::survey(opt)?;
+        print!("{}", l::render_survey(&s, &l::defined_symbols(&b.archive)?));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn validate(opts: xtask::validate::ValidateOptions) -> xtask::Result<ExitCode> {
