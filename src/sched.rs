@@ -64,6 +64,30 @@ static NEED_RESCHED: IrqWord<bool> = IrqWord::new(false);
 /// The running slot. Written only by `pick` with interrupts off; whoever reads it is the
 /// task it names, so a switch away and back in between returns the same value.
 static CURRENT: IrqWord<usize> = IrqWord::new(IDLE);
+/// Per slot: something may wait for the task on its way back to user mode (a kill, a
+/// queued or forced signal, a mask that may have unblocked one). Set conservatively by
+/// whoever makes such work, cleared only by the task itself before it looks, so the
+/// common return needs two loads instead of walking the task and signal state. One byte
+/// per slot: a setter's store cannot lose another slot's bit.
+static USER_WORK: [IrqWord<bool>; MAX_TASKS] = [const { IrqWord::new(false) }; MAX_TASKS];
+
+/// There may be work for `slot` before it returns to user mode.
+pub fn note_user_work(slot: usize) {
+    USER_WORK[slot].set(true);
+}
+
+/// The running task's way back to user mode can skip every check: no reschedule is due
+/// and nobody has noted work for it. Otherwise the note is taken (cleared) and the caller
+/// does the checks.
+#[inline(always)]
+pub fn take_user_work() -> bool {
+    let c = CURRENT.get();
+    if !NEED_RESCHED.get() && !USER_WORK[c].get() {
+        return false;
+    }
+    USER_WORK[c].set(false);
+    true
+}
 
 fn with<R>(f: impl FnOnce(&mut Sched) -> R) -> R {
     SCHED.with(|s| f(s.as_mut().expect("scheduler not initialised")))
@@ -181,7 +205,8 @@ pub fn add(slot: usize, ctx: Context, mm: MmId, pgd: u32) {
         s.queue
             .push_back(slot as u8)
             .expect("run queue holds every slot");
-    })
+    });
+    note_user_work(slot);
 }
 
 /// Take a task switched out at a safe point off the CPU for good (it was killed).
@@ -218,7 +243,8 @@ pub fn kill(slot: usize) {
     with(|s| {
         s.slots[slot].kill = true;
         s.wake(slot);
-    })
+    });
+    note_user_work(slot);
 }
 
 /// The running task was killed and must end at its next safe point.

@@ -132,10 +132,17 @@ pub fn force_sig(sig: u32, addr: u32) {
     force_sig_code(sig, code, addr);
 }
 
+/// A new mask may unblock a pending signal: the way back to user mode must look.
+fn set_blocked(mask: u64) {
+    task::with_current(|t| t.blocked = mask & !UNCATCHABLE);
+    crate::sched::note_user_work(crate::sched::current());
+}
+
 pub fn force_sig_code(sig: u32, code: u32, addr: u32) {
     task::with_current(|t| {
         t.pending.get_or_insert(PendingSignal { sig, addr, code });
     });
+    crate::sched::note_user_work(crate::sched::current());
 }
 
 pub fn pending() -> Option<PendingSignal> {
@@ -374,7 +381,7 @@ pub fn sys_rt_sigreturn(regs: &mut PtRegs) -> u32 {
     regs.r58 = w(MC_R58);
     regs.r59 = w(MC_R59);
     let mask = u64::from(w(MCONTEXT_WORDS)) | u64::from(w(MCONTEXT_WORDS + 1)) << 32;
-    task::with_current(|t| t.blocked = mask & !UNCATCHABLE);
+    set_blocked(mask);
     regs.r[0]
 }
 
@@ -452,7 +459,7 @@ pub fn sys_rt_sigprocmask(how: u32, set: u32, oset: u32, size: u32) -> Result<u3
             SIG_UNBLOCK => old & !s,
             _ => s,
         };
-        task::with_current(|t| t.blocked = mask & !UNCATCHABLE);
+        set_blocked(mask);
     }
     Ok(0)
 }

@@ -345,6 +345,7 @@ pub fn queue_signal(tgid: u32, sig: u32) -> bool {
     });
     match target {
         Some((slot, deliverable)) => {
+            sched::note_user_work(slot);
             if deliverable && slot != current {
                 sched::wake_for_signal(slot);
             }

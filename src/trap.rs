@@ -77,7 +77,16 @@ pub fn interrupt(regs: &mut PtRegs, irq: u32) {
 /// The safe point on every way back to user mode: the task holds nothing of the kernel's
 /// here, so a kill ends it, a pending signal is delivered, and a switch away leaves it
 /// where a later kill may end it on the spot.
+#[inline(always)]
 fn return_to_user(regs: &mut PtRegs) {
+    // The common case, no work, costs two loads in the caller.
+    if sched::take_user_work() {
+        return_to_user_with_work(regs);
+    }
+}
+
+#[inline(never)]
+fn return_to_user_with_work(regs: &mut PtRegs) {
     loop {
         task::die_if_killed();
         // Switch first: delivering touches the task table, and leaving a critical

@@ -1193,10 +1193,19 @@ pub fn validate_atomics() -> Result<AtomicsSummary> {
     let gcc = run_gcc_tests(SEEDS[0])?;
     let counts = count(&gcc);
     let stress = run_stress(&[], SEEDS)?;
-    let stress_bug = run_stress(&["bug-no-preempt"], &SEEDS[..1])?
-        .pop()
-        .map(|(_, r)| r)
-        .unwrap_or_default();
+    // A control bites when some seed catches the program: whether a random tick lands
+    // in the few instructions of the unprotected window moves with every change to the
+    // syscall path's length, so one seed alone is a coin the kernel's speed can flip.
+    let mut stress_bug: Vec<TestResult> = Vec::new();
+    for (_, results) in run_stress(&["bug-no-preempt"], SEEDS)? {
+        for r in results {
+            match stress_bug.iter_mut().find(|b| b.name == r.name) {
+                Some(b) if b.verdict == Verdict::Pass => *b = r,
+                Some(_) => {}
+                None => stress_bug.push(r),
+            }
+        }
+    }
     let img = stress_image(&[])?;
     let out = build_image(&img)?;
     let bench = out
