@@ -98,7 +98,8 @@ enum Cmd {
         calls: u32,
         #[arg(long, default_value_t = 4)]
         threads: u32,
-        #[arg(long, default_value_t = 0xF022_0001)]
+        /// First seed, decimal or 0x hex.
+        #[arg(long, default_value = "0xF0220001", value_parser = parse_u32)]
         seed: u32,
         /// Random-instruction-stream programs per round (12 streams each).
         #[arg(long, default_value_t = 8)]
@@ -128,6 +129,15 @@ enum Cmd {
         #[arg(last = true)]
         args: Vec<String>,
     },
+}
+
+/// A number as a person writes it: decimal, or hex with 0x.
+fn parse_u32(s: &str) -> Result<u32, String> {
+    let r = match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        Some(hex) => u32::from_str_radix(&hex.replace('_', ""), 16),
+        None => s.replace('_', "").parse(),
+    };
+    r.map_err(|e| format!("{s:?} is not a 32-bit number (decimal or 0x hex): {e}"))
 }
 
 fn main() -> ExitCode {
