@@ -1,8 +1,7 @@
-/* Minimal start-up for compute.c: stack, call main, semihosting exit with its result. */
+/* Minimal start-up for compute.c: stack, call main, then bench_end (exit.S). */
     .text
     .global _start
 _start:
     mov     sp, 0x80800000
     bl      main
-    mov     r8, 1
-    swi
+    b       bench_end

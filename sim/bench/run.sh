@@ -10,9 +10,10 @@ cargo build --release -q -p arcsim
 # Freestanding: never the host's /usr/include (toolchain/src/lib.rs says why).
 arc-linux-gnu-gcc -nostdinc -isystem "$(arc-linux-gnu-gcc -print-file-name=include)" \
     -mcpu=hs38 -mno-unaligned-access -O2 -nostdlib -static \
-    -Wl,--no-warn-rwx-segments -T "$here/link.ld" "$here/crt.S" "$here/compute.c" -o "$out/compute"
+    -Wl,--no-warn-rwx-segments -T "$here/link.ld" "$here/crt.S" "$here/exit.S" "$here/compute.c" -o "$out/compute"
 arc-linux-gnu-as -mcpu=hs38 "$here/tlb_heavy.S" -o "$out/tlb_heavy.o"
-arc-linux-gnu-ld --no-warn-rwx-segments -T "$here/link.ld" "$out/tlb_heavy.o" -o "$out/tlb_heavy"
+arc-linux-gnu-as -mcpu=hs38 "$here/exit.S" -o "$out/exit.o"
+arc-linux-gnu-ld --no-warn-rwx-segments -T "$here/link.ld" "$out/tlb_heavy.o" "$out/exit.o" -o "$out/tlb_heavy"
 for b in compute tlb_heavy; do
     echo "== $b"
     "$target/release/arcsim" run --stats "$out/$b" || true

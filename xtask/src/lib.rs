@@ -11,6 +11,7 @@ pub mod report;
 pub mod run;
 pub mod runcache;
 pub mod setup;
+pub mod sim_speed;
 pub mod symbols;
 pub mod user;
 pub mod validate;

@@ -110,8 +110,13 @@ enum Cmd {
     },
     /// Turn a captured UART log (e.g. from an HSDK) into the validation table and verdict.
     Report { logfile: std::path::PathBuf },
-    /// Print build times and image sizes (benchmark numbers, not a test).
-    Bench,
+    /// Print build times, image sizes, kernel path lengths and the simulator's speed
+    /// beside QEMU's (benchmark numbers, not a test).
+    Bench {
+        /// Only the simulator's speed (arcsim and, on PATH, QEMU).
+        #[arg(long)]
+        sim_only: bool,
+    },
     /// Build libgcc for ARC700 (target/libgcc/arc700/libgcc-arc700.a) from GCC's sources
     /// in Debian's gcc-12-source; cached until the tarball, the flags or the build change.
     LibgccArc700 {
@@ -234,8 +239,17 @@ fn main() -> ExitCode {
             }
         }),
         Cmd::LibgccArc700 { survey, opt } => libgcc_arc700(survey, &opt),
-        Cmd::Bench => xtask::bench::build_numbers()
-            .and_then(|()| xtask::bench::kernel_numbers())
+        Cmd::Bench { sim_only } => (if sim_only {
+            Ok(())
+        } else {
+            xtask::bench::build_numbers().and_then(|()| xtask::bench::kernel_numbers())
+        })
+        .and_then(|()| {
+                let qemu = xtask::run::on_path("qemu-system-arc");
+                let speeds = xtask::sim_speed::measure(5, qemu)?;
+                print!("{}", xtask::sim_speed::report(&speeds, qemu));
+                Ok(())
+            })
             .map(|()| ExitCode::SUCCESS),
     };
     match result {
