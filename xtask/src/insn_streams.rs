@@ -199,10 +199,16 @@ fn reserved_condition(i: &Insn) -> bool {
 }
 
 /// A 64-bit operand (ldd/std data, mpyd's result; the decoder keeps each in `a`) must
-/// be an even register.
-fn odd_pair(i: &Insn) -> bool {
-    let pair = matches!(i.op, Op::Mpyd | Op::Mpydu) || i.size == MemSize::Double;
-    pair && matches!(i.a, Operand::Reg(r) if r % 2 == 1)
+/// be an even register; a result pair cannot be an immediate (ldd's `0` destination).
+fn odd_pair(i: &Insn, m: &str) -> bool {
+    let odd = matches!(i.a, Operand::Reg(r) if r % 2 == 1);
+    if matches!(i.op, Op::Mpyd | Op::Mpydu) {
+        odd
+    } else if i.size == MemSize::Double {
+        odd || (!is_store(m) && !matches!(i.a, Operand::Reg(_)))
+    } else {
+        false
+    }
 }
 
 /// 64-bit accesses need only word alignment (LDD/STD are two word accesses).
@@ -279,7 +285,7 @@ fn classify(page: &[u8], sig: &str, addr: u32, pc: u32) -> Result<String, String
         "SIGILL" if addr != pc => why("SIGILL's address must be the instruction's"),
         "SIGILL" if insn.op == Op::Invalid => Ok("SIGILL invalid encoding".into()),
         "SIGILL" if reserved_condition(&insn) => Ok("SIGILL reserved condition code".into()),
-        "SIGILL" if odd_pair(&insn) => Ok("SIGILL odd register pair".into()),
+        "SIGILL" if odd_pair(&insn, m) => Ok("SIGILL bad register pair".into()),
         "SIGILL" if PRIVILEGED.contains(&m) => Ok("SIGILL privileged".into()),
         "SIGILL" if ABSENT.contains(&m) => Ok("SIGILL absent (LL/SC)".into()),
         "SIGILL" if insn.op == Op::Unimp => Ok("SIGILL unimp_s".into()),
