@@ -501,7 +501,7 @@ impl Machine {
 
     /// End of a zero-overhead loop body: LP_COUNT is decremented, and the body repeats
     /// while it is non-zero.
-    fn loop_back(&mut self, next: u32) -> u32 {
+    pub(crate) fn loop_back(&mut self, next: u32) -> u32 {
         if self.cpu.regs[crate::cpu::LP_COUNT] == 0 {
             self.hazard("zero-overhead loop end with LP_COUNT 0 (QEMU leaves the loop)");
         }

@@ -29,7 +29,38 @@ impl Ram {
 
     #[inline(always)]
     fn page_mut(&mut self, index: usize) -> &mut Page {
-        self.pages[index].get_or_insert_with(|| Box::new([0; PAGE]))
+        if self.pages[index].is_none() {
+            self.allocate(index);
+        }
+        match &mut self.pages[index] {
+            Some(p) => p,
+            None => unreachable!("page {index} was just allocated"),
+        }
+    }
+
+    /// First write to a page. Out of line, like the page-straddling paths below: with
+    /// them inline (or recursive), `read` and `write` could not be inlined into the
+    /// simulator's load/store paths, and every guest store paid a call.
+    #[cold]
+    #[inline(never)]
+    fn allocate(&mut self, index: usize) {
+        self.pages[index] = Some(Box::new([0; PAGE]));
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn read_straddling(&self, off: usize, size: u32) -> u32 {
+        (0..size)
+            .map(|i| self.read(off + i as usize, 1) << (8 * i))
+            .fold(0, |a, b| a | b)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn write_straddling(&mut self, off: usize, size: u32, value: u32) {
+        for i in 0..size {
+            self.write(off + i as usize, 1, value >> (8 * i));
+        }
     }
 
     /// Little-endian read of 1, 2 or 4 bytes at `off` (`off + size <= len`).
@@ -37,9 +68,7 @@ impl Ram {
     pub fn read(&self, off: usize, size: u32) -> u32 {
         let o = off & (PAGE - 1);
         if o + size as usize > PAGE {
-            return (0..size)
-                .map(|i| self.read(off + i as usize, 1) << (8 * i))
-                .fold(0, |a, b| a | b);
+            return self.read_straddling(off, size);
         }
         let Some(p) = &self.pages[off >> PAGE_SHIFT] else {
             return 0;
@@ -56,10 +85,7 @@ impl Ram {
     pub fn write(&mut self, off: usize, size: u32, value: u32) {
         let o = off & (PAGE - 1);
         if o + size as usize > PAGE {
-            for i in 0..size {
-                self.write(off + i as usize, 1, value >> (8 * i));
-            }
-            return;
+            return self.write_straddling(off, size, value);
         }
         let p = self.page_mut(off >> PAGE_SHIFT);
         // Fixed-size copies: a slice copy of a run-time length becomes a memcpy call.

@@ -66,6 +66,9 @@ impl Machine {
         let generation = self.mmu.generation;
         let user = self.cpu.status & st::U;
         let mut uops = self.code.uops_ptr(page);
+        // In a delay or execution slot every instruction takes the slow side, so the fast
+        // side never has a slot to end (lowered instructions open none).
+        let mut slotted = self.in_any_slot();
         loop {
             let p = if TRACE || uops.is_null() {
                 Packed::default()
@@ -74,10 +77,11 @@ impl Machine {
                 unsafe { *uops.add((pc as usize >> 1) & (SLOTS - 1)) }
             };
             // Branches check "not in a delay slot" in the generic executor.
-            if p.kind() == k::GENERIC || (p.kind() >= k::BCC && self.cpu.in_slot) {
+            if p.kind() == k::GENERIC || slotted {
                 self.step_slow::<TRACE>(p, pc, ppage | (pc & !PAGE_MASK))?;
                 uops = self.code.uops_ptr(page);
                 pc = self.cpu.pc;
+                slotted = self.in_any_slot();
                 // The slow side may change anything: privilege, MMU, interrupts.
                 if self.cycles >= self.next_event
                     || pc & PAGE_MASK != vpage
@@ -87,7 +91,6 @@ impl Machine {
                     return Ok(());
                 }
             } else {
-                self.cpu.regs[PCL] = pc & !3;
                 let r = self.run_uop(p, pc);
                 self.cycles += 1;
                 match r {
@@ -316,7 +319,26 @@ impl Machine {
             }
             kind => unreachable!("kind {kind} has no fast path"),
         }
-        Ok(self.advance(next))
+        Ok(self.advance_unslotted(next))
+    }
+
+    /// The next instruction is in a delay slot (taken or not) or EI_S's execution slot.
+    #[inline(always)]
+    fn in_any_slot(&self) -> bool {
+        self.cpu.in_slot || self.cpu.status & (st::DE | st::ES) != 0
+    }
+
+    /// `advance` for an instruction outside any slot: only a zero-overhead loop's end
+    /// can redirect it.
+    #[inline(always)]
+    fn advance_unslotted(&mut self, next: u32) -> u32 {
+        let pc = if next == self.cpu.lp_end && self.cpu.status & st::L == 0 {
+            self.loop_back(next)
+        } else {
+            next
+        };
+        self.cpu.pc = pc;
+        pc
     }
 
     /// A taken branch without delay slot (`complete` with `Flow::jump`).

@@ -158,7 +158,10 @@ fn reg(o: Operand) -> Option<u8> {
 /// The lowered form of `i`.
 pub(crate) fn lower(i: &Insn) -> Uop {
     let g = Uop::generic(i);
-    if i.has(flag::D) {
+    // PCL (r63) is only kept current on the generic path (`step_at`): the fast side
+    // does not write it for every instruction, so an instruction naming it is not lowered.
+    let pcl = |o: Operand| o == Operand::Reg(63);
+    if i.has(flag::D) || pcl(i.a) || pcl(i.b) || pcl(i.c) {
         return g;
     }
     let f = i.has(flag::F);
