@@ -558,6 +558,24 @@ fn structured_compact_stream() -> Vec<u16> {
             }
         }
     }
+    // The zero-operand group of majors 4 and 5 selects by B: every B value.
+    for major in 4..=5u32 {
+        for b in 0..64u32 {
+            for p in 0..4u32 {
+                for f in 0..2u32 {
+                    for c in [0u32, 1, 62] {
+                        let w = (major << 27)
+                            | (p << 22)
+                            | (0x2F << 16)
+                            | (f << 15)
+                            | field(c, b)
+                            | 0x3F;
+                        push32(&mut out, w);
+                    }
+                }
+            }
+        }
+    }
     let mut rng = Rng(0x5EED_0700);
     for major in 0..=3u32 {
         for b in [0u32, 1, 62, 63] {

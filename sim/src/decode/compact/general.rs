@@ -6,7 +6,7 @@ use super::super::cx::{Cx, LIMM_REG};
 use super::super::major0_3;
 use super::super::names::Entry;
 use super::super::sink::Sink;
-use super::super::{flag, AddrMode, MemSize, Op};
+use super::super::{flag, AddrMode, MemSize, Op, Operand};
 
 const NO: Entry = (Op::Invalid, "");
 
@@ -87,7 +87,7 @@ pub(crate) fn major4<S: Sink>(cx: &mut Cx<S>) {
         0x2A => alu::aux_like(cx, Op::Lr, "lr"),
         0x2B => alu::aux_like(cx, Op::Sr, "sr"),
         0x2F => match cx.bits(5, 0) {
-            0x3F => alu::zero_operand4(cx),
+            0x3F => zero_operand(cx),
             0x0C => alu::atomic(cx, (Op::Ex, "ex")),
             0x10 => alu::atomic(cx, (Op::Llock, "llock")),
             0x11 => scond(cx),
@@ -118,6 +118,40 @@ fn jump<S: Sink>(cx: &mut Cx<S>, sub: u32) {
     cx.open();
     cx.insn.b = cx.reg(c);
     cx.close();
+}
+
+/// The zero-operand group (B selects): `sleep` with a c/u6/limm operand; `trap0`, `sync`,
+/// `rtie`, `brk` only as their exact words. ARC700 has no `swi`: `trap0` is its software
+/// trap (the Trap exception with parameter 0, like `trap_s 0`).
+fn zero_operand<S: Sink>(cx: &mut Cx<S>) {
+    let p = cx.bits(23, 22);
+    let c = cx.c6();
+    if cx.bit(15) {
+        return;
+    }
+    let (op, name) = match cx.b6() {
+        1 => {
+            cx.name(Op::Sleep, "sleep");
+            cx.insn.b = match p {
+                0 => cx.src(c),
+                1 => cx.uimm(c as u32),
+                _ => Operand::None,
+            };
+            if p > 1 {
+                cx.insn.op = Op::Invalid;
+            }
+            return;
+        }
+        2 => (Op::Trap, "trap0"),
+        3 => (Op::Sync, "sync"),
+        4 => (Op::Rtie, "rtie"),
+        5 => (Op::Brk, "brk"),
+        _ => return,
+    };
+    if p == 1 && c == 0 {
+        cx.name(op, name);
+        cx.insn.b = Operand::Imm(0);
+    }
 }
 
 /// `scond<.di> b,[c]`: unlike ARCv2's table, B may be the LIMM (the stored data).
