@@ -142,7 +142,13 @@ fn read(image: &[u8]) -> Result<Parsed, LoadError> {
         .map_err(|err| LoadError::Truncated(format!("file header: {err}")))?;
     match hdr.e_machine(e) {
         crate::elf::EM_ARCV2 => {}
-        crate::elf::EM_ARC_COMPACT => return Err(LoadError::ArcCompact),
+        // The listing replicates objdump's ARCv2 output only.
+        crate::elf::EM_ARC_COMPACT => {
+            return Err(LoadError::WrongIsa {
+                elf: crate::decode::Isa::ArcCompact,
+                core: crate::decode::Isa::ArcV2,
+            })
+        }
         m => return Err(LoadError::WrongMachine(m)),
     }
     // BFD's EXEC_P / DYNAMIC: symbol values are addresses; otherwise section offsets.
