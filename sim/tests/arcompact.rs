@@ -281,3 +281,77 @@ fn elf_machine_must_match_the_core() {
     assert_eq!(out.status.code(), Some(126));
     assert!(String::from_utf8_lossy(&out.stderr).contains("EM_ARC_COMPACT"));
 }
+
+/// ARC700 exceptions: the core jumps into the 8-byte slot INT_VECTOR_BASE + 8 × vector
+/// (a `j handler` there), ECR uses ARC700's vector numbers (Trap 0x25, Instruction Error 2,
+/// Machine Check 0x20), STATUS32 gets AE, and RTIE returns through ERET/ERSTATUS.
+#[test]
+fn arcompact_exception_entry_and_return() {
+    common::require_toolchain();
+    let mut src = String::from("\t.text\n\t.global _start\n\t.align 1024\nvectors:\n");
+    for v in 0..0x27 {
+        let target = match v {
+            0x02 => "insn_err",
+            0x20 => "mach_chk",
+            0x25 => "trap",
+            _ => "unexpected",
+        };
+        src.push_str(&format!("\tj {target}\n"));
+    }
+    src.push_str(
+        "_start:\n\
+         \tmov sp, 0x80100000\n\tmov r0, vectors\n\tsr r0, [0x25]\n\
+         \tmov r20, 0\n\
+         \ttrap_s 5\n\
+         after_trap:\n\
+         \tadd r20, r20, 1\n\
+         bad:\n\t.short 0x201e, 0x0000\n\
+         after_bad:\n\
+         \tmov r0, 0xBAD\n\tmov r8, 1\n\ttrap0\n\
+         trap:\n\
+         \tlr r21, [0x403]\n\tlr r22, [0x400]\n\tlr r23, [0xa]\n\tlr r24, [0x402]\n\
+         \trtie\n\
+         insn_err:\n\
+         \tlr r10, [0x403]\n\tlr r11, [0x400]\n\tlr r12, [0x404]\n\
+         \ttrap_s 3\n\
+         mach_chk:\n\
+         \tlr r13, [0x403]\n\tlr r14, [0x400]\n\
+         \tmov r0, 0\n\tmov r8, 1\n\ttrap0\n\
+         unexpected:\n\
+         \tlr r0, [0x403]\n\tmov r8, 1\n\ttrap0\n",
+    );
+    let elf = build_asm("exc700", &src);
+    let sym = common::symbols(&dir().join("exc700.elf")).unwrap();
+    let run = sim::run_elf(&elf, arc700(), LIMIT).unwrap();
+    assert_eq!(run.end, End::Exit(0), "regs {:x?}", &run.regs[..32]);
+    let r = &run.regs;
+    let ecr = |vector: u32, cause: u32, param: u32| vector << 16 | cause << 8 | param;
+    assert_eq!(r[21], ecr(0x25, 0, 5), "trap_s 5: ECR");
+    assert_eq!(
+        r[22], sym["after_trap"],
+        "trap: ERET is the next instruction"
+    );
+    assert_eq!(r[23] & (1 << 5), 1 << 5, "STATUS32.AE set in the handler");
+    assert_eq!(r[24] & (1 << 5), 0, "ERSTATUS: AE was clear");
+    assert_eq!(r[20], 1, "RTIE resumed after the trap");
+    assert_eq!(
+        r[10],
+        ecr(0x02, 0, 0),
+        "undecodable word: Instruction Error"
+    );
+    assert_eq!(
+        (r[11], r[12]),
+        (sym["bad"], sym["bad"]),
+        "ERET/EFA at the word"
+    );
+    assert_eq!(
+        r[13],
+        ecr(0x20, 0, 0),
+        "trap inside a handler: Machine Check"
+    );
+    assert_eq!(
+        r[14],
+        sym["insn_err"] + 3 * 4 + 2,
+        "ERET after the nested trap_s"
+    );
+}
