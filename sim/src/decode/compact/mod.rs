@@ -19,7 +19,31 @@ pub(crate) fn decode_halfwords(hw: [u16; 4]) -> Insn {
     decode_with(hw, &mut Quiet)
 }
 
+/// The compact decoder's own sink type: every ARCv2 helper it shares is then a separate
+/// instantiation, so the ARCv2 decoder's helpers keep their single call sites (and LLVM's
+/// inlining of them) exactly as before this decoder existed.
+struct Own<'a, S: Sink>(&'a mut S);
+
+impl<S: Sink> Sink for Own<'_, S> {
+    fn mnemonic(&mut self, name: &'static str) {
+        self.0.mnemonic(name)
+    }
+    fn suffix(&mut self, text: &'static str) {
+        self.0.suffix(text)
+    }
+    fn operand(&mut self, operand: super::sink::Shown) {
+        self.0.operand(operand)
+    }
+    fn aux_names(&mut self) {
+        self.0.aux_names()
+    }
+    fn bad_pair(&mut self) {
+        self.0.bad_pair()
+    }
+}
+
 pub(crate) fn decode_with<S: Sink>(hw: [u16; 4], sink: &mut S) -> Insn {
+    let sink = &mut Own(sink);
     let [h0, h1, h2, h3] = hw.map(u32::from);
     let short = h0 >> 11 >= 0x0C;
     let (w, len, next) = if short {
