@@ -596,8 +596,8 @@ fn arcompact_structured_words_match_objdump() {
     compare_compact("arcompact_structured", &structured_compact_stream());
 }
 
-/// The objdump corpus and the C test programs compiled for ARC700 (without libgcc: Debian's
-/// is ARCv2-only), disassembled as their ELF default.
+/// The objdump corpus and the C test programs (ARCv2's and ARC700's) compiled for ARC700
+/// (without libgcc: Debian's is ARCv2-only), disassembled as their ELF default.
 #[test]
 fn arcompact_compiled_programs_match_objdump() {
     require_tool(GCC);
@@ -605,7 +605,7 @@ fn arcompact_compiled_programs_match_objdump() {
     let dir = work_dir("arcompact_corpus");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
     let mut sources: Vec<PathBuf> = Vec::new();
-    for sub in ["objdump_corpus", "c/progs"] {
+    for sub in ["objdump_corpus", "c/progs", "arcompact"] {
         if let Ok(entries) = std::fs::read_dir(root.join(sub)) {
             sources.extend(
                 entries
@@ -636,4 +636,56 @@ fn arcompact_compiled_programs_match_objdump() {
         }
     }
     tally.report("arcompact compiled programs");
+}
+
+/// GCC's torture execute tests compiled for ARC700 at -O2 (slow: opt-in with `--ignored`;
+/// needs the sources `tests/torture.rs` extracts into the target dir).
+#[test]
+#[ignore]
+fn arcompact_torture_programs_match_objdump() {
+    require_tool(GCC);
+    require_tool(OBJDUMP);
+    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let execute = root.join("gcc-torture/gcc-12.2.0/gcc/testsuite/gcc.c-torture/execute");
+    let mut sources: Vec<PathBuf> = std::fs::read_dir(&execute)
+        .expect("torture sources: run the torture test once first")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "c"))
+        .collect();
+    sources.sort();
+    let dir = work_dir("arcompact_torture");
+    let mut tally = Tally::new(Isa::ArcCompact);
+    let mut built = 0;
+    for src in &sources {
+        let stem = src.file_stem().unwrap().to_string_lossy();
+        let elf = dir.join(format!("{stem}.elf"));
+        // Some tests need headers or extensions this freestanding build lacks: skip those.
+        let ok = Command::new(GCC)
+            .args(toolchain::include_flags(toolchain::Headers::ArcLibc).unwrap())
+            .args([
+                "-mcpu=arc700",
+                "-O2",
+                "-w",
+                "-nostdlib",
+                "-static",
+                "-Wl,-e,0",
+            ])
+            .arg("-Wl,--noinhibit-exec")
+            .arg(src)
+            .arg("-o")
+            .arg(&elf)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !ok {
+            continue;
+        }
+        built += 1;
+        let listing = stdout_of(Command::new(OBJDUMP).args(["-d", "-z"]).arg(&elf));
+        tally.compare(&stem, &listing);
+    }
+    println!(
+        "torture programs built for ARC700: {built} of {}",
+        sources.len()
+    );
+    tally.report("arcompact torture programs");
 }
