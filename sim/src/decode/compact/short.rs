@@ -1,8 +1,9 @@
 //! ARCompact 16-bit instructions (majors 0x0C..0x1F). Unlike ARCv2 the `h` register field is
 //! six bits, {[2:0],[7:5]}, with 62 as the LIMM marker, and there is no gp/ldi/enter/leave/
-//! `mpy*_s` form.
+//! `mpy*_s` form. The formats ARCv2 shares bit for bit come from its `short` module.
 
 use super::super::cx::{sext, Cx, LIMM_REG};
+use super::super::short as v2;
 use super::super::sink::{Shown, Sink};
 use super::super::{cond, flag, AddrMode, MemSize, Op, Operand};
 
@@ -11,24 +12,6 @@ const SP: u8 = 28;
 const BLINK: u8 = 31;
 const PCL: u8 = 63;
 
-fn compact(field: u32) -> u8 {
-    let f = (field & 7) as u8;
-    if f < 4 {
-        f
-    } else {
-        f + 8
-    }
-}
-
-fn rb<S: Sink>(cx: &Cx<S>) -> u8 {
-    compact(cx.bits(10, 8))
-}
-fn rc<S: Sink>(cx: &Cx<S>) -> u8 {
-    compact(cx.bits(7, 5))
-}
-fn ra<S: Sink>(cx: &Cx<S>) -> u8 {
-    compact(cx.bits(2, 0))
-}
 fn h6<S: Sink>(cx: &Cx<S>) -> u8 {
     ((cx.bits(2, 0) << 3) | cx.bits(7, 5)) as u8
 }
@@ -46,28 +29,28 @@ pub(crate) fn decode<S: Sink>(cx: &mut Cx<S>) {
             ];
             let (op, name) = OPS[cx.bits(4, 3) as usize];
             cx.name(op, name);
-            cx.insn.a = cx.reg(rc(cx));
-            cx.insn.b = cx.reg(rb(cx));
+            cx.insn.a = cx.reg(cx.rc());
+            cx.insn.b = cx.reg(cx.rb());
             cx.insn.c = cx.uimm(cx.bits(2, 0));
         }
         0x0E => major0e(cx),
         0x0F => major0f(cx),
-        0x10 => load_store_b(cx, Op::Ld, "ld_s", MemSize::Word, 2),
-        0x11 => load_store_b(cx, Op::Ld, "ldb_s", MemSize::Byte, 0),
-        0x12 => load_store_b(cx, Op::Ld, "ldw_s", MemSize::Half, 1),
+        0x10 => v2::load_store_b(cx, Op::Ld, "ld_s", MemSize::Word, 2),
+        0x11 => v2::load_store_b(cx, Op::Ld, "ldb_s", MemSize::Byte, 0),
+        0x12 => v2::load_store_b(cx, Op::Ld, "ldw_s", MemSize::Half, 1),
         0x13 => {
             cx.insn.flags |= flag::X;
-            load_store_b(cx, Op::Ld, "ldw_s.x", MemSize::Half, 1)
+            v2::load_store_b(cx, Op::Ld, "ldw_s.x", MemSize::Half, 1)
         }
-        0x14 => load_store_b(cx, Op::St, "st_s", MemSize::Word, 2),
-        0x15 => load_store_b(cx, Op::St, "stb_s", MemSize::Byte, 0),
-        0x16 => load_store_b(cx, Op::St, "stw_s", MemSize::Half, 1),
-        0x17 => major17(cx),
+        0x14 => v2::load_store_b(cx, Op::St, "st_s", MemSize::Word, 2),
+        0x15 => v2::load_store_b(cx, Op::St, "stb_s", MemSize::Byte, 0),
+        0x16 => v2::load_store_b(cx, Op::St, "stw_s", MemSize::Half, 1),
+        0x17 => v2::major17(cx),
         0x18 => sp_group(cx),
         0x19 => gp_group(cx),
         0x1A => {
             cx.name(Op::Ld, "ld_s");
-            cx.insn.a = cx.reg(rb(cx));
+            cx.insn.a = cx.reg(cx.rb());
             cx.open();
             cx.insn.b = cx.reg(PCL);
             cx.insn.c = cx.uimm(cx.bits(7, 0) << 2);
@@ -75,7 +58,7 @@ pub(crate) fn decode<S: Sink>(cx: &mut Cx<S>) {
         }
         0x1B => {
             cx.name(Op::Mov, "mov_s");
-            cx.insn.a = cx.reg(rb(cx));
+            cx.insn.a = cx.reg(cx.rb());
             cx.insn.b = cx.uimm(cx.bits(7, 0));
         }
         0x1C => {
@@ -84,9 +67,9 @@ pub(crate) fn decode<S: Sink>(cx: &mut Cx<S>) {
                 cx.insn.flags |= flag::F;
             } else {
                 cx.name(Op::Add, "add_s");
-                cx.insn.a = cx.reg(rb(cx));
+                cx.insn.a = cx.reg(cx.rb());
             }
-            cx.insn.b = cx.reg(rb(cx));
+            cx.insn.b = cx.reg(cx.rb());
             cx.insn.c = cx.uimm(cx.bits(6, 0));
         }
         0x1D => {
@@ -96,12 +79,12 @@ pub(crate) fn decode<S: Sink>(cx: &mut Cx<S>) {
                 (Op::Breq, "breq_s")
             };
             cx.name(op, name);
-            cx.insn.b = cx.reg(rb(cx));
+            cx.insn.b = cx.reg(cx.rb());
             cx.insn.c = Operand::Imm(0);
             cx.show(Shown::Uimm(0));
             cx.pcrel(sext(cx.bits(6, 0), 7) * 2);
         }
-        0x1E => short_branch(cx),
+        0x1E => v2::short_branch(cx),
         _ => {
             cx.name(Op::Bl, "bl_s");
             cx.pcrel(sext(cx.bits(10, 0), 11) * 4);
@@ -118,25 +101,25 @@ fn major0c<S: Sink>(cx: &mut Cx<S>) {
     let sub = cx.bits(4, 3) as usize;
     if sub == 3 {
         cx.name(Op::Add, "add_s");
-        cx.insn.a = cx.reg(ra(cx));
-        cx.insn.b = cx.reg(rb(cx));
-        cx.insn.c = cx.reg(rc(cx));
+        cx.insn.a = cx.reg(cx.ra());
+        cx.insn.b = cx.reg(cx.rb());
+        cx.insn.c = cx.reg(cx.rc());
         return;
     }
     let (size, name) = LOADS[sub];
     cx.name(Op::Ld, name);
     cx.mem(size, AddrMode::None);
-    cx.insn.a = cx.reg(ra(cx));
+    cx.insn.a = cx.reg(cx.ra());
     cx.open();
-    cx.insn.b = cx.reg(rb(cx));
-    cx.insn.c = cx.reg(rc(cx));
+    cx.insn.b = cx.reg(cx.rb());
+    cx.insn.c = cx.reg(cx.rc());
     cx.close();
 }
 
 /// Major 0x0E: `add_s b,b,h`, `mov_s b,h`, `cmp_s b,h`, `mov_s h,b` (h = 62: LIMM).
 fn major0e<S: Sink>(cx: &mut Cx<S>) {
     let h = h6(cx);
-    let b = rb(cx);
+    let b = cx.rb();
     match cx.bits(4, 3) {
         0 => {
             cx.name(Op::Add, "add_s");
@@ -173,8 +156,8 @@ enum Form {
 }
 
 fn major0f<S: Sink>(cx: &mut Cx<S>) {
-    let b = rb(cx);
-    let c = rc(cx);
+    let b = cx.rb();
+    let c = cx.rc();
     let sub = cx.bits(4, 0);
     if sub == 0 {
         return jumps(cx, b);
@@ -269,41 +252,8 @@ fn jumps<S: Sink>(cx: &mut Cx<S>, b: u8) {
     }
 }
 
-fn load_store_b<S: Sink>(cx: &mut Cx<S>, op: Op, name: &'static str, size: MemSize, shift: u32) {
-    cx.name(op, name);
-    cx.mem(size, AddrMode::None);
-    cx.insn.a = cx.reg(rc(cx));
-    cx.open();
-    cx.insn.b = cx.reg(rb(cx));
-    cx.insn.c = cx.uimm(cx.bits(4, 0) << shift);
-    cx.close();
-}
-
-fn major17<S: Sink>(cx: &mut Cx<S>) {
-    const OPS: [(Op, &str); 8] = [
-        (Op::Asl, "asl_s"),
-        (Op::Lsr, "lsr_s"),
-        (Op::Asr, "asr_s"),
-        (Op::Sub, "sub_s"),
-        (Op::Bset, "bset_s"),
-        (Op::Bclr, "bclr_s"),
-        (Op::Bmsk, "bmsk_s"),
-        (Op::Btst, "btst_s"),
-    ];
-    let (op, name) = OPS[cx.bits(7, 5) as usize];
-    let b = rb(cx);
-    cx.name(op, name);
-    if op == Op::Btst {
-        cx.insn.flags |= flag::F;
-    } else {
-        cx.insn.a = cx.reg(b);
-    }
-    cx.insn.b = cx.reg(b);
-    cx.insn.c = cx.uimm(cx.bits(4, 0));
-}
-
 fn sp_group<S: Sink>(cx: &mut Cx<S>) {
-    let b = rb(cx);
+    let b = cx.rb();
     let u7 = cx.bits(4, 0) << 2;
     let sp_access = |cx: &mut Cx<S>, op: Op, name: &'static str, size: MemSize| {
         cx.name(op, name);
@@ -373,29 +323,4 @@ fn gp_group<S: Sink>(cx: &mut Cx<S>) {
             cx.insn.c = cx.simm(s9 * 4);
         }
     }
-}
-
-fn short_branch<S: Sink>(cx: &mut Cx<S>) {
-    const NAMES: [(&str, u8); 3] = [("b_s", cond::AL), ("beq_s", cond::EQ), ("bne_s", cond::NE)];
-    const CONDS: [(&str, u8); 8] = [
-        ("bgt_s", cond::GT),
-        ("bge_s", cond::GE),
-        ("blt_s", cond::LT),
-        ("ble_s", cond::LE),
-        ("bhi_s", cond::HI),
-        ("bhs_s", cond::CC),
-        ("blo_s", cond::CS),
-        ("bls_s", cond::LS),
-    ];
-    let kind = cx.bits(10, 9) as usize;
-    let (name, cc, disp) = if kind < 3 {
-        let (name, cc) = NAMES[kind];
-        (name, cc, sext(cx.bits(8, 0), 9) * 2)
-    } else {
-        let (name, cc) = CONDS[cx.bits(8, 6) as usize];
-        (name, cc, sext(cx.bits(5, 0), 6) * 2)
-    };
-    cx.name(Op::B, name);
-    cx.insn.cond = cc;
-    cx.pcrel(disp);
 }
