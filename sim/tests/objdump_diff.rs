@@ -203,20 +203,35 @@ impl Tally {
     }
 }
 
-/// Random halfwords: plain 16- and 32-bit words, and words with a register field forced to
-/// the LIMM marker (62, or 30 in 16-bit `h` fields) followed by a random LIMM.
-fn random_stream(rng: &mut Rng, count: usize) -> Vec<u16> {
+/// Random halfwords for `isa`: plain 16- and 32-bit words, and words with a register field
+/// forced to the LIMM marker (62; the 16-bit `h` field's marker is 30 on ARCv2, 62 on
+/// ARCompact) followed by a random LIMM.
+fn random_stream_for(isa: Isa, rng: &mut Rng, count: usize) -> Vec<u16> {
+    let v2 = isa == Isa::ArcV2;
+    // ARCv2's 16-bit majors start at 0x08, ARCompact's at 0x0C.
+    let (short_base, short_span) = if v2 {
+        (0x4000, 0xC000)
+    } else {
+        (0x6000, 0xA000)
+    };
+    let word = |r: u64, mask: u32| {
+        if v2 {
+            r as u32 & mask
+        } else {
+            r as u32 % 0x6000_0000
+        }
+    };
     let mut out = Vec::with_capacity(count * 3);
     for _ in 0..count {
         let r = rng.next();
         match rng.below(20) {
-            0..=6 => out.push(0x4000 + (r as u16 % 0xC000)),
+            0..=6 => out.push(short_base + (r as u16 % short_span)),
             7..=14 => {
-                let w = (r as u32) & 0x3FFF_FFFF;
+                let w = word(r, 0x3FFF_FFFF);
                 out.extend([(w >> 16) as u16, w as u16]);
             }
             15..=18 => {
-                let mut w = (r as u32) & 0x37FF_FFFF;
+                let mut w = word(r, 0x37FF_FFFF);
                 match rng.below(3) {
                     0 => w = (w & !0x0700_7000) | 0x0600_7000,
                     1 => w = (w & !0x0FC0) | (62 << 6),
@@ -230,8 +245,12 @@ fn random_stream(rng: &mut Rng, count: usize) -> Vec<u16> {
                 ]);
             }
             _ => {
-                let major = if rng.below(2) == 0 { 0x08u16 } else { 0x0E };
-                let hw = (major << 11) | (r as u16 & 0x07FF) | 0x00C3;
+                let hw = if v2 {
+                    let major = if rng.below(2) == 0 { 0x08u16 } else { 0x0E };
+                    (major << 11) | (r as u16 & 0x07FF) | 0x00C3
+                } else {
+                    (0x0Eu16 << 11) | (r as u16 & 0x07FF) | 0x00C7
+                };
                 out.extend([hw, (r >> 32) as u16, (r >> 48) as u16]);
             }
         }
@@ -265,7 +284,7 @@ fn random_words_match_objdump() {
     require_tool(OBJDUMP);
     let dir = work_dir("random");
     let mut rng = Rng(0x00A2_C5E1_u64);
-    let stream = random_stream(&mut rng, RANDOM_INSNS);
+    let stream = random_stream_for(Isa::ArcV2, &mut rng, RANDOM_INSNS);
     let object = assemble_halfwords(&dir, "random", &stream);
     let listing = stdout_of(
         Command::new(OBJDUMP)
@@ -277,26 +296,34 @@ fn random_words_match_objdump() {
     tally.report("random words");
 }
 
-/// Every 16-bit halfword, and the 32-bit general formats (majors 4..7) over every sub-opcode,
-/// format, F and a few telling register fields (0, 1, LIMM marker, pcl), plus majors 0..3 with
-/// those register fields: the corners where objdump's table has its quirks.
-fn structured_stream() -> Vec<u16> {
+/// Every 16-bit halfword of `isa`, and the 32-bit general formats (majors 4..7, ARCompact up
+/// to 0x0B) over every sub-opcode, format, F and a few telling register fields (0, 1, LIMM
+/// marker, pcl), plus majors 0..3 with those register fields: the corners where objdump's
+/// table has its quirks. For ARCompact also every single-operand sub-opcode and every B of
+/// the zero-operand group.
+fn structured_stream_for(isa: Isa) -> Vec<u16> {
     const LIMM: [u16; 2] = [0x1122, 0x3344];
+    let v2 = isa == Isa::ArcV2;
     let mut out = Vec::new();
     let push32 = |out: &mut Vec<u16>, w: u32| {
         out.extend([(w >> 16) as u16, w as u16]);
         out.extend(LIMM);
     };
-    for h in 0x4000..=0xFFFFu32 {
+    for h in (if v2 { 0x4000 } else { 0x6000 })..=0xFFFFu32 {
         out.push(h as u16);
         out.extend(LIMM);
     }
     let field = |r: u32, b: u32| ((b & 7) << 24) | ((b >> 3) << 12) | (r << 6);
-    for major in 4..=7u32 {
+    for major in 4..=(if v2 { 7 } else { 0x0B }) {
         for sub in 0..64u32 {
             for p in 0..4u32 {
                 for f in 0..2u32 {
-                    for a in [0u32, 1, 62, 63] {
+                    let lows: &[u32] = if sub == 0x2F && !v2 {
+                        &[0, 1, 5, 12, 30, 62, 63]
+                    } else {
+                        &[0, 1, 62, 63]
+                    };
+                    for &a in lows {
                         for b in [1u32, 62, 63] {
                             for c in [1u32, 62, 63] {
                                 let w = (major << 27)
@@ -312,8 +339,36 @@ fn structured_stream() -> Vec<u16> {
                 }
             }
         }
+        if v2 {
+            continue;
+        }
+        for single in 0..64u32 {
+            for p in 0..2u32 {
+                for f in 0..2u32 {
+                    for b in [1u32, 62] {
+                        let w = (major << 27) | (p << 22) | (0x2F << 16) | (f << 15);
+                        push32(&mut out, w | field(2, b) | single);
+                    }
+                }
+            }
+        }
     }
-    let mut rng = Rng(0x5EED);
+    if !v2 {
+        // The zero-operand group of majors 4 and 5 selects by B: every B value.
+        for major in 4..=5u32 {
+            for b in 0..64u32 {
+                for p in 0..4u32 {
+                    for f in 0..2u32 {
+                        for c in [0u32, 1, 62] {
+                            let w = (major << 27) | (p << 22) | (0x2F << 16) | (f << 15);
+                            push32(&mut out, w | field(c, b) | 0x3F);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut rng = Rng(if v2 { 0x5EED } else { 0x5EED_0700 });
     for major in 0..=3u32 {
         for b in [0u32, 1, 62, 63] {
             for c in [0u32, 1, 62, 63] {
@@ -333,7 +388,7 @@ fn structured_words_match_objdump() {
     require_tool(AS);
     require_tool(OBJDUMP);
     let dir = work_dir("structured");
-    let object = assemble_halfwords(&dir, "structured", &structured_stream());
+    let object = assemble_halfwords(&dir, "structured", &structured_stream_for(Isa::ArcV2));
     let listing = stdout_of(
         Command::new(OBJDUMP)
             .args(["-d", "-z", "-Mdsp"])
@@ -442,42 +497,6 @@ fn is_nps400(text: &str) -> bool {
 
 const ARC700: &str = "-mcpu=arc700";
 
-/// Random ARCompact halfwords: 16-bit (majors 0x0C..0x1F) and 32-bit words, and words with a
-/// register field forced to the LIMM marker (62; also the 6-bit `h` field of major 0x0E).
-fn random_compact_stream(rng: &mut Rng, count: usize) -> Vec<u16> {
-    let mut out = Vec::with_capacity(count * 3);
-    for _ in 0..count {
-        let r = rng.next();
-        match rng.below(20) {
-            0..=6 => out.push(0x6000 + (r as u16 % 0xA000)),
-            7..=14 => {
-                let w = (r as u32) % 0x6000_0000;
-                out.extend([(w >> 16) as u16, w as u16]);
-            }
-            15..=18 => {
-                let mut w = (r as u32) % 0x6000_0000;
-                match rng.below(3) {
-                    0 => w = (w & !0x0700_7000) | 0x0600_7000,
-                    1 => w = (w & !0x0FC0) | (62 << 6),
-                    _ => w = (w & !0x3F) | 62,
-                }
-                out.extend([
-                    (w >> 16) as u16,
-                    w as u16,
-                    (r >> 32) as u16,
-                    (r >> 48) as u16,
-                ]);
-            }
-            _ => {
-                let hw = (0x0Eu16 << 11) | (r as u16 & 0x07FF) | 0x00C7;
-                out.extend([hw, (r >> 32) as u16, (r >> 48) as u16]);
-            }
-        }
-    }
-    out.extend([0x78E0; 4]);
-    out
-}
-
 fn compare_compact(name: &str, stream: &[u16]) {
     require_tool(AS);
     require_tool(OBJDUMP);
@@ -498,102 +517,18 @@ fn compare_compact(name: &str, stream: &[u16]) {
 #[test]
 fn arcompact_random_words_match_objdump() {
     let mut rng = Rng(0x0A70_0C0D_u64);
-    compare_compact("arcompact_random", &random_compact_stream(&mut rng, 20_000));
-}
-
-/// Every ARCompact 16-bit halfword; majors 4..0x0B over every sub-opcode, format, F and the
-/// telling register fields; majors 0..3 with those fields and random rest.
-fn structured_compact_stream() -> Vec<u16> {
-    const LIMM: [u16; 2] = [0x1122, 0x3344];
-    let mut out = Vec::new();
-    let push32 = |out: &mut Vec<u16>, w: u32| {
-        out.extend([(w >> 16) as u16, w as u16]);
-        out.extend(LIMM);
-    };
-    for h in 0x6000..=0xFFFFu32 {
-        out.push(h as u16);
-        out.extend(LIMM);
-    }
-    let field = |r: u32, b: u32| ((b & 7) << 24) | ((b >> 3) << 12) | (r << 6);
-    for major in 4..=0x0Bu32 {
-        for sub in 0..64u32 {
-            for p in 0..4u32 {
-                for f in 0..2u32 {
-                    let lows: &[u32] = if sub == 0x2F {
-                        &[0, 1, 5, 12, 30, 62, 63]
-                    } else {
-                        &[0, 1, 62, 63]
-                    };
-                    for &a in lows {
-                        for b in [1u32, 62, 63] {
-                            for c in [1u32, 62, 63] {
-                                let w = (major << 27)
-                                    | (p << 22)
-                                    | (sub << 16)
-                                    | (f << 15)
-                                    | field(c, b)
-                                    | a;
-                                push32(&mut out, w);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        for single in 0..64u32 {
-            for p in 0..2u32 {
-                for f in 0..2u32 {
-                    for b in [1u32, 62] {
-                        push32(
-                            &mut out,
-                            (major << 27)
-                                | (p << 22)
-                                | (0x2F << 16)
-                                | (f << 15)
-                                | field(2, b)
-                                | single,
-                        );
-                    }
-                }
-            }
-        }
-    }
-    // The zero-operand group of majors 4 and 5 selects by B: every B value.
-    for major in 4..=5u32 {
-        for b in 0..64u32 {
-            for p in 0..4u32 {
-                for f in 0..2u32 {
-                    for c in [0u32, 1, 62] {
-                        let w = (major << 27)
-                            | (p << 22)
-                            | (0x2F << 16)
-                            | (f << 15)
-                            | field(c, b)
-                            | 0x3F;
-                        push32(&mut out, w);
-                    }
-                }
-            }
-        }
-    }
-    let mut rng = Rng(0x5EED_0700);
-    for major in 0..=3u32 {
-        for b in [0u32, 1, 62, 63] {
-            for c in [0u32, 1, 62, 63] {
-                for _ in 0..64 {
-                    let rest = rng.next() as u32 & 0x00FF_803F;
-                    push32(&mut out, (major << 27) | field(c, b) | rest);
-                }
-            }
-        }
-    }
-    out.extend([0x78E0; 4]);
-    out
+    compare_compact(
+        "arcompact_random",
+        &random_stream_for(Isa::ArcCompact, &mut rng, 20_000),
+    );
 }
 
 #[test]
 fn arcompact_structured_words_match_objdump() {
-    compare_compact("arcompact_structured", &structured_compact_stream());
+    compare_compact(
+        "arcompact_structured",
+        &structured_stream_for(Isa::ArcCompact),
+    );
 }
 
 /// The objdump corpus and the C test programs (ARCv2's and ARC700's) compiled for ARC700
