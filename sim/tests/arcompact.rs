@@ -282,6 +282,21 @@ fn elf_machine_must_match_the_core() {
         .unwrap();
     assert_eq!(out.status.code(), Some(126));
     assert!(String::from_utf8_lossy(&out.stderr).contains("EM_ARC_COMPACT"));
+    let run_with = |core: &str| {
+        Command::new(env!("CARGO_BIN_EXE_arcsim"))
+            .args(["run", "--core", core])
+            .arg(&path)
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    assert_eq!(run_with("arc700"), Some(7));
+    assert_eq!(
+        run_with("arc600"),
+        Some(127),
+        "an unknown core is a usage error"
+    );
 }
 
 /// ARC700 exceptions: the core jumps into the 8-byte slot INT_VECTOR_BASE + 8 × vector
