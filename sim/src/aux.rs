@@ -31,6 +31,9 @@ pub const BTA: u32 = 0x412;
 
 /// ARCVER 0x54 (HS38), ARCNUM 0, CHIPID 0xFFFF, as QEMU's archs reports.
 pub const IDENTITY_VALUE: u32 = 0xFFFF_0054;
+/// IDENTITY of the ARCompact core: ARCVER 0x34, "ARC 700 v4.10" in the ARCVER tables of
+/// Linux and U-Boot, so ARC700 software that checks the core finds one.
+pub const IDENTITY_VALUE_700: u32 = 0xFFFF_0034;
 /// TIMER_BUILD: version 4, timer0, timer1 and RTC present.
 pub const TIMER_BUILD: u32 = 0x704;
 
@@ -103,6 +106,7 @@ impl Machine {
         Some(match addr {
             LP_START => c.lp_start,
             LP_END => c.lp_end,
+            IDENTITY if self.cfg.isa == crate::decode::Isa::ArcCompact => IDENTITY_VALUE_700,
             IDENTITY => IDENTITY_VALUE,
             PC => c.pc,
             STATUS32 => c.status,

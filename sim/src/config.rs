@@ -1,8 +1,13 @@
 //! Machine configuration: the `sim` board by default (docs/design.md).
 
+pub use crate::decode::Isa;
+
 /// What the simulated core and board look like.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
+    /// Instruction set of the core: ARCv2 (ARC HS, default) or ARCompact (ARC700). An ELF
+    /// must be built for it (EM_ARCV2 / EM_ARC_COMPACT).
+    pub isa: Isa,
     /// Physical base of RAM (0x8000_0000).
     pub ram_base: u32,
     /// RAM size in bytes (256 MiB).
@@ -25,6 +30,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
+            isa: Isa::ArcV2,
             ram_base: 0x8000_0000,
             ram_size: 256 << 20,
             llsc: false,

@@ -31,6 +31,7 @@
 
 mod alu;
 mod aux_names;
+mod compact;
 mod cx;
 mod major0_3;
 mod names;
@@ -38,8 +39,45 @@ mod short;
 pub(crate) mod sink;
 
 pub(crate) use aux_names::aux_name;
+
+/// The aux-register name objdump prints for `addr` on `isa`.
+pub(crate) fn aux_name_for(isa: Isa, addr: u32) -> Option<&'static str> {
+    match isa {
+        Isa::ArcV2 => aux_name(addr),
+        Isa::ArcCompact => compact::aux_names::aux_name(addr),
+    }
+}
 use cx::Cx;
 use sink::{Quiet, Sink};
+
+/// The instruction set a core decodes. Chosen once per core (from the ELF's e_machine or the
+/// `--core` option), never guessed per instruction: the two share majors with different meanings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Isa {
+    /// ARCv2 (ARC HS, EM_ARCV2 = 195).
+    #[default]
+    ArcV2,
+    /// ARCompact (ARC700, EM_ARC_COMPACT = 93).
+    ArcCompact,
+}
+
+impl Isa {
+    /// Whether the halfword at PC starts a 16-bit instruction: ARCv2 majors 0x08..0x1F,
+    /// ARCompact majors 0x0C..0x1F (its 0x08..0x0B are 32-bit extension majors).
+    pub const fn is_short(self, first: u16) -> bool {
+        match self {
+            Isa::ArcV2 => first >> 11 >= 0x08,
+            Isa::ArcCompact => first >> 11 >= 0x0C,
+        }
+    }
+    /// The decoder of this ISA; callers pick it once, outside their per-instruction paths.
+    pub fn decoder(self) -> fn([u16; 4]) -> Insn {
+        match self {
+            Isa::ArcV2 => decode_halfwords,
+            Isa::ArcCompact => compact::decode_halfwords,
+        }
+    }
+}
 
 /// How the operation reads a register, an immediate (short immediates and resolved LIMMs alike),
 /// or nothing.
@@ -407,6 +445,24 @@ pub fn decode(bytes: &[u8; 8]) -> Insn {
 /// Decodes from the (up to) four halfwords at PC, in fetch order.
 pub fn decode_halfwords(hw: [u16; 4]) -> Insn {
     decode_with(hw, &mut Quiet)
+}
+
+/// Decodes `hw` as an instruction of `isa`.
+pub fn decode_for(isa: Isa, hw: [u16; 4]) -> Insn {
+    isa.decoder()(hw)
+}
+
+/// Length of the instruction of `isa` whose first two halfwords are given.
+pub fn insn_len_for(isa: Isa, first: u16, second: u16) -> u8 {
+    decode_for(isa, [first, second, 0, 0]).len
+}
+
+/// Decodes as `isa` while reporting the spelling to `sink`.
+pub(crate) fn decode_with_isa<S: Sink>(isa: Isa, hw: [u16; 4], sink: &mut S) -> Insn {
+    match isa {
+        Isa::ArcV2 => decode_with(hw, sink),
+        Isa::ArcCompact => compact::decode_with(hw, sink),
+    }
 }
 
 /// Decodes while reporting the spelling to `sink` (the disassembler's entry).

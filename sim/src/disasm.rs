@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use crate::decode::sink::{Shown, Sink};
-use crate::decode::{aux_name, decode_with, Insn, Op};
+use crate::decode::{aux_name_for, decode_with_isa, flag, Insn, Isa, Op};
 
 const CORE_NAMES: [&str; 64] = [
     "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "r13", "r14",
@@ -17,9 +17,18 @@ const CORE_NAMES: [&str; 64] = [
 
 const PCL: u8 = 63;
 
-/// Text of `insn` located at address `pc`.
+/// Text of the ARCv2 `insn` located at address `pc`.
 pub fn disasm(insn: &Insn, pc: u32) -> String {
-    let short = matches!(insn.len, 2 | 6);
+    disasm_for(Isa::ArcV2, insn, pc)
+}
+
+/// Text of `insn`, decoded for `isa`, located at address `pc`.
+pub fn disasm_for(isa: Isa, insn: &Insn, pc: u32) -> String {
+    // An ARCompact instruction of 6 bytes may start with a 32-bit word (the NPS-400 majors).
+    let short = match isa {
+        Isa::ArcV2 => matches!(insn.len, 2 | 6),
+        Isa::ArcCompact => insn.has(flag::SHORT),
+    };
     let hw = if short {
         [
             insn.word as u16,
@@ -35,10 +44,17 @@ pub fn disasm(insn: &Insn, pc: u32) -> String {
             insn.next as u16,
         ]
     };
-    let mut text = Text::new(pc);
-    let decoded = decode_with(hw, &mut text);
+    let mut text = Text::new(isa, pc);
+    let decoded = decode_with_isa(isa, hw, &mut text);
     if decoded.op == Op::Invalid {
-        return if short {
+        // objdump sizes the ARCompact majors 0x0A/0x0B by its NPS-400 rules and shows an
+        // undecodable 6- or 8-byte word as `.long <last 32 bits> <first 16 or 32 bits>`.
+        return if decoded.len == 6 && !short {
+            let tail = (decoded.word << 16) | (decoded.next >> 16);
+            format!(".long\t0x{tail:08x} 0x{:04x}", decoded.word >> 16)
+        } else if decoded.len == 8 {
+            format!(".long\t0x{:08x} 0x{:08x}", decoded.next, decoded.word)
+        } else if short {
             format!(".short\t0x{:04x}", decoded.word)
         } else {
             format!(".word\t0x{:08x}", decoded.word)
@@ -53,6 +69,7 @@ pub fn disasm(insn: &Insn, pc: u32) -> String {
 /// after it) and at least one value operand (immediate, LIMM, the `0` destination,
 /// displacement) was printed; a `r13-…` register range clears both conditions.
 struct Text {
+    isa: Isa,
     pc: u32,
     head: String,
     operands: String,
@@ -68,8 +85,9 @@ struct Text {
 }
 
 impl Text {
-    fn new(pc: u32) -> Text {
+    fn new(isa: Isa, pc: u32) -> Text {
         Text {
+            isa,
             pc,
             head: String::new(),
             operands: String::new(),
@@ -112,7 +130,7 @@ impl Text {
     fn immediate(&mut self, value: i64, text: String) {
         self.comma();
         let name = if self.aux && self.in_brackets {
-            aux_name(value as u32)
+            aux_name_for(self.isa, value as u32)
         } else {
             None
         };

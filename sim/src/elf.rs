@@ -7,6 +7,8 @@ use object::LittleEndian as LE;
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::decode::Isa;
+
 /// ARC HS (ARCv2).
 pub const EM_ARCV2: u16 = 195;
 /// ARCompact (ARC600/ARC700): a different instruction set.
@@ -17,7 +19,11 @@ pub enum LoadError {
     NotElf,
     NotElf32,
     NotLittleEndian,
-    ArcCompact,
+    /// The ELF's instruction set is not the core's (`elf`, `core`).
+    WrongIsa {
+        elf: Isa,
+        core: Isa,
+    },
     WrongMachine(u16),
     NotExecutable(u16),
     /// Headers or segment data extend past the end of the file.
@@ -46,10 +52,21 @@ impl fmt::Display for LoadError {
             LoadError::NotElf => write!(f, "not an ELF file (bad magic)"),
             LoadError::NotElf32 => write!(f, "not a 32-bit ELF file"),
             LoadError::NotLittleEndian => write!(f, "not a little-endian ELF file"),
-            LoadError::ArcCompact => {
-                write!(f, "ELF machine is EM_ARC_COMPACT (93, ARC600/ARC700); arcsim runs ARCv2 (EM_ARCV2, 195) only")
-            }
-            LoadError::WrongMachine(m) => write!(f, "ELF machine {m} is not EM_ARCV2 (195)"),
+            LoadError::WrongIsa {
+                elf: Isa::ArcCompact,
+                ..
+            } => write!(
+                f,
+                "ELF machine is EM_ARC_COMPACT (93, ARCompact: ARC600/ARC700) but the core is ARCv2 (run with --core arc700)"
+            ),
+            LoadError::WrongIsa { .. } => write!(
+                f,
+                "ELF machine is EM_ARCV2 (195, ARC HS) but the core is ARCompact (run with --core hs)"
+            ),
+            LoadError::WrongMachine(m) => write!(
+                f,
+                "ELF machine {m} is neither EM_ARCV2 (195) nor EM_ARC_COMPACT (93)"
+            ),
             LoadError::NotExecutable(t) => write!(f, "ELF type {t} is not an executable (ET_EXEC)"),
             LoadError::Truncated(what) => write!(f, "truncated ELF file: {what}"),
             LoadError::NoLoadableSegments => write!(f, "ELF file has no PT_LOAD segment"),
@@ -88,6 +105,8 @@ pub struct Segment {
 /// What was loaded.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ElfInfo {
+    /// From e_machine.
+    pub isa: Isa,
     pub entry: u32,
     pub segments: Vec<Segment>,
     /// Defined symbols by name (absent when the file has no symbol table).
@@ -97,6 +116,19 @@ pub struct ElfInfo {
 impl ElfInfo {
     pub fn symbol(&self, name: &str) -> Option<u32> {
         self.symbols.get(name).copied()
+    }
+}
+
+/// The instruction set an ELF header names (EM_ARCV2 or EM_ARC_COMPACT), without further
+/// checks: what `arcsim run` picks the core by when no `--core` is given.
+pub fn machine_isa(image: &[u8]) -> Option<Isa> {
+    if image.len() < 20 || &image[..4] != b"\x7fELF" || image[5] != elf::ELFDATA2LSB {
+        return None;
+    }
+    match u16::from_le_bytes([image[18], image[19]]) {
+        EM_ARCV2 => Some(Isa::ArcV2),
+        EM_ARC_COMPACT => Some(Isa::ArcCompact),
+        _ => None,
     }
 }
 
@@ -123,11 +155,11 @@ pub fn parse(image: &[u8], ram_base: u32, ram_size: u32) -> Result<Parsed<'_>, L
     let hdr = elf::FileHeader32::<LE>::parse(image)
         .map_err(|e| LoadError::Truncated(format!("file header: {e}")))?;
     let e = LE;
-    match hdr.e_machine(e) {
-        EM_ARCV2 => {}
-        EM_ARC_COMPACT => return Err(LoadError::ArcCompact),
+    let isa = match hdr.e_machine(e) {
+        EM_ARCV2 => Isa::ArcV2,
+        EM_ARC_COMPACT => Isa::ArcCompact,
         m => return Err(LoadError::WrongMachine(m)),
-    }
+    };
     if hdr.e_type(e) != elf::ET_EXEC {
         return Err(LoadError::NotExecutable(hdr.e_type(e)));
     }
@@ -194,6 +226,7 @@ pub fn parse(image: &[u8], ram_base: u32, ram_size: u32) -> Result<Parsed<'_>, L
     let symbols = symbols(hdr, image).unwrap_or_default();
     Ok(Parsed {
         info: ElfInfo {
+            isa,
             entry,
             segments,
             symbols,
@@ -292,8 +325,8 @@ mod tests {
         be[5] = 2;
         assert_eq!(load(&be), Err(LoadError::NotLittleEndian));
         assert_eq!(
-            load(&image(EM_ARC_COMPACT, 2, BASE, &seg)),
-            Err(LoadError::ArcCompact)
+            load(&image(EM_ARC_COMPACT, 2, BASE, &seg)).map(|i| i.isa),
+            Ok(Isa::ArcCompact)
         );
         assert_eq!(
             load(&image(40, 2, BASE, &seg)),

@@ -606,7 +606,20 @@ impl Machine {
                 }
                 Err(Exception::new(8, 0, (b & 0x3F) as u8).into())
             }
-            Op::Trap => Ok(Flow::trap((b & 0x3F) as u8)),
+            Op::Trap => {
+                // ARC700 has no `swi`: its kernel-mode `trap0` / `trap_s 0` is the
+                // semihosting call there.
+                if b & 0x3F == 0
+                    && self.cfg.isa == crate::decode::Isa::ArcCompact
+                    && self.cfg.semihosting
+                    && !self.cpu.user()
+                {
+                    if let Some(flow) = self.semihost()? {
+                        return Ok(flow);
+                    }
+                }
+                Ok(Flow::trap((b & 0x3F) as u8))
+            }
             Op::Brk => {
                 self.kernel_only()?;
                 Err(Trap::Stop(Stop::Breakpoint(pc)))

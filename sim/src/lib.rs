@@ -29,6 +29,7 @@ pub mod stats;
 pub mod timer;
 mod trace;
 mod trap;
+mod trap700;
 pub mod uart;
 
 pub use config::Config;

@@ -1,5 +1,6 @@
 //! `arcsim disasm`: the listing `arc-linux-gnu-objdump -d` (binutils 2.40) prints for an ARCv2
-//! ELF file, using the decoder's disassembler for the instruction text.
+//! or ARCompact ELF file (by e_machine), using the decoder's disassembler for the instruction
+//! text.
 //!
 //! Everything around the instructions follows objdump's own rules (binutils/objdump.c):
 //!
@@ -75,6 +76,7 @@ struct Symbol {
 /// header line (objdump prints the path as given on its command line).
 pub fn listing_named(image: &[u8], file: &str) -> Result<String, LoadError> {
     let Parsed {
+        isa,
         sections,
         symbols,
         relocatable,
@@ -95,6 +97,7 @@ pub fn listing_named(image: &[u8], file: &str) -> Result<String, LoadError> {
                 symbols: &symbols,
                 sorted: sorted_for(&symbols, &section.name),
                 relocatable,
+                isa,
                 relocs: &relocs,
                 reloc_syms: &reloc_syms,
                 rels: &[],
@@ -121,6 +124,7 @@ struct RelocSym {
 }
 
 struct Parsed {
+    isa: decode::Isa,
     sections: Vec<Section>,
     symbols: Vec<Symbol>,
     /// HAS_RELOC for a relocatable file (symbols are looked up in the listed section).
@@ -140,11 +144,11 @@ fn read(image: &[u8]) -> Result<Parsed, LoadError> {
     let e = LE;
     let hdr = elf::FileHeader32::<LE>::parse(image)
         .map_err(|err| LoadError::Truncated(format!("file header: {err}")))?;
-    match hdr.e_machine(e) {
-        crate::elf::EM_ARCV2 => {}
-        crate::elf::EM_ARC_COMPACT => return Err(LoadError::ArcCompact),
+    let isa = match hdr.e_machine(e) {
+        crate::elf::EM_ARCV2 => decode::Isa::ArcV2,
+        crate::elf::EM_ARC_COMPACT => decode::Isa::ArcCompact,
         m => return Err(LoadError::WrongMachine(m)),
-    }
+    };
     // BFD's EXEC_P / DYNAMIC: symbol values are addresses; otherwise section offsets.
     let linked = matches!(hdr.e_type(e), elf::ET_EXEC | elf::ET_DYN);
     let table = hdr
@@ -294,6 +298,7 @@ fn read(image: &[u8]) -> Result<Parsed, LoadError> {
         }
     }
     Ok(Parsed {
+        isa,
         sections,
         symbols,
         relocatable: has_reloc && !linked,
@@ -358,6 +363,7 @@ struct State {
 }
 
 struct List<'a> {
+    isa: decode::Isa,
     section: &'a Section,
     symbols: &'a [Symbol],
     sorted: Vec<usize>,
@@ -702,8 +708,9 @@ impl List<'_> {
         if avail < 2 {
             return Err(vma);
         }
-        // arc_insn_length for ARCv2: major opcode (top 5 bits of the first halfword).
-        let base = if data[off + 1] >> 3 > 7 { 2 } else { 4 };
+        // arc_insn_length: the major opcode (top 5 bits of the first halfword).
+        let first = u16::from_le_bytes([data[off], data[off + 1]]);
+        let base = if self.isa.is_short(first) { 2 } else { 4 };
         if avail < base {
             return Err(vma + 2);
         }
@@ -711,7 +718,8 @@ impl List<'_> {
         let mut bytes = [0u8; 8];
         let n = avail.min(8);
         bytes[..n].copy_from_slice(&data[off..off + n]);
-        let insn = decode::decode(&bytes);
+        let hw = |i: usize| u16::from_le_bytes([bytes[2 * i], bytes[2 * i + 1]]);
+        let insn = decode::decode_for(self.isa, [hw(0), hw(1), hw(2), hw(3)]);
         let len = insn.len as usize;
         self.state.insn_info_valid = true;
         if len > avail {
@@ -729,7 +737,7 @@ impl List<'_> {
             };
             return Ok((base, text));
         }
-        let mut text = crate::disasm::disasm(&insn, vma as u32);
+        let mut text = crate::disasm::disasm_for(self.isa, &insn, vma as u32);
         let mnemonic = text.split('\t').next().unwrap_or("");
         self.state.branch_delay = mnemonic.split('.').skip(1).any(|f| f == "d");
         if let Some(pos) = text.rfind("\t;0x") {

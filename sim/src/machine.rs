@@ -218,6 +218,12 @@ impl Machine {
     /// Loads an executable into RAM and points PC at its entry.
     pub fn load_elf(&mut self, image: &[u8]) -> Result<ElfInfo, LoadError> {
         let parsed = elf::parse(image, self.cfg.ram_base, self.cfg.ram_size)?;
+        if parsed.info.isa != self.cfg.isa {
+            return Err(LoadError::WrongIsa {
+                elf: parsed.info.isa,
+                core: self.cfg.isa,
+            });
+        }
         for (seg, bytes) in parsed.info.segments.iter().zip(&parsed.data) {
             let off = (seg.paddr - self.cfg.ram_base) as usize;
             self.bus.ram.write_bytes(off, bytes);

@@ -6,6 +6,7 @@
 //! 127 for usage errors (including unreadable files), so that no status of arcsim's own
 //! can be mistaken for the guest's.
 
+use arcsim::config::Isa;
 use arcsim::{Config, Machine, Stop};
 use clap::{Parser, Subcommand};
 use std::io::{Read, Write};
@@ -85,6 +86,9 @@ struct RunArgs {
     /// Deliver SWI as an ordinary exception, never as a semihosting call.
     #[arg(long)]
     no_semihosting: bool,
+    /// Core: `hs` (ARCv2) or `arc700` (ARCompact). Default: the ELF's e_machine.
+    #[arg(long, value_parser = parse_core)]
+    core: Option<Isa>,
     elf: PathBuf,
 }
 
@@ -94,6 +98,14 @@ fn parse_u32(s: &str) -> Result<u32, String> {
         None => s.parse(),
     };
     r.map_err(|e| format!("{s}: {e}"))
+}
+
+fn parse_core(s: &str) -> Result<Isa, String> {
+    match s {
+        "hs" | "arcv2" => Ok(Isa::ArcV2),
+        "arc700" | "arcompact" => Ok(Isa::ArcCompact),
+        _ => Err(format!("{s}: not a core (hs, arc700)")),
+    }
 }
 
 fn parse_u64(s: &str) -> Result<u64, String> {
@@ -139,9 +151,11 @@ fn main() -> ExitCode {
     }
 }
 
-fn config(args: &RunArgs) -> Config {
+/// `elf_isa`: the instruction set the ELF header names, if it names one.
+fn config(args: &RunArgs, elf_isa: Option<Isa>) -> Config {
     let d = Config::default();
     Config {
+        isa: args.core.or(elf_isa).unwrap_or(d.isa),
         llsc: args.llsc && !args.no_llsc,
         unaligned: args.unaligned && !args.no_unaligned,
         ram_size: args.ram_size.unwrap_or(d.ram_size),
@@ -153,13 +167,13 @@ fn config(args: &RunArgs) -> Config {
 }
 
 fn run(args: RunArgs) -> ExitCode {
-    let mut m = match Machine::try_new(config(&args)) {
-        Ok(m) => m,
-        Err(e) => return usage(e),
-    };
     let image = match std::fs::read(&args.elf) {
         Ok(b) => b,
         Err(e) => return usage(format!("{}: {e}", args.elf.display())),
+    };
+    let mut m = match Machine::try_new(config(&args, arcsim::elf::machine_isa(&image))) {
+        Ok(m) => m,
+        Err(e) => return usage(e),
     };
     if let Err(e) = m.load_elf(&image) {
         eprintln!("arcsim: {}: {e}", args.elf.display());

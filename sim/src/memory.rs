@@ -286,7 +286,7 @@ impl Machine {
                 .and_then(|p| self.bus.ram_offset(p, 2))
                 .map_or(0, |off| self.bus.ram.read(off, 2) as u16)
         };
-        decode::insn_len(hw(vaddr), hw(vaddr.wrapping_add(2))) as u32
+        decode::insn_len_for(self.cfg.isa, hw(vaddr), hw(vaddr.wrapping_add(2))) as u32
     }
 
     fn fetch_halfword(&mut self, vaddr: u32) -> Result<u16, Exception> {
@@ -304,16 +304,17 @@ impl Machine {
         hw[0] = self.fetch_halfword(pc)?;
         // Only fetch what the instruction needs, so a short instruction at the end of a
         // page cannot fault on the next page.
-        let major = hw[0] >> 11;
-        if major < 8 {
+        let isa = self.cfg.isa;
+        let short = isa.is_short(hw[0]);
+        if !short {
             hw[1] = self.fetch_halfword(pc.wrapping_add(2))?;
         }
-        let len = decode::insn_len(hw[0], hw[1]) as u32;
-        let first = if major < 8 { 2 } else { 1 };
+        let len = decode::insn_len_for(isa, hw[0], hw[1]) as u32;
+        let first = if short { 1 } else { 2 };
         for (i, h) in hw.iter_mut().enumerate().take(len as usize / 2).skip(first) {
             *h = self.fetch_halfword(pc.wrapping_add(2 * i as u32))?;
         }
-        let insn = decode::decode_halfwords(hw);
+        let insn = decode::decode_for(isa, hw);
         self.stats.decodes += 1;
         if (ppc & !PAGE_MASK) + insn.len as u32 <= !PAGE_MASK + 1 {
             self.code.insert(ppc, insn);

@@ -4,7 +4,7 @@ use crate::machine::{Flow, Machine, Stop, Trap};
 use crate::mmu::Access;
 
 impl Machine {
-    /// Semihosting on a kernel-mode SWI: r8 = 1 exit with r0; r8 = 4 write(r0 = fd,
+    /// Semihosting on a kernel-mode SWI (ARCompact: `trap0` / `trap_s 0`): r8 = 1 exit with r0; r8 = 4 write(r0 = fd,
     /// r1 = buf, r2 = len) to the console, r0 ← bytes written or −1. Other numbers are
     /// ordinary SWIs.
     pub(crate) fn semihost(&mut self) -> Result<Option<Flow>, Trap> {

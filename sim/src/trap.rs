@@ -33,6 +33,9 @@ impl Machine {
         ret: u32,
         fault_pc: u32,
     ) -> Result<(), Stop> {
+        if self.cfg.isa == crate::decode::Isa::ArcCompact {
+            return self.enter_exception_700(e, ret, fault_pc);
+        }
         self.cpu.reservation = None;
         self.sleeping = false;
         if self.cpu.status & st::AE != 0 {
@@ -173,6 +176,9 @@ impl Machine {
     /// RTIE in kernel mode: exception return when AE is set or no interrupt is active,
     /// otherwise the interrupt return of the highest active priority. Returns the new PC.
     pub(crate) fn rtie(&mut self) -> Result<u32, Stop> {
+        if self.cfg.isa == crate::decode::Isa::ArcCompact {
+            return Ok(self.rtie_700());
+        }
         self.cpu.reservation = None;
         self.recheck_irqs();
         let act = self.irq.act;

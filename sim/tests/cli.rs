@@ -60,9 +60,10 @@ fn distinct_statuses_for_limit_lockup_and_load_errors() {
     let o = arcsim(&["run"], b"\x7fELF garbage");
     assert_eq!(status(&o), 126);
     assert!(!o.stderr.is_empty());
+    // An ARCompact ELF on an explicitly ARCv2 core (without `--core` the ELF picks it).
     let mut arc700 = spin.clone();
     arc700[18] = 93;
-    let o = arcsim(&["run"], &arc700);
+    let o = arcsim(&["run", "--core", "hs"], &arc700);
     assert_eq!(status(&o), 126);
     assert!(String::from_utf8_lossy(&o.stderr).contains("EM_ARC_COMPACT"));
     assert_eq!(status(&arcsim(&["run", "--tlb-ways", "3"], &spin)), 127);

@@ -182,6 +182,42 @@ fn c_program_listings_match_objdump() {
     total.check("C programs");
 }
 
+/// ARCompact ELFs (EM_ARC_COMPACT): the ARC700 test programs and the ARCv2 ones, compiled
+/// with -mcpu=arc700 (no libgcc: its calls stay unresolved, the code is still laid out).
+#[test]
+fn arcompact_listings_match_objdump() {
+    if !tools_present("arcompact_listings_match_objdump") {
+        return;
+    }
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("listing-arcompact");
+    std::fs::create_dir_all(&dir).unwrap();
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let mut total = Tally::default();
+    for (src, opt) in [
+        ("arcompact/sieve.c", "-O2"),
+        ("arcompact/sort.c", "-Os"),
+        ("arcompact/strings.c", "-O0"),
+        ("arcompact/mul64.c", "-O2"),
+        ("c/progs/arith.c", "-O2"),
+        ("c/progs/control.c", "-O2"),
+        ("c/progs/loops.c", "-O3"),
+    ] {
+        let stem = Path::new(src).file_stem().unwrap().to_string_lossy();
+        let elf = dir.join(format!("{stem}{opt}.elf"));
+        stdout_of(
+            Command::new(common::GCC)
+                .args(toolchain::include_flags(toolchain::Headers::ArcLibc).unwrap())
+                .args(["-mcpu=arc700", opt, "-nostdlib", "-static", "-Wl,-e,0"])
+                .arg("-Wl,--noinhibit-exec")
+                .arg(tests.join(src))
+                .arg("-o")
+                .arg(&elf),
+        );
+        total.add(compare(&elf));
+    }
+    total.check("ARCompact programs");
+}
+
 /// objdump's corner cases: zero runs (skipped unless after a delay-slot instruction, and
 /// 1..2 bytes at a block end), OBJECT symbols in code (dumped as data), symbols inside an
 /// instruction (`Address .. is out of bounds.`, a LIMM cut off as `.word`), absolute

@@ -15,7 +15,7 @@ pub(crate) struct Pairs {
     c: bool,
 }
 
-const NO_PAIRS: Pairs = Pairs {
+pub(super) const NO_PAIRS: Pairs = Pairs {
     a: false,
     b: false,
     c: false,
@@ -200,13 +200,13 @@ pub(crate) fn major7<S: Sink>(cx: &mut Cx<S>) {
     }
 }
 
-fn f_suffix<S: Sink>(cx: &mut Cx<S>) {
+pub(super) fn f_suffix<S: Sink>(cx: &mut Cx<S>) {
     if cx.bit(15) {
         cx.set_flag(flag::F, ".f");
     }
 }
 
-fn dest<S: Sink>(cx: &mut Cx<S>, r: u8, pair: bool) -> Operand {
+pub(super) fn dest<S: Sink>(cx: &mut Cx<S>, r: u8, pair: bool) -> Operand {
     if r == LIMM_REG {
         cx.zero()
     } else if pair {
@@ -216,7 +216,7 @@ fn dest<S: Sink>(cx: &mut Cx<S>, r: u8, pair: bool) -> Operand {
     }
 }
 
-fn source<S: Sink>(cx: &mut Cx<S>, r: u8, pair: bool) -> Operand {
+pub(super) fn source<S: Sink>(cx: &mut Cx<S>, r: u8, pair: bool) -> Operand {
     if pair && r != LIMM_REG {
         cx.pair(r)
     } else {
@@ -225,24 +225,40 @@ fn source<S: Sink>(cx: &mut Cx<S>, r: u8, pair: bool) -> Operand {
 }
 
 /// The common `op<.f> a,b,c` family with its u6, s12, conditional and LIMM forms.
-fn three<S: Sink>(cx: &mut Cx<S>, entry: Entry, pairs: Pairs) {
+pub(super) fn three<S: Sink>(cx: &mut Cx<S>, entry: Entry, pairs: Pairs) {
     three_spelled(cx, entry, pairs, FSuffix::Plain);
 }
 
 /// How F is spelled: `.f` when set, or not at all (F selected another operation).
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum FSuffix {
+pub(super) enum FSuffix {
     Plain,
     Hidden,
 }
 
-fn three_spelled<S: Sink>(cx: &mut Cx<S>, (op, name): Entry, pairs: Pairs, f: FSuffix) {
+pub(super) fn three_spelled<S: Sink>(cx: &mut Cx<S>, entry: Entry, pairs: Pairs, f: FSuffix) {
+    three_spelled_isa::<S, true>(cx, entry, pairs, f)
+}
+
+/// ARCompact's plain `op<.f> a,b,c` (no register pairs, none of ARCv2's `0,limm,c` quirks).
+pub(super) fn three_compact<S: Sink>(cx: &mut Cx<S>, entry: Entry) {
+    three_spelled_isa::<S, false>(cx, entry, NO_PAIRS, FSuffix::Plain)
+}
+
+/// `V2`: apply the ARCv2 table's `0,limm,c` quirks of majors 5 and 6 ([`za_limm_quirk`]).
+fn three_spelled_isa<S: Sink, const V2: bool>(
+    cx: &mut Cx<S>,
+    (op, name): Entry,
+    pairs: Pairs,
+    f: FSuffix,
+) {
     if op == Op::Invalid {
         return;
     }
     let b = cx.b6();
     let c = cx.c6();
-    if za_limm_quirk(cx) == ZaLimm::Invalid {
+    let quirk = if V2 { za_limm_quirk(cx) } else { ZaLimm::No };
+    if quirk == ZaLimm::Invalid {
         return;
     }
     cx.name(op, name);
@@ -255,7 +271,7 @@ fn three_spelled<S: Sink>(cx: &mut Cx<S>, (op, name): Entry, pairs: Pairs, f: FS
             cx.insn.b = source(cx, b, pairs.b);
             cx.insn.c = source(cx, c, pairs.c);
         }
-        1 if za_limm_quirk(cx) == ZaLimm::CAsReg => {
+        1 if quirk == ZaLimm::CAsReg => {
             cx.insn.a = dest(cx, cx.a6(), pairs.a);
             cx.insn.b = source(cx, b, pairs.b);
             cx.insn.c = source(cx, c, pairs.c);
@@ -323,7 +339,7 @@ fn za_limm_quirk<S: Sink>(cx: &Cx<S>) -> ZaLimm {
 }
 
 /// `op<.f> b,c` / `b,u6` (and `0,…` when B is 62).
-fn single<S: Sink>(cx: &mut Cx<S>, (op, name): Entry) {
+pub(super) fn single<S: Sink>(cx: &mut Cx<S>, (op, name): Entry) {
     if op == Op::Invalid || cx.bits(23, 22) > 1 {
         return;
     }
@@ -340,7 +356,7 @@ fn single<S: Sink>(cx: &mut Cx<S>, (op, name): Entry) {
 }
 
 /// `neg<.f> a,b`: objdump's spelling of `rsub a,b,0`.
-fn negate<S: Sink>(cx: &mut Cx<S>) {
+pub(super) fn negate<S: Sink>(cx: &mut Cx<S>) {
     cx.name(Op::Neg, "neg");
     f_suffix(cx);
     let b = cx.b6();
@@ -353,7 +369,7 @@ fn negate<S: Sink>(cx: &mut Cx<S>) {
     cx.insn.b = cx.src(b);
 }
 
-fn mov<S: Sink>(cx: &mut Cx<S>) {
+pub(super) fn mov<S: Sink>(cx: &mut Cx<S>) {
     if cx.w == 0x264A_7000 {
         // `mov 0,0` is objdump's `nop`.
         return cx.name(Op::Nop, "nop");
@@ -390,7 +406,7 @@ fn mov<S: Sink>(cx: &mut Cx<S>) {
 
 /// `tst`, `cmp`, `rcmp`, `btst` (and the FPU's `fscmp`, `fscmpf`, `fdcmp`, `fdcmpf`): always
 /// encoded with F = 1, which objdump does not print.
-fn compare<S: Sink>(cx: &mut Cx<S>, op: Op, name: &'static str) {
+pub(super) fn compare<S: Sink>(cx: &mut Cx<S>, op: Op, name: &'static str) {
     if !cx.bit(15) {
         return;
     }
@@ -424,7 +440,7 @@ fn compare<S: Sink>(cx: &mut Cx<S>, op: Op, name: &'static str) {
     }
 }
 
-fn dbnz<S: Sink>(cx: &mut Cx<S>, delay: bool) {
+pub(super) fn dbnz<S: Sink>(cx: &mut Cx<S>, delay: bool) {
     cx.name(Op::Dbnz, "dbnz");
     if delay {
         cx.set_flag(flag::D, ".d");
@@ -440,7 +456,7 @@ fn dbnz<S: Sink>(cx: &mut Cx<S>, delay: bool) {
 }
 
 /// `j`, `j.d`, `jl`, `jl.d` (sub-opcodes 0x20..0x23).
-fn jump<S: Sink>(cx: &mut Cx<S>, sub: u32) {
+pub(super) fn jump<S: Sink>(cx: &mut Cx<S>, sub: u32) {
     let (op, name) = if sub >= 0x22 {
         (Op::Jl, "jl")
     } else {
@@ -505,7 +521,7 @@ fn branch_index<S: Sink>(cx: &mut Cx<S>, op: Op, name: &'static str) {
 }
 
 /// `lr b,[c]`, `sr b,[c]`, `aex b,[c]`, `ldi b,[c]` and their u6/s12/limm forms.
-fn aux_like<S: Sink>(cx: &mut Cx<S>, op: Op, name: &'static str) {
+pub(super) fn aux_like<S: Sink>(cx: &mut Cx<S>, op: Op, name: &'static str) {
     let b = cx.b6();
     let c = cx.c6();
     let p = cx.bits(23, 22);
@@ -544,7 +560,7 @@ fn aux_like<S: Sink>(cx: &mut Cx<S>, op: Op, name: &'static str) {
     }
 }
 
-fn loop_start<S: Sink>(cx: &mut Cx<S>) {
+pub(super) fn loop_start<S: Sink>(cx: &mut Cx<S>) {
     let c = cx.c6() as u32;
     match cx.bits(23, 22) {
         1 => {
@@ -565,7 +581,7 @@ fn loop_start<S: Sink>(cx: &mut Cx<S>) {
 }
 
 /// `flag` (B = 0) / `kflag` (B = 1) with a c, u6, s12 or limm operand.
-fn flag_op<S: Sink>(cx: &mut Cx<S>) {
+pub(super) fn flag_op<S: Sink>(cx: &mut Cx<S>) {
     // objdump tells kflag from flag by F and ignores the B field.
     let (op, name) = if cx.bit(15) {
         (Op::Kflag, "kflag")
@@ -590,7 +606,7 @@ fn flag_op<S: Sink>(cx: &mut Cx<S>) {
 }
 
 /// Major 4 zero-operand group (sub-opcode 0x2F, low bits 0x3F): operation in the B field.
-fn zero_operand4<S: Sink>(cx: &mut Cx<S>) {
+pub(super) fn zero_operand4<S: Sink>(cx: &mut Cx<S>) {
     let (op, name) = match cx.b6() {
         1 => (Op::Sleep, "sleep"),
         2 => (Op::Swi, "swi"),
@@ -637,7 +653,7 @@ fn zero_operand4<S: Sink>(cx: &mut Cx<S>) {
 }
 
 /// An operand-less spelling; the operand reads as `Imm(0)`.
-fn bare<S: Sink>(cx: &mut Cx<S>, op: Op, name: &'static str) {
+pub(super) fn bare<S: Sink>(cx: &mut Cx<S>, op: Op, name: &'static str) {
     cx.name(op, name);
     cx.insn.b = Operand::Imm(0);
 }
@@ -655,7 +671,7 @@ fn zero_operand5<S: Sink>(cx: &mut Cx<S>) {
     operand_c(cx, Op::Ext, name);
 }
 
-fn operand_c<S: Sink>(cx: &mut Cx<S>, op: Op, name: &'static str) {
+pub(super) fn operand_c<S: Sink>(cx: &mut Cx<S>, op: Op, name: &'static str) {
     cx.name(op, name);
     let c = cx.c6();
     cx.insn.b = match cx.bits(23, 22) {
@@ -669,7 +685,7 @@ fn operand_c<S: Sink>(cx: &mut Cx<S>, op: Op, name: &'static str) {
 }
 
 /// `ex`, `llock`, `scond`, `llockd`, `scondd`: `op<.di> b,[c]`.
-fn atomic<S: Sink>(cx: &mut Cx<S>, (op, name): Entry) {
+pub(super) fn atomic<S: Sink>(cx: &mut Cx<S>, (op, name): Entry) {
     if cx.bits(23, 22) > 1 {
         return;
     }
@@ -709,7 +725,12 @@ fn atomic<S: Sink>(cx: &mut Cx<S>, (op, name): Entry) {
 }
 
 /// Register-indexed loads: `ld<zz><.di><.aa><.x> a,[b,c]` (sub-opcodes 0x30..0x37).
-fn load_indexed<S: Sink>(cx: &mut Cx<S>) {
+pub(super) fn load_indexed<S: Sink>(cx: &mut Cx<S>) {
+    load_indexed_isa::<S, true>(cx)
+}
+
+/// `V2` as for [`prefetch_kind`].
+pub(super) fn load_indexed_isa<S: Sink, const V2: bool>(cx: &mut Cx<S>) {
     const SIZES: [(MemSize, &str); 4] = [
         (MemSize::Word, "ld"),
         (MemSize::Byte, "ldb"),
@@ -729,8 +750,9 @@ fn load_indexed<S: Sink>(cx: &mut Cx<S>) {
         return;
     }
     // objdump reads `[limm,limm]` with A = 62 as a load into `0`, not as a cache hint.
-    let prefetch = if a == LIMM_REG && size == MemSize::Word && !limm_limm {
-        prefetch_kind(x, di)
+    // ARCompact's objdump does name `prefetch [limm,limm]`.
+    let prefetch = if a == LIMM_REG && size == MemSize::Word && (!limm_limm || !V2) {
+        prefetch_kind::<V2>(x, di)
     } else {
         None
     };
@@ -766,9 +788,11 @@ fn load_indexed<S: Sink>(cx: &mut Cx<S>) {
 }
 
 /// The word loads with a discarded result (A = 62) that objdump names as cache hints.
-pub(crate) fn prefetch_kind(x: bool, di: bool) -> Option<Entry> {
+/// `V2 = false`: ARCompact knows only `prefetch`.
+pub(crate) fn prefetch_kind<const V2: bool>(x: bool, di: bool) -> Option<Entry> {
     match (x, di) {
         (false, false) => Some((Op::Prefetch, "prefetch")),
+        _ if !V2 => None,
         (false, true) => Some((Op::Prefetchw, "prefetchw")),
         (true, false) => Some((Op::Prealloc, "prealloc")),
         (true, true) => None,

@@ -24,8 +24,14 @@ pub(crate) fn branch<S: Sink>(cx: &mut Cx<S>) {
 
 /// Major 1: `bl` (bit 16 = 0) or `brcc`/`bbit` (bit 16 = 1).
 pub(crate) fn branch_link_or_compare<S: Sink>(cx: &mut Cx<S>) {
+    branch_link_or_compare_isa::<S, true>(cx)
+}
+
+/// `V2`: ARCv2's `.t`/`.nt` hint bit (bit 3) of `brcc`/`bbit`; in ARCompact bit 3 is part
+/// of the sub-opcode and there is no hint.
+pub(super) fn branch_link_or_compare_isa<S: Sink, const V2: bool>(cx: &mut Cx<S>) {
     if cx.bit(16) {
-        return compare_branch(cx);
+        return compare_branch::<S, V2>(cx);
     }
     let low = cx.bits(26, 18) << 2;
     let mid = cx.bits(15, 6) << 11;
@@ -42,13 +48,13 @@ pub(crate) fn branch_link_or_compare<S: Sink>(cx: &mut Cx<S>) {
     }
 }
 
-fn delay<S: Sink>(cx: &mut Cx<S>, bit: u32) {
+pub(super) fn delay<S: Sink>(cx: &mut Cx<S>, bit: u32) {
     if cx.bit(bit) {
         cx.set_flag(flag::D, ".d");
     }
 }
 
-fn compare_branch<S: Sink>(cx: &mut Cx<S>) {
+fn compare_branch<S: Sink, const V2: bool>(cx: &mut Cx<S>) {
     const OPS: [(Op, &str); 8] = [
         (Op::Breq, "breq"),
         (Op::Brne, "brne"),
@@ -68,12 +74,22 @@ fn compare_branch<S: Sink>(cx: &mut Cx<S>) {
     if (b == LIMM_REG || (!imm && c == LIMM_REG)) && cx.bit(5) {
         return;
     }
+    // ARCompact's sub-opcode is bits 3:0: 0..5 the `br<cc>`, 0xE/0xF `bbit0`/`bbit1`.
+    if !V2 && cx.bit(3) != (cx.bits(2, 0) >= 6) {
+        return;
+    }
+    // ARCompact's objdump has no `br<cc> limm,limm` (it does have `bbit<n> limm,limm`).
+    if !V2 && b == LIMM_REG && !imm && c == LIMM_REG && cx.bits(2, 0) < 6 {
+        return;
+    }
     cx.name(op, name);
     delay(cx, 5);
-    if cx.bit(3) {
-        cx.set_flag(flag::T, ".t");
-    } else {
-        cx.suffix(".nt");
+    if V2 {
+        if cx.bit(3) {
+            cx.set_flag(flag::T, ".t");
+        } else {
+            cx.suffix(".nt");
+        }
     }
     cx.insn.b = cx.src(b);
     cx.insn.c = if imm { cx.uimm(c as u32) } else { cx.src(c) };
@@ -96,6 +112,12 @@ pub(crate) const MODES: [(AddrMode, &str); 4] = [
 
 /// Major 2: `ld<zz><.di><.aa><.x> a,[b,s9]`, and the prefetch forms (a = 62).
 pub(crate) fn load<S: Sink>(cx: &mut Cx<S>) {
+    load_isa::<S, true>(cx)
+}
+
+/// `V2`: ARCv2 names all three cache hints; ARCompact only `prefetch` (x = di = 0), the
+/// others being loads into `0`.
+pub(super) fn load_isa<S: Sink, const V2: bool>(cx: &mut Cx<S>) {
     let zz = cx.bits(8, 7) as usize;
     let x = cx.bit(6);
     let di = cx.bit(11);
@@ -108,7 +130,7 @@ pub(crate) fn load<S: Sink>(cx: &mut Cx<S>) {
         return;
     }
     let hint = if a == LIMM_REG && zz == 0 {
-        prefetch_kind(x, di)
+        prefetch_kind::<V2>(x, di)
     } else {
         None
     };
@@ -124,7 +146,13 @@ pub(crate) fn load<S: Sink>(cx: &mut Cx<S>) {
     // objdump drops the address-mode suffix for a LIMM base without offset, and for the cache
     // hints with a LIMM base; the write-back then has no target and the scaling nothing to scale.
     let (mut mode, mode_name) = MODES[aa];
-    if b == LIMM_REG && (s9 == 0 || prefetch) {
+    // ARCompact's objdump drops it for a zero-offset `prefetch` too (`prefetch [b]`).
+    let drop_mode = if V2 {
+        b == LIMM_REG && (s9 == 0 || prefetch)
+    } else {
+        s9 == 0 && (b == LIMM_REG || prefetch)
+    };
+    if drop_mode {
         mode = AddrMode::None;
     } else {
         cx.suffix(mode_name);
@@ -145,7 +173,7 @@ pub(crate) fn load<S: Sink>(cx: &mut Cx<S>) {
     cx.open();
     cx.insn.b = cx.src(b);
     // The cache hints show a zero offset (`[b,0]`), except after a LIMM base.
-    cx.insn.c = if prefetch && b != LIMM_REG {
+    cx.insn.c = if V2 && prefetch && b != LIMM_REG {
         cx.simm(s9)
     } else {
         offset(cx, s9)
@@ -155,6 +183,12 @@ pub(crate) fn load<S: Sink>(cx: &mut Cx<S>) {
 
 /// Major 3: `st<zz><.di><.aa> c,[b,s9]` (bit 0: the data is the signed 6-bit immediate in c).
 pub(crate) fn store<S: Sink>(cx: &mut Cx<S>) {
+    store_isa::<S, true>(cx)
+}
+
+/// `V2`: ARCv2's immediate-data form (bit 0) and `std`; ARCompact ignores bit 0 and has no
+/// 64-bit store.
+pub(super) fn store_isa<S: Sink, const V2: bool>(cx: &mut Cx<S>) {
     let zz = cx.bits(2, 1) as usize;
     let aa = cx.bits(4, 3) as usize;
     let di = cx.bit(5);
@@ -162,7 +196,10 @@ pub(crate) fn store<S: Sink>(cx: &mut Cx<S>) {
     let b = cx.b6();
     let s9 = sext((cx.bits(15, 15) << 8) | cx.bits(23, 16), 9);
     let (size, _, name) = SIZES[zz];
-    let imm_data = cx.bit(0);
+    if !V2 && size == MemSize::Double {
+        return;
+    }
+    let imm_data = V2 && cx.bit(0);
     let limm_data = !imm_data && c == LIMM_REG;
     // With a LIMM base objdump knows a register's store only as `[limm]` (any mode bits, no
     // suffix) and an immediate's zero-offset store without suffix.
@@ -205,7 +242,7 @@ pub(crate) fn store<S: Sink>(cx: &mut Cx<S>) {
 }
 
 /// objdump prints `[b]` rather than `[b,0]` for a zero offset.
-fn offset<S: Sink>(cx: &mut Cx<S>, s9: i32) -> Operand {
+pub(super) fn offset<S: Sink>(cx: &mut Cx<S>, s9: i32) -> Operand {
     if s9 == 0 {
         Operand::Imm(0)
     } else {

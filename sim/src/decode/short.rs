@@ -23,13 +23,13 @@ fn compact(field: u32) -> u8 {
 }
 
 impl<'s, S: Sink> Cx<'s, S> {
-    fn rb(&self) -> u8 {
+    pub(super) fn rb(&self) -> u8 {
         compact(self.bits(10, 8))
     }
-    fn rc(&self) -> u8 {
+    pub(super) fn rc(&self) -> u8 {
         compact(self.bits(7, 5))
     }
-    fn ra(&self) -> u8 {
+    pub(super) fn ra(&self) -> u8 {
         compact(self.bits(2, 0))
     }
     fn h5(&self) -> u8 {
@@ -405,7 +405,13 @@ fn jumps<S: Sink>(cx: &mut Cx<S>, b: u8) {
 }
 
 /// Majors 0x10..0x16: `ld*_s`/`st*_s c,[b,u]` with the offset scaled by the access size.
-fn load_store_b<S: Sink>(cx: &mut Cx<S>, op: Op, name: &'static str, size: MemSize, shift: u32) {
+pub(super) fn load_store_b<S: Sink>(
+    cx: &mut Cx<S>,
+    op: Op,
+    name: &'static str,
+    size: MemSize,
+    shift: u32,
+) {
     cx.name(op, name);
     cx.mem(size, AddrMode::None);
     cx.insn.a = cx.reg(cx.rc());
@@ -416,7 +422,7 @@ fn load_store_b<S: Sink>(cx: &mut Cx<S>, op: Op, name: &'static str, size: MemSi
 }
 
 /// Major 0x17: `asl_s/lsr_s/asr_s/sub_s/bset_s/bclr_s/bmsk_s b,b,u5`, `btst_s b,u5`.
-fn major17<S: Sink>(cx: &mut Cx<S>) {
+pub(super) fn major17<S: Sink>(cx: &mut Cx<S>) {
     const OPS: [(Op, &str); 8] = [
         (Op::Asl, "asl_s"),
         (Op::Lsr, "lsr_s"),
@@ -573,7 +579,7 @@ fn gp_group<S: Sink>(cx: &mut Cx<S>) {
 }
 
 /// Major 0x1E: `b_s`, `beq_s`, `bne_s` (s10) and `bgt_s … bls_s` (s7).
-fn short_branch<S: Sink>(cx: &mut Cx<S>) {
+pub(super) fn short_branch<S: Sink>(cx: &mut Cx<S>) {
     const NAMES: [(&str, u8); 3] = [("b_s", cond::AL), ("beq_s", cond::EQ), ("bne_s", cond::NE)];
     const CONDS: [(&str, u8); 8] = [
         ("bgt_s", cond::GT),
