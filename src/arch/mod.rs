@@ -32,6 +32,7 @@
 //! | `fn exit_run(status: u32) -> !` | end the run (semihosting exit or halt) |
 //! | `fn user_programs() -> &'static [u8]` | the program table xtask embedded (format in `programs.rs`) |
 //! | `fn identity() -> u32`, `fn mmu_build() -> u32` | build registers for the banner |
+//! | `MMU_VERSION`, `arch_mmu_name!()` | the MMU the port is written for: 4 (ARCv2, `arc/`), 3 (ARC700, `arcompact/`); the macro is its name as a literal |
 //!
 //! Everything the kernel knows about the ARC frame is `PtRegs`; its layout is fixed by
 //! `arc/entry.S` (docs/design.md lists the words).
