@@ -263,3 +263,85 @@ fn ecr_translation_table_maps_each_arc700_exception_to_its_arcv2_namesake() {
         .iter()
         .all(|&v| kernel::arch::ecr::vector_name(v as u32) == "Reserved"));
 }
+
+/// user/atomic (libatomic's entry points over syscall 248, and its libc) for ARC700:
+/// no LLOCK/SCOND (checked by the build) and no ARCv2-only instruction.
+#[test]
+fn the_atomic_runtime_builds_for_arc700_without_llsc() {
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/atomics/runtime-arc700");
+    let objs = xtask::atomics::build_runtime_arc700(&out).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(objs.len(), 3);
+    let mut calls_248 = false;
+    for o in &objs {
+        assert_eq!(e_machine(o), EM_ARCOMPACT, "{}", o.display());
+        let dis = std::fs::read_to_string(o.with_extension("dis")).unwrap();
+        let bad = forbidden(&dis);
+        assert!(bad.is_empty(), "{}: {bad:#?}", o.display());
+        calls_248 |= dis.contains("trap_s");
+    }
+    assert!(calls_248, "no object makes a system call: not the runtime?");
+}
+
+/// Each aux register number in src/arch/arcompact/aux.h is the one binutils' own ARC700
+/// register table gives that register's name: assemble `lr r0,[name]` and
+/// `lr r0,[NUMBER]` and compare the encodings.
+#[test]
+fn aux_numbers_match_the_binutils_names_for_arc700() {
+    let pairs = [
+        ("status32", "AUX_STATUS32"),
+        ("status32_l1", "AUX_STATUS32_L1"),
+        ("lp_start", "AUX_LP_START"),
+        ("lp_end", "AUX_LP_END"),
+        ("int_vector_base", "AUX_INT_VECTOR_BASE"),
+        ("aux_irq_lv12", "AUX_IRQ_LV12"),
+        ("aux_irq_lev", "AUX_IRQ_LEV"),
+        ("eret", "AUX_ERET"),
+        ("erbta", "AUX_ERBTA"),
+        ("erstatus", "AUX_ERSTATUS"),
+        ("ecr", "AUX_ECR"),
+        ("efa", "AUX_EFA"),
+        ("icause1", "AUX_ICAUSE1"),
+        ("aux_ienable", "AUX_IENABLE"),
+        ("bta_l1", "AUX_BTA_L1"),
+        ("tlbpd0", "AUX_TLBPD0"),
+        ("tlbpd1", "AUX_TLBPD1"),
+        ("tlbindex", "AUX_TLBINDEX"),
+        ("tlbcommand", "AUX_TLBCOMMAND"),
+        ("pid", "AUX_PID"),
+        ("scratch_data0", "AUX_SCRATCH_DATA0"),
+    ];
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/arcompact-aux-check");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut src = String::from("#include \"aux.h\"\n");
+    for (name, mac) in pairs {
+        src.push_str(&format!("\tlr r0,[{name}]\n\tlr r0,[{mac}]\n"));
+    }
+    let s = dir.join("names.S");
+    let o = dir.join("names.o");
+    std::fs::write(&s, src).unwrap();
+    let aux_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/arch/arcompact");
+    let st = std::process::Command::new("arc-linux-gnu-gcc")
+        .args(["-mcpu=arc700", "-nostdinc", "-c", "-I"])
+        .arg(&aux_dir)
+        .arg(&s)
+        .arg("-o")
+        .arg(&o)
+        .status()
+        .expect("arc-linux-gnu-gcc");
+    assert!(st.success());
+    let dis = std::process::Command::new("arc-linux-gnu-objdump")
+        .arg("-d")
+        .arg(&o)
+        .output()
+        .unwrap();
+    let dis = String::from_utf8_lossy(&dis.stdout);
+    let enc: Vec<String> = dis
+        .lines()
+        .filter(|l| l.contains("\tlr\t"))
+        .map(|l| l.split('\t').nth(1).unwrap().trim().to_string())
+        .collect();
+    assert_eq!(enc.len(), 2 * pairs.len(), "{dis}");
+    for (i, (name, mac)) in pairs.iter().enumerate() {
+        assert_eq!(enc[2 * i], enc[2 * i + 1], "{name} vs {mac}");
+    }
+}
