@@ -39,6 +39,8 @@
 #define STATUS_AE_BIT       5
 #define STATUS_U_BIT        7
 #define STATUS_E_MASK       0x6
+#define STATUS_AE_DE        0x60     /* AE (5) | DE (6) */
+#define STATUS_A1_DE        0x48     /* A1 (3) | DE (6) */
 /* Bits a saved STATUS32 must not carry back into rtie: A1, A2, AE, and bit 31, which
  * is ARCv2's IE in the portable USER_INITIAL (src/arch/mod.rs) and reserved here. */
 #define STATUS_NOT_RESUMABLE 0x80000038

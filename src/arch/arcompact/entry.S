@@ -164,7 +164,7 @@ exception_entry:
 	 * enables of the interrupted context: the kernel is preemptible. L stays as the
 	 * exception set it; the kernel's own `lp` clears it. */
 	lr	r2, [AUX_STATUS32]
-	bclr	r2, r2, STATUS_AE_BIT
+	bic	r2, r2, STATUS_AE_DE    /* DE too: a set DE would make rtie go to ERBTA */
 	and	r3, r1, STATUS_E_MASK
 	or	r2, r2, r3
 	sr	r2, [AUX_ERSTATUS]
@@ -205,7 +205,7 @@ interrupt_entry:
 	sr	1, [AUX_IRQ_LV12]       /* clear the level-1 sticky bit */
 	/* Leave interrupt state (A1) with interrupts still off: "return" to 1f. */
 	lr	r0, [AUX_STATUS32]
-	bclr	r0, r0, STATUS_A1_BIT
+	bic	r0, r0, STATUS_A1_DE
 	sr	r0, [AUX_STATUS32_L1]
 	mov	r0, 1f
 	mov	ilink1, r0
