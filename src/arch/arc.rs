@@ -40,8 +40,12 @@ const AUX_MMU_BUILD: u32 = 0x6F;
 const AUX_TIMER0_CONTROL: u32 = 0x22;
 const AUX_TIMER0_LIMIT: u32 = 0x23;
 const AUX_TIMER0_COUNT: u32 = 0x21;
+// ARCv2's interrupt controller; ARC700's is in timer_start.
+#[cfg(not(arc_isa = "arcompact"))]
 const AUX_IRQ_SELECT: u32 = 0x40B;
+#[cfg(not(arc_isa = "arcompact"))]
 const AUX_IRQ_ENABLE: u32 = 0x40C;
+#[cfg(not(arc_isa = "arcompact"))]
 const AUX_IRQ_PRIORITY: u32 = 0x206;
 /// CONTROL: IE (interrupt enable) | NH (count only when not halted).
 const TIMER_CONTROL_IE_NH: u32 = 0b11;
