@@ -1,7 +1,9 @@
 //! The seam between kernel policy and the machine.
 //!
 //! `arc.rs` is the real side: on wasm32 (the lowering route to ARC) every function here is
-//! an import implemented by the C glue or hand-written ARC assembly in `arc/`. `fake.rs` is
+//! an import implemented by the C glue or hand-written ARC assembly in `arc/` (ARCv2), or,
+//! for a board with `[cpu] isa = "arcompact"`, in `arcompact/` (ARC700; the few Rust lines
+//! that differ are under `cfg(arc_isa = "arcompact")`, docs/arcompact-kernel.md). `fake.rs` is
 //! the host side, used by unit tests: it keeps "physical memory" in a host buffer, models
 //! user memory through the kernel's own page tables, and lets tests inject faults.
 //!
