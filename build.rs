@@ -14,6 +14,9 @@ fn main() {
         "cargo:rerun-if-changed={}",
         board.dir().join("board.toml").display()
     );
+    // `arc_isa` picks the few ISA-specific lines of src/arch/arc.rs.
+    println!("cargo::rustc-check-cfg=cfg(arc_isa, values(\"arcv2\", \"arcompact\"))");
+    println!("cargo:rustc-cfg=arc_isa=\"{}\"", board.cpu.isa.cfg_name());
     let out = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("board.rs");
     std::fs::write(out, board.to_rust()).expect("write board.rs");
 }

@@ -13,7 +13,5 @@ pub enum ExitMethod {
     Halt,
 }
 
+// Also TIMER0_IRQ, the scheduler tick's line, which depends on the board's ISA.
 include!(concat!(env!("OUT_DIR"), "/board.rs"));
-
-/// IRQ line of timer0, the scheduler tick.
-pub const TIMER0_IRQ: u32 = 16;

@@ -21,9 +21,13 @@ pub extern "C" fn kernel_main() {
         mmu.sets,
         mmu.ways
     );
-    if mmu.version < 4 || mmu.page_kib != 8 {
+    if mmu.version < arch::MMU_VERSION || mmu.page_kib != 8 {
         crate::kprintln!(
-            "kernel: this kernel needs MMUv4 with 8 KiB pages; MMU_BUILD={:#010x}",
+            concat!(
+                "kernel: this kernel needs ",
+                crate::arch_mmu_name!(),
+                " with 8 KiB pages; MMU_BUILD={:#010x}"
+            ),
             arch::mmu_build()
         );
         arch::exit_run(6);

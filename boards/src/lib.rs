@@ -13,6 +13,9 @@ pub struct Board {
     pub description: String,
     /// `sim`, `qemu`, `nsim`, or `none` (hardware only).
     pub default_runner: String,
+    /// The core; ARCv2 (ARC HS) when the table is absent.
+    #[serde(default)]
+    pub cpu: Cpu,
     pub memory: Memory,
     pub console: Console,
     pub timer: Timer,
@@ -23,6 +26,59 @@ pub struct Board {
     pub qemu: Option<Qemu>,
     #[serde(default)]
     pub nsim: Option<Nsim>,
+}
+
+/// The instruction set the kernel and the user programs are built for.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Isa {
+    /// ARC HS (ARCv2, MMUv4): `src/arch/arc/`.
+    #[default]
+    Arcv2,
+    /// ARC700 (ARCompact, MMUv3): `src/arch/arcompact/`.
+    Arcompact,
+}
+
+impl Isa {
+    /// GCC's `-mcpu=` for the kernel and the user programs.
+    pub fn gcc_cpu(self) -> &'static str {
+        match self {
+            Isa::Arcv2 => "hs38",
+            Isa::Arcompact => "arc700",
+        }
+    }
+
+    /// `e_machine` of an image for this ISA: EM_ARCV2 (195) or EM_ARCOMPACT (93).
+    pub fn elf_machine(self) -> u16 {
+        match self {
+            Isa::Arcv2 => 195,
+            Isa::Arcompact => 93,
+        }
+    }
+
+    /// Timer0's interrupt line: ARCv2 numbers interrupts from 16, ARC700 from 3
+    /// (Linux arch/arc/include/asm/irq.h).
+    pub fn timer0_irq(self) -> u32 {
+        match self {
+            Isa::Arcv2 => 16,
+            Isa::Arcompact => 3,
+        }
+    }
+
+    /// The value of the kernel's `arc_isa` cfg (build.rs).
+    pub fn cfg_name(self) -> &'static str {
+        match self {
+            Isa::Arcv2 => "arcv2",
+            Isa::Arcompact => "arcompact",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Cpu {
+    #[serde(default)]
+    pub isa: Isa,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -206,6 +262,13 @@ impl Board {
         if self.timer.tick_hz == 0 || self.timer.clock_hz / self.timer.tick_hz < 100 {
             return Err("timer.tick_hz must be non-zero and at most clock_hz / 100".into());
         }
+        // ARCompact has no SWI, which the semihosting exit is.
+        if self.cpu.isa == Isa::Arcompact && self.exit.method == ExitMethod::Semihosting {
+            return Err(
+                "exit.method \"semihosting\" needs SWI, which ARCompact (cpu.isa = \"arcompact\") lacks; use \"halt\""
+                    .into(),
+            );
+        }
         if !["sim", "qemu", "nsim", "none"].contains(&self.default_runner.as_str()) {
             return Err(format!(
                 "default_runner `{}` is not one of sim, qemu, nsim, none",
@@ -254,7 +317,8 @@ impl Board {
              pub const TIMER_CLOCK_HZ: u32 = {tc};\n\
              pub const TICK_HZ: u32 = {th};\n\
              pub const TICK_LIMIT: u32 = {tl};\n\
-             pub const EXIT_METHOD: ExitMethod = {exit};\n",
+             pub const EXIT_METHOD: ExitMethod = {exit};\n\
+             pub const TIMER0_IRQ: u32 = {t0};\n",
             name = self.name,
             rb = self.memory.ram_base,
             rs = self.memory.ram_size,
@@ -265,6 +329,7 @@ impl Board {
             tc = self.timer.clock_hz,
             th = self.timer.tick_hz,
             tl = self.tick_limit(),
+            t0 = self.cpu.isa.timer0_irq(),
         )
     }
 
@@ -289,7 +354,7 @@ mod tests {
     #[test]
     fn every_shipped_board_loads() {
         let names = known_boards();
-        for want in ["sim", "qemu-virt", "nsim", "hsdk"] {
+        for want in ["sim", "qemu-virt", "nsim", "hsdk", "sim-arc700"] {
             assert!(names.iter().any(|n| n == want), "missing board {want}");
         }
         for n in &names {
@@ -316,6 +381,37 @@ mod tests {
         let qemu = Board::load("qemu-virt").unwrap();
         assert_eq!(sim.memory, qemu.memory);
         assert_eq!(sim.console, qemu.console);
+    }
+
+    #[test]
+    fn only_sim_arc700_is_arcompact_and_it_keeps_the_sim_memory_map() {
+        for n in known_boards() {
+            let b = Board::load(&n).unwrap();
+            let want = if n == "sim-arc700" { Isa::Arcompact } else { Isa::Arcv2 };
+            assert_eq!(b.cpu.isa, want, "{n}");
+        }
+        let sim = Board::load("sim").unwrap();
+        let b = Board::load("sim-arc700").unwrap();
+        assert_eq!(b.memory, sim.memory);
+        assert_eq!(b.console, sim.console);
+        assert_eq!(b.default_runner, "sim");
+        assert_eq!(b.cpu.isa.gcc_cpu(), "arc700");
+        assert_eq!(b.cpu.isa.elf_machine(), 93);
+        assert!(b.to_rust().contains("pub const TIMER0_IRQ: u32 = 3;"));
+        assert!(sim.to_rust().contains("pub const TIMER0_IRQ: u32 = 16;"));
+    }
+
+    #[test]
+    fn isa_defaults_to_arcv2_and_arcompact_cannot_use_semihosting() {
+        let good = std::fs::read_to_string(boards_dir().join("sim/board.toml")).unwrap();
+        assert_eq!(Board::parse(&good).unwrap().cpu.isa, Isa::Arcv2);
+        let compact = format!("{good}\n[cpu]\nisa = \"arcompact\"\n");
+        let err = Board::parse(&compact).unwrap_err();
+        assert!(err.contains("SWI"), "{err}");
+        let halt = compact.replace("method = \"semihosting\"", "method = \"halt\"");
+        assert_eq!(Board::parse(&halt).unwrap().cpu.isa, Isa::Arcompact);
+        let typo = format!("{good}\n[cpu]\nisa = \"arc600\"\n");
+        assert!(Board::parse(&typo).unwrap_err().contains("arc600"));
     }
 
     #[test]

@@ -40,8 +40,12 @@ const AUX_MMU_BUILD: u32 = 0x6F;
 const AUX_TIMER0_CONTROL: u32 = 0x22;
 const AUX_TIMER0_LIMIT: u32 = 0x23;
 const AUX_TIMER0_COUNT: u32 = 0x21;
+// ARCv2's interrupt controller; ARC700's is in timer_start.
+#[cfg(not(arc_isa = "arcompact"))]
 const AUX_IRQ_SELECT: u32 = 0x40B;
+#[cfg(not(arc_isa = "arcompact"))]
 const AUX_IRQ_ENABLE: u32 = 0x40C;
+#[cfg(not(arc_isa = "arcompact"))]
 const AUX_IRQ_PRIORITY: u32 = 0x206;
 /// CONTROL: IE (interrupt enable) | NH (count only when not halted).
 const TIMER_CONTROL_IE_NH: u32 = 0b11;
@@ -64,6 +68,28 @@ pub fn mmio_write32(addr: u32, v: u32) {
 
 pub fn identity() -> u32 {
     lr(AUX_IDENTITY)
+}
+
+/// The MMU version the refill handlers and the TLB glue of this port are written for.
+#[cfg(not(arc_isa = "arcompact"))]
+pub const MMU_VERSION: u32 = 4;
+#[cfg(arc_isa = "arcompact")]
+pub const MMU_VERSION: u32 = 3;
+
+/// `MMU_VERSION` as a literal, for messages built with `concat!`.
+#[cfg(not(arc_isa = "arcompact"))]
+#[macro_export]
+macro_rules! arch_mmu_name {
+    () => {
+        "MMUv4"
+    };
+}
+#[cfg(arc_isa = "arcompact")]
+#[macro_export]
+macro_rules! arch_mmu_name {
+    () => {
+        "MMUv3"
+    };
 }
 
 pub fn mmu_build() -> u32 {
@@ -94,7 +120,8 @@ pub fn frame_pool() -> (u32, u32) {
     )
 }
 
-/// Saved interrupt state: the operand `clri` returned, which `seti` restores exactly.
+/// Saved interrupt state: the operand `clri` returned, which `seti` restores exactly
+/// (on ARC700 the STATUS32 whose E1/E2 `flag` restores).
 #[derive(Clone, Copy, Debug)]
 pub struct IrqFlags(u32);
 
@@ -190,12 +217,25 @@ pub unsafe fn context_switch(prev: *mut Context, next: *const Context) {
     ffi::arch_context_switch(prev, next)
 }
 
-/// Periodic tick on timer0 (IRQ 16) at priority 1, as Linux runs it: priority 0 would be
-/// the fast-interrupt path, which pushes no frame.
+/// Periodic tick on timer0 (IRQ 16 on ARCv2, 3 on ARC700). On ARCv2 at priority 1, as
+/// Linux runs it: priority 0 would be the fast-interrupt path, which pushes no frame.
 pub fn timer_start(limit: u32) {
-    sr(AUX_IRQ_SELECT, crate::board::TIMER0_IRQ);
-    sr(AUX_IRQ_PRIORITY, 1);
-    sr(AUX_IRQ_ENABLE, 1);
+    #[cfg(not(arc_isa = "arcompact"))]
+    {
+        sr(AUX_IRQ_SELECT, crate::board::TIMER0_IRQ);
+        sr(AUX_IRQ_PRIORITY, 1);
+        sr(AUX_IRQ_ENABLE, 1);
+    }
+    // ARC700's in-core controller has no per-line priority: each line is level 1 or 2
+    // (AUX_IRQ_LEV, all level 1 here) and enabled by its bit in AUX_IENABLE.
+    #[cfg(arc_isa = "arcompact")]
+    {
+        const AUX_IRQ_LEV: u32 = 0x200;
+        const AUX_IENABLE: u32 = 0x40C;
+        let bit = 1 << crate::board::TIMER0_IRQ;
+        sr(AUX_IRQ_LEV, lr(AUX_IRQ_LEV) & !bit);
+        sr(AUX_IENABLE, lr(AUX_IENABLE) | bit);
+    }
     sr(AUX_TIMER0_CONTROL, 0);
     sr(AUX_TIMER0_LIMIT, limit);
     sr(AUX_TIMER0_COUNT, 0);

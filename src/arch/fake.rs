@@ -431,6 +431,17 @@ pub fn identity() -> u32 {
     IDENTITY
 }
 
+/// The host model stands in for the ARCv2 port.
+pub const MMU_VERSION: u32 = 4;
+
+/// As on ARC (`arc.rs`): the ARCv2 port's MMU as a literal.
+#[macro_export]
+macro_rules! arch_mmu_name {
+    () => {
+        "MMUv4"
+    };
+}
+
 pub fn mmu_build() -> u32 {
     MMU_BUILD
 }

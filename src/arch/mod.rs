@@ -1,7 +1,9 @@
 //! The seam between kernel policy and the machine.
 //!
 //! `arc.rs` is the real side: on wasm32 (the lowering route to ARC) every function here is
-//! an import implemented by the C glue or hand-written ARC assembly in `arc/`. `fake.rs` is
+//! an import implemented by the C glue or hand-written ARC assembly in `arc/` (ARCv2), or,
+//! for a board with `[cpu] isa = "arcompact"`, in `arcompact/` (ARC700; the few Rust lines
+//! that differ are under `cfg(arc_isa = "arcompact")`, docs/arcompact-kernel.md). `fake.rs` is
 //! the host side, used by unit tests: it keeps "physical memory" in a host buffer, models
 //! user memory through the kernel's own page tables, and lets tests inject faults.
 //!
@@ -32,6 +34,7 @@
 //! | `fn exit_run(status: u32) -> !` | end the run (semihosting exit or halt) |
 //! | `fn user_programs() -> &'static [u8]` | the program table xtask embedded (format in `programs.rs`) |
 //! | `fn identity() -> u32`, `fn mmu_build() -> u32` | build registers for the banner |
+//! | `MMU_VERSION`, `arch_mmu_name!()` | the MMU the port is written for: 4 (ARCv2, `arc/`), 3 (ARC700, `arcompact/`); the macro is its name as a literal |
 //!
 //! Everything the kernel knows about the ARC frame is `PtRegs`; its layout is fixed by
 //! `arc/entry.S` (docs/design.md lists the words).

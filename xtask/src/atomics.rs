@@ -450,11 +450,22 @@ pub fn discover(gcc_dg: &Path) -> Result<Vec<GccTest>> {
 
 // ---------------------------------------------------------------- building
 
-/// GCC for an em4 compile: GCC's own headers, then the runtime's libc headers.
-fn em4_gcc(depfile: &Path) -> Result<Command> {
+/// [`EM4_FLAGS`] for the ARC700 board (`sim-arc700`), whose runtime is the same source.
+pub const ARC700_FLAGS: &[&str] = &[
+    "-mcpu=arc700",
+    "-mno-atomic",
+    "-mno-sdata",
+    "-mno-unaligned-access",
+    "-fno-pic",
+    "-fno-stack-protector",
+];
+
+/// GCC for a compile with `flags` (the core's): GCC's own headers, then the runtime's
+/// libc headers.
+fn cpu_gcc(flags: &[&str], depfile: &Path) -> Result<Command> {
     let mut c = toolchain::gcc(toolchain::Headers::Freestanding, depfile)
         .map_err(|e| Error::new("atomics", e))?;
-    c.args(EM4_FLAGS)
+    c.args(flags)
         .arg("-isystem")
         .arg(user::user_dir().join("atomic").join("include"));
     Ok(c)
@@ -468,9 +479,19 @@ fn objcopy() -> String {
 /// Compiles `src` into `obj` unless `obj` is newer than `src`, the extra inputs and
 /// the dependency list, with the same command line (kept in `obj.cmd`).
 fn compile_cached(src: &Path, obj: &Path, args: &[String], inputs: &[&Path]) -> Result<()> {
+    compile_cached_for(EM4_FLAGS, src, obj, args, inputs)
+}
+
+fn compile_cached_for(
+    cpu: &[&str],
+    src: &Path,
+    obj: &Path,
+    args: &[String],
+    inputs: &[&Path],
+) -> Result<()> {
     let depfile = obj.with_extension("d");
     let cmdfile = obj.with_extension("cmd");
-    let line = format!("{} {}", src.display(), args.join(" "));
+    let line = format!("{} {} {}", src.display(), cpu.join(" "), args.join(" "));
     let fresh = std::fs::read_to_string(&cmdfile).ok().as_deref() == Some(line.as_str())
         && !crate::build::stale(obj, &[&[src], inputs].concat())
         && {
@@ -482,9 +503,9 @@ fn compile_cached(src: &Path, obj: &Path, args: &[String], inputs: &[&Path]) -> 
         return Ok(());
     }
     let unit = src.display().to_string();
-    let mut c = em4_gcc(&depfile)?;
+    let mut c = cpu_gcc(cpu, &depfile)?;
     c.args(args).arg("-c").arg(src).arg("-o").arg(obj);
-    crate::build::run(&format!("arc-linux-gnu-gcc -mcpu=em4 ({unit})"), &mut c)?;
+    crate::build::run(&format!("arc-linux-gnu-gcc {} ({unit})", cpu[0]), &mut c)?;
     toolchain::check_depfile(&depfile, &unit).map_err(|e| Error::new("atomics", e))?;
     std::fs::write(&cmdfile, line).map_err(|e| io("atomics", &cmdfile, e))
 }
@@ -501,7 +522,30 @@ pub fn build_testmain(out: &Path) -> Result<PathBuf> {
     Ok(build_units(out, &["testmain.c"])?.remove(0))
 }
 
+/// The runtime compiled for ARC700 (`-mcpu=arc700 -mno-atomic`) into `out`, each object
+/// checked for LLOCK/SCOND like every user program.
+pub fn build_runtime_arc700(out: &Path) -> Result<Vec<PathBuf>> {
+    let objs = build_units_for(ARC700_FLAGS, out, &["atomic.c", "libc.c", "softfp.c"])?;
+    for o in &objs {
+        let dis = crate::build::capture("objdump", Command::new(user::objdump()).arg("-d").arg(o))?;
+        let bad = user::llsc_lines(&dis);
+        if !bad.is_empty() {
+            return Err(Error::new(
+                "atomics",
+                format!("{} contains LLOCK/SCOND:\n{}", o.display(), bad.join("\n")),
+            ));
+        }
+        std::fs::write(o.with_extension("dis"), dis)
+            .map_err(|e| io("atomics", &o.with_extension("dis"), e))?;
+    }
+    Ok(objs)
+}
+
 fn build_units(out: &Path, units: &[&str]) -> Result<Vec<PathBuf>> {
+    build_units_for(EM4_FLAGS, out, units)
+}
+
+fn build_units_for(cpu: &[&str], out: &Path, units: &[&str]) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(out).map_err(|e| io("atomics", out, e))?;
     let dir = user::user_dir().join("atomic");
     let mut objs = Vec::new();
@@ -511,7 +555,7 @@ fn build_units(out: &Path, units: &[&str]) -> Result<Vec<PathBuf>> {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        compile_cached(&dir.join(unit), &obj, &args, &[])?;
+        compile_cached_for(cpu, &dir.join(unit), &obj, &args, &[])?;
         objs.push(obj);
     }
     Ok(objs)

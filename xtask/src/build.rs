@@ -5,7 +5,7 @@
 use crate::setup::{self, Tool};
 use crate::user::{Expect, UserProgram};
 use crate::{repo_root, Error, Result};
-use boards::{Board, ExitMethod};
+use boards::{Board, ExitMethod, Isa};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -47,8 +47,23 @@ pub const WASM_WINDOW_END_OFFSET: u32 = 0x0100_0000;
 
 const KERNEL_ASM: &[&str] = &["vectors.S", "entry.S", "tlb.S", "uaccess.S", "switch.S"];
 
+/// The ARC700 port's own units in `src/arch/arcompact/`; uaccess.S and switch.S come
+/// from `src/arch/arc/`, their instructions being the same in both ISAs, and `isa.c`
+/// holds the C imports that differ (the rest of glue.c is shared).
+const ARCOMPACT_ASM: &[&str] = &["vectors.S", "entry.S", "tlb.S"];
+const ARCOMPACT_SHARED_ASM: &[&str] = &["uaccess.S", "switch.S"];
+
+/// `-mcpu=` of the board's core goes first; ARC700 adds `-mno-atomic`, which GCC honours
+/// there (on HS it ignores it), so no LLOCK/SCOND can come from the compiler.
+fn cpu_flags(isa: Isa) -> Vec<String> {
+    let mut f = vec![format!("-mcpu={}", isa.gcc_cpu())];
+    if isa == Isa::Arcompact {
+        f.push("-mno-atomic".to_string());
+    }
+    f
+}
+
 const GCC_FLAGS: &[&str] = &[
-    "-mcpu=hs38",
     "-mno-sdata",
     "-mno-unaligned-access",
     "-ffreestanding",
@@ -93,7 +108,9 @@ pub fn build_kernel(opts: &BuildOptions) -> Result<BuildOutput> {
     let lock = std::fs::File::create(&lock_path).map_err(|e| io_err("build", &lock_path, e))?;
     lock.lock().map_err(|e| io_err("build", &lock_path, e))?;
 
-    let programs = crate::user::build_user_programs_from(&opts.manifest, &out.join("user"))?;
+    let isa = board.cpu.isa;
+    let programs =
+        crate::user::build_user_programs_for(isa, &opts.manifest, &out.join("user"))?;
     let programs_s = out.join("programs.S");
     write_if_changed(&programs_s, &program_table_asm(&programs))?;
 
@@ -123,12 +140,14 @@ pub fn build_kernel(opts: &BuildOptions) -> Result<BuildOutput> {
     }
     // The historical kernels the controls rebuild had no fast path: their Rust bodies
     // must see every call.
-    if !opts.features.iter().any(|f| f.starts_with("bug-")) {
+    // ARC700 has no fast path (no kflag to leave AE in place; docs/arcompact-kernel.md).
+    if !opts.features.iter().any(|f| f.starts_with("bug-")) && isa == Isa::Arcv2 {
         defines.push("-DCMPXCHG_FAST_PATH".to_string());
     }
     let mut objects = vec![];
     let kern_h = out.join("kern.h");
-    objects.push(compile(
+    objects.push(compile_for(
+        isa,
         &kern_c,
         &out.join("kern.o"),
         &[&kern_h],
@@ -142,7 +161,8 @@ pub fn build_kernel(opts: &BuildOptions) -> Result<BuildOutput> {
         .copied()
         .chain(defs.iter().copied())
         .collect();
-    objects.push(compile(
+    objects.push(compile_for(
+        isa,
         &src.join("glue.c"),
         &out.join("glue.o"),
         &[&kern_h, &out.join("board_uart.h")],
@@ -151,12 +171,34 @@ pub fn build_kernel(opts: &BuildOptions) -> Result<BuildOutput> {
         "-O2",
     )?);
     let aux_h = src.join("aux.h");
-    for s in KERNEL_ASM {
-        let obj = out.join(s.replace(".S", ".o"));
-        objects.push(compile(&src.join(s), &obj, &[&aux_h], &out, &defs, "-O2")?);
+    let units: Vec<PathBuf> = match isa {
+        Isa::Arcv2 => KERNEL_ASM.iter().map(|s| src.join(s)).collect(),
+        Isa::Arcompact => {
+            let own = repo_root().join("src/arch/arcompact");
+            objects.push(compile_for(
+                isa,
+                &own.join("isa.c"),
+                &out.join("isa.o"),
+                &[&kern_h],
+                &out,
+                &glue_defs,
+                "-O2",
+            )?);
+            let mut u: Vec<PathBuf> = ARCOMPACT_ASM.iter().map(|s| own.join(s)).collect();
+            u.extend(ARCOMPACT_SHARED_ASM.iter().map(|s| src.join(s)));
+            u
+        }
+    };
+    for unit in &units {
+        let name = unit.file_name().unwrap_or_default().to_string_lossy();
+        let obj = out.join(name.replace(".S", ".o"));
+        let header = unit.with_file_name("aux.h");
+        let deps: [&Path; 2] = [&aux_h, &header];
+        objects.push(compile_for(isa, unit, &obj, &deps, &out, &defs, "-O2")?);
     }
     let elf_deps: Vec<&Path> = programs.iter().map(|p| p.elf.as_path()).collect();
-    objects.push(compile(
+    objects.push(compile_for(
+        isa,
         &programs_s,
         &out.join("programs.o"),
         &elf_deps,
@@ -174,8 +216,8 @@ pub fn build_kernel(opts: &BuildOptions) -> Result<BuildOutput> {
     deps.push(&board_ld);
     if stale(&elf, &deps) {
         let mut cmd = Command::new("arc-linux-gnu-gcc");
+        cmd.arg(format!("-mcpu={}", isa.gcc_cpu()));
         cmd.args([
-            "-mcpu=hs38",
             "-nostdlib",
             "-static",
             "-Wl,--no-warn-rwx-segments",
@@ -188,7 +230,7 @@ pub fn build_kernel(opts: &BuildOptions) -> Result<BuildOutput> {
         .arg("-o")
         .arg(&elf)
         .args(&objects)
-        .arg("-lgcc");
+        .args(crate::user::libgcc_args(isa)?);
         run("link", &mut cmd)?;
     }
     let disasm = out.join("kernel.dis");
@@ -381,6 +423,19 @@ pub fn compile(
     defines: &[&str],
     opt: &str,
 ) -> Result<PathBuf> {
+    compile_for(Isa::Arcv2, src, obj, deps, include, defines, opt)
+}
+
+/// [`compile`] for a board's core.
+pub fn compile_for(
+    isa: Isa,
+    src: &Path,
+    obj: &Path,
+    deps: &[&Path],
+    include: &Path,
+    defines: &[&str],
+    opt: &str,
+) -> Result<PathBuf> {
     let depfile = obj.with_extension("d");
     let included = toolchain::depfile_paths(&depfile);
     let mut all: Vec<&Path> = deps.to_vec();
@@ -391,7 +446,8 @@ pub fn compile(
         let stage = format!("arc-linux-gnu-gcc ({unit})");
         let mut cmd = toolchain::gcc(toolchain::Headers::Freestanding, &depfile)
             .map_err(|e| Error::new(&stage, e))?;
-        cmd.args(GCC_FLAGS)
+        cmd.args(cpu_flags(isa))
+            .args(GCC_FLAGS)
             .arg(opt)
             .args(defines)
             .arg("-I")

@@ -6,6 +6,7 @@
 //! `build_user_programs` is what the kernel build embeds (in the returned
 //! order); `manifest` says which cases each program reports.
 
+use boards::Isa;
 use crate::{repo_root, Error, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -293,10 +294,33 @@ pub fn check_no_llsc(elf: &Path, disasm_out: &Path) -> Result<()> {
     Ok(())
 }
 
-fn compile_obj(src: &Path, obj: &Path, defines: &[String]) -> Result<()> {
+/// [`CFLAGS`] for a board's core: only `-mcpu=` differs (`-mno-atomic` stays: ARC700
+/// has the atomic extension as an option too, and the check below holds for both).
+pub fn cflags(isa: Isa) -> Vec<&'static str> {
+    let mut f = CFLAGS.to_vec();
+    f[0] = match isa {
+        Isa::Arcv2 => CFLAGS[0],
+        Isa::Arcompact => "-mcpu=arc700",
+    };
+    f
+}
+
+/// How user programs (and the kernel) link libgcc: Debian's is ARCv2 only, so ARC700
+/// links the archive `cargo xtask libgcc-arc700` builds (cached after the first time).
+pub fn libgcc_args(isa: Isa) -> Result<Vec<std::ffi::OsString>> {
+    match isa {
+        Isa::Arcv2 => Ok(vec!["-lgcc".into()]),
+        Isa::Arcompact => {
+            let opts = crate::libgcc_arc700::Options::new(crate::libgcc_arc700::Cpu::Arc700);
+            Ok(vec![crate::libgcc_arc700::build(&opts)?.archive.into()])
+        }
+    }
+}
+
+fn compile_obj_for(isa: Isa, src: &Path, obj: &Path, defines: &[String]) -> Result<()> {
     let depfile = obj.with_extension("d");
     let mut c = freestanding_gcc(&depfile)?;
-    c.args(CFLAGS);
+    c.args(cflags(isa));
     for d in defines {
         c.arg(format!("-D{d}"));
     }
@@ -357,6 +381,16 @@ pub fn build_user_programs(out_dir: &Path) -> Result<Vec<UserProgram>> {
 }
 
 pub fn build_user_programs_from(manifest: &str, out_dir: &Path) -> Result<Vec<UserProgram>> {
+    build_user_programs_for(Isa::Arcv2, manifest, out_dir)
+}
+
+/// As [`build_user_programs_from`], for a board's core.
+pub fn build_user_programs_for(
+    isa: Isa,
+    manifest: &str,
+    out_dir: &Path,
+) -> Result<Vec<UserProgram>> {
+    let libgcc = libgcc_args(isa)?;
     let entries = manifest_named(manifest)?;
     let udir = user_dir();
     std::fs::create_dir_all(out_dir)
@@ -365,7 +399,7 @@ pub fn build_user_programs_from(manifest: &str, out_dir: &Path) -> Result<Vec<Us
     let mut rt_objs = Vec::new();
     for r in rt {
         let obj = out_dir.join(format!("rt-{}.o", r.replace('.', "_")));
-        compile_obj(&udir.join("rt").join(r), &obj, &[])?;
+        compile_obj_for(isa, &udir.join("rt").join(r), &obj, &[])?;
         rt_objs.push(obj);
     }
     let link = udir.join("link.ld");
@@ -377,6 +411,7 @@ pub fn build_user_programs_from(manifest: &str, out_dir: &Path) -> Result<Vec<Us
                 let rt_objs = &rt_objs;
                 let link = &link;
                 let udir = &udir;
+                let libgcc = &libgcc;
                 s.spawn(move || {
                     chunk
                         .iter()
@@ -386,7 +421,7 @@ pub fn build_user_programs_from(manifest: &str, out_dir: &Path) -> Result<Vec<Us
                             let depfile = out_dir.join(format!("{}.d", e.name));
                             let source = udir.join("programs").join(&e.source);
                             let mut c = freestanding_gcc(&depfile)?;
-                            c.args(CFLAGS);
+                            c.args(cflags(isa));
                             for d in &e.defines {
                                 c.arg(format!("-D{d}"));
                             }
@@ -395,7 +430,7 @@ pub fn build_user_programs_from(manifest: &str, out_dir: &Path) -> Result<Vec<Us
                                 .arg(link)
                                 .args(rt_objs)
                                 .arg(&source);
-                            c.arg("-lgcc").arg("-o").arg(&fresh);
+                            c.args(libgcc).arg("-o").arg(&fresh);
                             let prebuilt = e.source.ends_with(".o");
                             let mut inputs: Vec<&Path> =
                                 rt_objs.iter().map(PathBuf::as_path).collect();
@@ -509,7 +544,7 @@ mod tests {
         )
         .unwrap();
         let obj = dir.join("atomic.o");
-        compile_obj(&src, &obj, &[]).unwrap();
+        compile_obj_for(Isa::Arcv2, &src, &obj, &[]).unwrap();
         let err = check_no_llsc(&obj, &dir.join("atomic.dis")).unwrap_err();
         assert!(err.msg.contains("LLOCK/SCOND"), "{err}");
 

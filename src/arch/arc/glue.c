@@ -276,6 +276,8 @@ void Z_envZ_arch_mmio_write32(struct Z_env_instance_t *e, u32 addr, u32 v)
 	*(volatile uint32_t *)addr = v;
 }
 
+/* ARC700 does these with flag/sleep 3 (src/arch/arcompact/isa.c). */
+#ifndef __ARC700__
 u32 Z_envZ_arch_irq_disable(struct Z_env_instance_t *e)
 {
 	uint32_t flags;
@@ -302,6 +304,8 @@ void Z_envZ_arch_wait_for_interrupt(struct Z_env_instance_t *e)
 	/* sleep with operand bit 4: enable interrupts at priority threshold 1 while idle. */
 	__asm__ volatile("sleep 0x11" : : : "memory");
 }
+
+#endif
 
 u32 Z_envZ_arch_get_user_u32(struct Z_env_instance_t *e, u32 ua, u32 out)
 {
@@ -395,6 +399,8 @@ void Z_envZ_arch_context_init(struct Z_env_instance_t *e, u32 ctx, u32 kstack_to
 	c[1] = shadow_top;
 }
 
+/* MMUv3 registers and commands: src/arch/arcompact/isa.c. */
+#ifndef __ARC700__
 void Z_envZ_arch_mmu_switch(struct Z_env_instance_t *e, u32 pgd, u32 asid)
 {
 	(void)e;
@@ -417,6 +423,8 @@ void Z_envZ_arch_tlb_flush_all(struct Z_env_instance_t *e)
 	(void)e;
 	arc_tlb_flush_all(sets * ways);
 }
+
+#endif
 
 void Z_envZ_arch_exit_run(struct Z_env_instance_t *e, u32 status)
 {
