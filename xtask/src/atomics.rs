@@ -1230,6 +1230,25 @@ pub fn run_stress(features: &[&str], seeds: &[u64]) -> Result<Vec<(u64, Vec<Test
     Ok(res)
 }
 
+/// The stress programs on the `bug-no-preempt` kernel under every seed of [`SEEDS`]; a
+/// program's result is its first failure, or a pass if no seed caught it. A control
+/// bites when some seed catches the program: whether a random tick lands in the few
+/// instructions of the unprotected window moves with every change to the syscall path's
+/// length, so one seed alone is a coin the kernel's speed can flip.
+pub fn run_stress_on_bug_kernel() -> Result<Vec<TestResult>> {
+    let mut merged: Vec<TestResult> = Vec::new();
+    for (_, results) in run_stress(&["bug-no-preempt"], SEEDS)? {
+        for r in results {
+            match merged.iter_mut().find(|b| b.name == r.name) {
+                Some(b) if b.verdict == Verdict::Pass => *b = r,
+                Some(_) => {}
+                None => merged.push(r),
+            }
+        }
+    }
+    Ok(merged)
+}
+
 /// The validation run's atomics section: GCC's tests at -O0 and -O2, the stress
 /// programs on the correct kernel under [`SEEDS`] and on `bug-no-preempt`, and the
 /// cost of one fetch_add. `failures()` empty = the section passed.
@@ -1237,19 +1256,7 @@ pub fn validate_atomics() -> Result<AtomicsSummary> {
     let gcc = run_gcc_tests(SEEDS[0])?;
     let counts = count(&gcc);
     let stress = run_stress(&[], SEEDS)?;
-    // A control bites when some seed catches the program: whether a random tick lands
-    // in the few instructions of the unprotected window moves with every change to the
-    // syscall path's length, so one seed alone is a coin the kernel's speed can flip.
-    let mut stress_bug: Vec<TestResult> = Vec::new();
-    for (_, results) in run_stress(&["bug-no-preempt"], SEEDS)? {
-        for r in results {
-            match stress_bug.iter_mut().find(|b| b.name == r.name) {
-                Some(b) if b.verdict == Verdict::Pass => *b = r,
-                Some(_) => {}
-                None => stress_bug.push(r),
-            }
-        }
-    }
+    let stress_bug = run_stress_on_bug_kernel()?;
     let img = stress_image(&[])?;
     let out = build_image(&img)?;
     let bench = out
