@@ -453,25 +453,31 @@ pub fn compile_for(
     let mut all: Vec<&Path> = deps.to_vec();
     all.push(src);
     all.extend(included.iter().map(PathBuf::as_path));
-    if stale(obj, &all) || included.is_empty() {
-        let unit = src.file_name().unwrap_or_default().to_string_lossy();
-        let stage = format!("arc-linux-gnu-gcc ({unit})");
-        let mut cmd = toolchain::gcc(toolchain::Headers::Freestanding, &depfile)
-            .map_err(|e| Error::new(&stage, e))?;
-        cmd.args(cpu_flags(isa))
-            .args(GCC_FLAGS)
-            .arg(opt)
-            .args(defines)
-            .arg("-I")
-            .arg(kernel_include_dir())
-            .arg("-I")
-            .arg(include)
-            .arg("-c")
-            .arg(src)
-            .arg("-o")
-            .arg(obj);
+    let unit = src.file_name().unwrap_or_default().to_string_lossy();
+    let stage = format!("arc-linux-gnu-gcc ({unit})");
+    let mut cmd = toolchain::gcc(toolchain::Headers::Freestanding, &depfile)
+        .map_err(|e| Error::new(&stage, e))?;
+    cmd.args(cpu_flags(isa))
+        .args(GCC_FLAGS)
+        .arg(opt)
+        .args(defines)
+        .arg("-I")
+        .arg(kernel_include_dir())
+        .arg("-I")
+        .arg(include)
+        .arg("-c")
+        .arg(src)
+        .arg("-o")
+        .arg(obj);
+    // The command is an input too: new flags (in this file) must rebuild the object,
+    // which the files' times alone would not say.
+    let line = format!("{cmd:?}\n");
+    let cmd_file = obj.with_extension("cmd");
+    let same_cmd = std::fs::read_to_string(&cmd_file).ok().as_deref() == Some(line.as_str());
+    if !same_cmd || stale(obj, &all) || included.is_empty() {
         run(&stage, &mut cmd)?;
         toolchain::check_depfile(&depfile, &unit).map_err(|e| Error::new(&stage, e))?;
+        std::fs::write(&cmd_file, &line).map_err(|e| io_err(&stage, &cmd_file, e))?;
     }
     Ok(obj.to_path_buf())
 }
