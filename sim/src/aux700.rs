@@ -15,6 +15,7 @@ pub const TLBCOMMAND: u32 = 0x408;
 pub const PID: u32 = 0x409;
 pub const SCRATCH_DATA0: u32 = 0x418;
 pub const MMU_BUILD: u32 = 0x6F;
+const DUP_ERR: u32 = 0x8000_0001;
 /// TLBIVUTLB: the last MMUv3 command (Write 1, Read 2, GetIndex 3, Probe 4, WriteNI 5).
 const LAST_COMMAND: u32 = 6;
 
@@ -51,6 +52,11 @@ impl Machine {
             TLBCOMMAND => {
                 if v == 0 || v > LAST_COMMAND || !self.mmu.command(v) {
                     return Some(Err(Exception::INSTRUCTION_ERROR.into()));
+                }
+                // A Probe matching two entries reports TLB_DUP_ERR, which is LKUP_ERR | 1
+                // on MMUv3 (Linux mmu.h) where the MMUv4 model sets bit 28.
+                if v == 4 && self.mmu.index & crate::mmu::INDEX_MULTI != 0 {
+                    self.mmu.index = DUP_ERR;
                 }
             }
             PID => self.mmu.write_pid(v),

@@ -122,6 +122,17 @@ fn mmu_v3_build_register_and_commands() {
     cmd(&mut m, 4);
     assert_eq!(m.aux(TLBINDEX).unwrap() & LKUP_ERR, LKUP_ERR, "erased");
 
+    // Two entries for one VPN and ASID: Probe reports TLB_DUP_ERR (LKUP_ERR | 1 on MMUv3).
+    for i in [idx, idx + 2] {
+        m.set_aux(TLBINDEX, i);
+        m.set_aux(TLBPD0, 0x2000 | V | 1);
+        m.set_aux(TLBPD1, 0x8020_0000 | KR);
+        cmd(&mut m, 1);
+    }
+    m.set_aux(TLBPD0, 0x2000 | 1);
+    cmd(&mut m, 4);
+    assert_eq!(m.aux(TLBINDEX), Some(0x8000_0001), "duplicate match");
+
     // Read loads PD0/PD1 from the entry at TLBINDEX.
     m.set_aux(TLBINDEX, 9);
     m.set_aux(TLBPD0, 0x14000 | V | G);
