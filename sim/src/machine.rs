@@ -395,13 +395,14 @@ impl Machine {
 
     /// Takes the best pending interrupt if the core accepts one now.
     fn accept_interrupt(&mut self) -> Option<Stop> {
+        // ARC700 has no IE (bit 31 is reserved there, whatever a saved STATUS32 brings
+        // back): its two levels are gated by E1/E2 and A1/A2 instead. Checked per event,
+        // not per instruction.
+        if self.cfg.isa == crate::decode::Isa::ArcCompact {
+            return self.accept_interrupt_700().err();
+        }
         let s = self.cpu.status;
         if s & st::IE == 0 || s & st::AE != 0 || s & st::H != 0 {
-            // ARC700 has no IE (bit 31 is reserved there): its two levels are gated by
-            // E1/E2 and A1/A2 instead.
-            if self.cfg.isa == crate::decode::Isa::ArcCompact {
-                return self.accept_interrupt_700().err();
-            }
             return None;
         }
         let e = (s & st::E_MASK) >> st::E_SHIFT;
