@@ -1,7 +1,8 @@
-//! Loader for the embedded user programs: static ELF32 little-endian `ET_EXEC` for
-//! `EM_ARCV2`. Each `PT_LOAD` segment is copied into fresh frames (so no area needs a backing
-//! file) and becomes an area with the segment's rights; the rest of the last page and the
-//! bss are zero because frames come zeroed. Malformed input is an error, never a panic.
+//! Loader for the embedded user programs: static ELF32 little-endian `ET_EXEC` for the
+//! board's machine (`EM_ARCV2`; `EM_ARC_COMPACT` on ARC700). Each `PT_LOAD` segment is
+//! copied into fresh frames (so no area needs a backing file) and becomes an area with the
+//! segment's rights; the rest of the last page and the bss are zero because frames come
+//! zeroed. Malformed input is an error, never a panic.
 
 use crate::arch::PAGE_SIZE;
 use crate::mm::frame;
@@ -93,7 +94,8 @@ fn parse(image: &[u8]) -> Result<(u32, heapless::Vec<Segment, MAX_PHDRS>), ElfEr
     if u16_at(image, 16)? != ET_EXEC {
         return Err(ElfError::NotExecutable);
     }
-    if u16_at(image, 18)? != EM_ARCV2 {
+    // User programs are built for the board's ISA (EM_ARCV2, or EM_ARC_COMPACT on ARC700).
+    if u16_at(image, 18)? != crate::board::ELF_MACHINE {
         return Err(ElfError::WrongMachine);
     }
     let entry = u32_at(image, 24)?;

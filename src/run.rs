@@ -155,6 +155,10 @@ fn check_leaks(name: &str, before: Resources) {
 
 fn run_program(p: &Program) -> bool {
     let before = Resources::now();
+    // The PROGRAM line must come before anything the new task prints: a tick between
+    // task::start and the line would run the task first (the idle context only gets the
+    // CPU back when no task is runnable). ARC700 timing hit this window.
+    sched::preempt_disable();
     let started = start_program(p);
     let pid = *started.as_ref().unwrap_or(&0);
     kprintln!(
@@ -162,6 +166,7 @@ fn run_program(p: &Program) -> bool {
         p.name,
         ExpectText(p.expect)
     );
+    sched::preempt_enable();
     let got = match started {
         Ok(pid) => {
             wait_for_all_tasks();

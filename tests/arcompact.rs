@@ -1,6 +1,5 @@
-//! Static checks of the ARC700 (ARCompact, MMUv3) kernel, `sim-arc700`: the simulator
-//! cannot run ARCompact yet, so everything here reads the built image and its
-//! disassembly (docs/arcompact-kernel.md says what stays untested).
+//! Static checks of the ARC700 (ARCompact, MMUv3) kernel, `sim-arc700`: everything here
+//! reads the built image and its disassembly; tests/boot.rs runs it on arcsim.
 
 use object::{Object, ObjectSection, ObjectSymbol};
 use std::collections::HashMap;

@@ -318,7 +318,8 @@ impl Board {
              pub const TICK_HZ: u32 = {th};\n\
              pub const TICK_LIMIT: u32 = {tl};\n\
              pub const EXIT_METHOD: ExitMethod = {exit};\n\
-             pub const TIMER0_IRQ: u32 = {t0};\n",
+             pub const TIMER0_IRQ: u32 = {t0};\n\
+             pub const ELF_MACHINE: u16 = {em};\n",
             name = self.name,
             rb = self.memory.ram_base,
             rs = self.memory.ram_size,
@@ -330,6 +331,7 @@ impl Board {
             th = self.timer.tick_hz,
             tl = self.tick_limit(),
             t0 = self.cpu.isa.timer0_irq(),
+            em = self.cpu.isa.elf_machine(),
         )
     }
 
@@ -387,7 +389,11 @@ mod tests {
     fn only_sim_arc700_is_arcompact_and_it_keeps_the_sim_memory_map() {
         for n in known_boards() {
             let b = Board::load(&n).unwrap();
-            let want = if n == "sim-arc700" { Isa::Arcompact } else { Isa::Arcv2 };
+            let want = if n == "sim-arc700" {
+                Isa::Arcompact
+            } else {
+                Isa::Arcv2
+            };
             assert_eq!(b.cpu.isa, want, "{n}");
         }
         let sim = Board::load("sim").unwrap();
@@ -399,6 +405,8 @@ mod tests {
         assert_eq!(b.cpu.isa.elf_machine(), 93);
         assert!(b.to_rust().contains("pub const TIMER0_IRQ: u32 = 3;"));
         assert!(sim.to_rust().contains("pub const TIMER0_IRQ: u32 = 16;"));
+        assert!(b.to_rust().contains("pub const ELF_MACHINE: u16 = 93;"));
+        assert!(sim.to_rust().contains("pub const ELF_MACHINE: u16 = 195;"));
     }
 
     #[test]

@@ -101,6 +101,11 @@ impl Machine {
     }
 
     fn read_aux_raw(&mut self, addr: u32) -> Option<u32> {
+        if self.cfg.isa == crate::decode::Isa::ArcCompact {
+            if let Some(v) = self.read_aux_700(addr) {
+                return Some(v);
+            }
+        }
         let now = self.cycles;
         let c = &self.cpu;
         Some(match addr {
@@ -160,6 +165,11 @@ impl Machine {
                 Exception::INSTRUCTION_ERROR
             };
             return Err(e.into());
+        }
+        if self.cfg.isa == crate::decode::Isa::ArcCompact {
+            if let Some(r) = self.write_aux_700(addr, v) {
+                return r;
+            }
         }
         let now = self.cycles;
         match addr {
@@ -269,6 +279,9 @@ pub const STATUS32_SR_MASK: u32 =
     st::IE | st::US | st::AD | st::DZ | st::ZNCV | st::DE | st::AE | st::E_MASK;
 /// FLAG in kernel mode: Z N C V, E, DZ, AD, US.
 pub const FLAG_KERNEL_MASK: u32 = st::ZNCV | st::E_MASK | st::DZ | st::AD | st::US;
+/// FLAG in kernel mode on ARC700: Z N C V and the level enables E1, E2 (bits 3, 4 are
+/// A1/A2 there, which only interrupt entry and return change).
+pub const FLAG_700_MASK: u32 = st::ZNCV | crate::irq700::E1 | crate::irq700::E2;
 /// KFLAG: FLAG's set plus AE and IE.
 pub const KFLAG_MASK: u32 = FLAG_KERNEL_MASK | st::AE | st::IE;
 

@@ -1,7 +1,7 @@
 //! The executor: runs one decoded `Insn` against the machine state. Decoding happens
 //! once (decode.rs, cached by physical address); this file only gives operations meaning.
 
-use crate::aux::{FLAG_KERNEL_MASK, KFLAG_MASK};
+use crate::aux::{FLAG_700_MASK, FLAG_KERNEL_MASK, KFLAG_MASK};
 use crate::cpu::{st, ACCH, ACCL, BLINK, SP};
 use crate::decode::{flag, Insn, Op, Operand};
 use crate::machine::{Exception, Flow, Machine, Stop, Trap};
@@ -491,6 +491,14 @@ impl Machine {
                     self.not_taken(i)
                 }
             }
+            Op::J if i.has(flag::F) && self.cfg.isa == crate::decode::Isa::ArcCompact => {
+                self.kernel_only()?;
+                self.not_in_slot()?;
+                let Operand::Reg(r) = i.b else {
+                    return Err(INSN_ERR);
+                };
+                Ok(Flow::jump(self.jf_ilink_700(r) & !1))
+            }
             Op::J => self.branch(i, b, next, false),
             Op::Jl => self.branch(i, b, next, true),
             Op::Bi => {
@@ -551,6 +559,8 @@ impl Machine {
                         return Err(PRIV);
                     }
                     self.cpu.status = (self.cpu.status & !st::ZNCV) | (b & st::ZNCV);
+                } else if self.cfg.isa == crate::decode::Isa::ArcCompact {
+                    self.write_status32(b, FLAG_700_MASK)?;
                 } else {
                     self.write_status32(b, FLAG_KERNEL_MASK)?;
                 }
@@ -587,7 +597,12 @@ impl Machine {
                 if self.cpu.user() && self.cpu.status & st::US == 0 {
                     return Err(PRIV);
                 }
-                if i.op == Op::Sleep && b & 0x10 != 0 {
+                if self.cfg.isa == crate::decode::Isa::ArcCompact {
+                    // ARC700 `sleep 3` enables both levels before sleeping (Linux
+                    // arch_cpu_idle for ARCompact: "enable all interrupts before
+                    // committing"); bits 1:0 are taken as E2:E1.
+                    self.cpu.status |= (b & 3) << 1;
+                } else if i.op == Op::Sleep && b & 0x10 != 0 {
                     self.cpu.status =
                         (self.cpu.status & !st::E_MASK) | st::IE | (b & 0xF) << st::E_SHIFT;
                 }

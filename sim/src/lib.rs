@@ -9,6 +9,7 @@ pub mod decode;
 pub mod disasm;
 
 mod aux;
+mod aux700;
 pub mod bus;
 pub mod config;
 mod cpu;
@@ -18,6 +19,7 @@ mod engine;
 mod exec;
 mod inject;
 pub mod irq;
+mod irq700;
 pub mod listing;
 pub mod machine;
 mod memops;

@@ -124,6 +124,8 @@ pub struct Machine {
     pub(crate) bus: Bus,
     pub(crate) mmu: Mmu,
     pub(crate) irq: IrqController,
+    /// ARC700's interrupt levels and registers (unused on an ARCv2 core).
+    pub(crate) irq700: crate::irq700::Irq700,
     pub(crate) timers: [Timer; 2],
     pub(crate) rtc: Rtc,
     pub(crate) code: DecodedCache,
@@ -137,7 +139,7 @@ pub struct Machine {
     limit: u64,
     pub(crate) sleeping: bool,
     /// An interrupt was acceptable but blocked by a delay slot: recheck when DE clears.
-    irq_waiting: bool,
+    pub(crate) irq_waiting: bool,
     injections: Injections,
     /// Cycle of the next injection (cached `injections.next_at()`).
     next_injection: u64,
@@ -194,6 +196,7 @@ impl Machine {
             code: DecodedCache::new(cfg.ram_base, cfg.ram_size),
             cpu: Cpu::default(),
             irq: IrqController::default(),
+            irq700: Default::default(),
             timers,
             rtc: Rtc::default(),
             cycles: 0,
@@ -349,6 +352,7 @@ impl Machine {
                 for irq in self.injections.take_due(self.cycles) {
                     match irq {
                         16 | 17 => self.timers[irq as usize - 16].force_pending(),
+                        _ if self.cfg.isa == crate::decode::Isa::ArcCompact => self.latch_700(irq),
                         _ => self.irq.latch(irq),
                     }
                 }
@@ -366,7 +370,12 @@ impl Machine {
                 .min(self.timer_expiry[1])
                 .min(self.next_injection);
             if self.sleeping {
-                if self.irq.any_enabled_pending() {
+                let wake = if self.cfg.isa == crate::decode::Isa::ArcCompact {
+                    self.any_pending_700()
+                } else {
+                    self.irq.any_enabled_pending()
+                };
+                if wake {
                     self.sleeping = false;
                 } else {
                     let to = upcoming.min(self.limit);
@@ -386,6 +395,12 @@ impl Machine {
 
     /// Takes the best pending interrupt if the core accepts one now.
     fn accept_interrupt(&mut self) -> Option<Stop> {
+        // ARC700 has no IE (bit 31 is reserved there, whatever a saved STATUS32 brings
+        // back): its two levels are gated by E1/E2 and A1/A2 instead. Checked per event,
+        // not per instruction.
+        if self.cfg.isa == crate::decode::Isa::ArcCompact {
+            return self.accept_interrupt_700().err();
+        }
         let s = self.cpu.status;
         if s & st::IE == 0 || s & st::AE != 0 || s & st::H != 0 {
             return None;

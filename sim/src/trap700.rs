@@ -4,9 +4,10 @@
 //! where an 8-byte `j handler` sits) rather than addresses, and no hardware stack swap: the
 //! kernel switches stacks itself. Sources: Linux arch/arc/include/asm/arcregs.h
 //! (`ECR_V_*` under CONFIG_ISA_ARCOMPACT), ARC700 vector files that put `j` in each slot.
-//! Interrupts (ILINK1/2, STATUS32_L1/L2, AUX_IRQ_LV12) are not modelled yet.
+//! Interrupts and RTIE are in irq700.rs.
 
 use crate::cpu::st;
+use crate::irq700::{E1, E2};
 use crate::machine::{Exception, Machine, Stop};
 
 /// ARC700's ECR vector for an exception the executor raises with its ARCv2 number.
@@ -25,11 +26,6 @@ fn vector_700(e: &Exception) -> (u8, u8) {
         _ => (0x26, e.cause),
     }
 }
-
-/// STATUS32 bits of ARC700 that ARCv2 lays out differently: the interrupt enables of the
-/// two levels (ARCv2 has IE at bit 31 and a priority threshold in 4:1).
-const E1: u32 = 1 << 1;
-const E2: u32 = 1 << 2;
 
 impl Machine {
     /// ARC700 exception entry for `e` raised by the instruction at `fault_pc`; ERET ← `ret`.
@@ -75,14 +71,5 @@ impl Machine {
             ));
         }
         Ok(())
-    }
-
-    /// ARC700 RTIE (kernel mode): the exception return. Returns the new PC.
-    pub(crate) fn rtie_700(&mut self) -> u32 {
-        self.cpu.reservation = None;
-        self.cpu.status = self.cpu.erstatus;
-        self.cpu.bta = self.cpu.erbta;
-        self.cpu.in_slot = self.cpu.status & st::DE != 0;
-        self.cpu.eret
     }
 }

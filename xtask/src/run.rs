@@ -84,6 +84,10 @@ pub fn sim_config(board: &Board) -> arcsim::Config {
         ram_base: board.memory.ram_base,
         ram_size: board.memory.ram_size,
         timer_hz: board.timer.clock_hz as u64,
+        isa: match board.cpu.isa {
+            boards::Isa::Arcv2 => arcsim::config::Isa::ArcV2,
+            boards::Isa::Arcompact => arcsim::config::Isa::ArcCompact,
+        },
         ..arcsim::Config::default()
     };
     if let Some(s) = &board.sim {
@@ -127,6 +131,12 @@ fn run_sim(board: &Board, elf: &Path, opts: &RunOptions) -> Result<RunOutcome> {
     };
     let (status, ended) = match stop {
         arcsim::Stop::Exit(code) => (Some(code), format!("exit {code}")),
+        // A board without a semihosting exit (ARC700 has no `swi`) leaves its status in
+        // r0 when it halts (src/arch/arcompact/vectors.S, arc_exit_run).
+        arcsim::Stop::Halt if board.exit.method == boards::ExitMethod::Halt => {
+            let code = m.reg(0);
+            (Some(code), format!("halt (flag 1) with r0 = {code}"))
+        }
         arcsim::Stop::Halt => (Some(0), "halt (flag 1)".to_string()),
         arcsim::Stop::InsnLimit => (None, format!("instruction limit ({limit}) reached")),
         arcsim::Stop::Breakpoint(pc) => (None, format!("kernel-mode brk at {pc:#010x}")),
