@@ -367,7 +367,11 @@ impl Machine {
             Op::Not => logic!(!b),
             Op::Abs => {
                 let r = (b as i32).wrapping_abs() as u32;
-                arith!((r, false, b == 0x8000_0000))
+                // ARCompact's abs.f sets C to the source's sign: GCC's ARC700
+                // __floatsidf (libgcc ieee-754/floatsidf.S) takes the sign from it with
+                // `bclr.cs`. ARCv2 keeps C = 0 (isa.md's reading of the HS PRM).
+                let cy = self.cfg.isa == crate::decode::Isa::ArcCompact && b >> 31 != 0;
+                arith!((r, cy, b == 0x8000_0000))
             }
             Op::Swap => logic!(b.rotate_left(16)),
             Op::Swape => logic!(b.swap_bytes()),

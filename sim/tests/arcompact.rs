@@ -165,6 +165,8 @@ fn arcompact_specific_instructions() {
          \tmov r18, 0\n\tbbit1 r1, 31, 2f\n\tmov r18, 1\n2:\n\
          \tmov r19, 0\n\tbrlo r1, r2, 3f\n\tmov r19, 1\n3:\n\
          \tmov r1, buf+8\n\tldw_s.x r0, [r1, 0]\n\tmov r17, r0\n\
+         \tmov r1, {x:#x}\n\tmov r23, 0\n\tabs.f r0, r1\n\tmov.cs r23, 1\n\
+         \tmov r25, 1\n\tabs.f r0, r2\n\tmov.cc r25, 0\n\
          \tlr r24, [identity]\n\
          \tmov r0, 0\n\tmov r8, 1\n\ttrap0\n\
          \t.data\n\t.align 4\nbuf:\t.word {x:#x}, 0, 0x8001\n"
@@ -218,6 +220,9 @@ fn arcompact_specific_instructions() {
     assert_eq!(r[18], u32::from(x >> 31 == 0), "bbit1 taken iff bit 31 set");
     assert_eq!(r[19], u32::from(x >= y), "brlo taken iff unsigned less");
     assert_eq!(r[24] & 0xFF, 0x34, "IDENTITY.ARCVER: an ARC700 (4.10)");
+    // libgcc's ARC700 __floatsidf takes the sign of its argument from this carry.
+    assert_eq!(r[23], 1, "abs.f of a negative number sets C");
+    assert_eq!(r[25], 0, "abs.f of a positive number clears C");
 }
 
 /// LLOCK/SCOND are absent unless the core is configured with them: Instruction Error.
