@@ -425,7 +425,13 @@ fn gcc_torture_execute() {
 /// assembly these tests are the first to run).
 #[test]
 fn gcc_torture_execute_arc700() {
-    run_suite("torture-arc700", "gcc-torture", EXECUTE_DIR, false, Core::Arc700);
+    run_suite(
+        "torture-arc700",
+        "gcc-torture",
+        EXECUTE_DIR,
+        false,
+        Core::Arc700,
+    );
 }
 
 /// Exploratory, not part of the brief's corpus: GCC's gcc.dg/torture tests with
@@ -450,6 +456,20 @@ fn gcc_dg_torture_run() {
 #[ignore = "exploratory: run with -- --ignored"]
 fn gcc_torture_execute_ieee() {
     run_suite("ieee", "gcc-torture", EXECUTE_DIR, false, Core::Hs);
+}
+
+/// Exploratory: the ieee tests for ARC700, where they run libgcc's hand-written
+/// ieee-754 assembly (`cargo xtask libgcc-arc700`).
+#[test]
+#[ignore = "exploratory: run with -- --ignored"]
+fn gcc_torture_execute_ieee_arc700() {
+    run_suite(
+        "ieee-arc700",
+        "gcc-torture",
+        EXECUTE_DIR,
+        false,
+        Core::Arc700,
+    );
 }
 
 /// One suite at a time: each already keeps every core busy, and the two default ones
@@ -482,7 +502,7 @@ fn run_suite(label: &str, root_name: &str, subdir: &str, dg_run_only: bool, core
     common::require_toolchain();
     let mut dir = extract_dir(&tarball, root_name, subdir)
         .unwrap_or_else(|e| panic!("extracting the torture tests: {e}"));
-    if label == "ieee" {
+    if label.starts_with("ieee") {
         dir = dir.join("ieee");
     }
     let filter = std::env::var("TORTURE_FILTER").unwrap_or_default();
