@@ -415,23 +415,39 @@ fn run_one(plan: &Plan, limit: u64, core: Core) -> Outcome {
     }
 }
 
+/// A setup problem (no toolchain, no ARC700 libgcc archive): the test fails with this
+/// text, printed as is (no escaping, no backtrace).
+struct Setup(String);
+
+impl std::fmt::Debug for Setup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for Setup {
+    fn from(s: String) -> Setup {
+        Setup(s)
+    }
+}
+
 #[test]
-fn gcc_torture_execute() {
-    run_suite("torture", "gcc-torture", EXECUTE_DIR, false, Core::Hs);
+fn gcc_torture_execute() -> Result<(), Setup> {
+    run_suite("torture", "gcc-torture", EXECUTE_DIR, false, Core::Hs)
 }
 
 /// The same tests, skip rules and floor for ARC700 (issue 12: the ARCompact simulator
 /// and the libgcc routines `cargo xtask libgcc-arc700` builds, whose ARC700-only
 /// assembly these tests are the first to run).
 #[test]
-fn gcc_torture_execute_arc700() {
+fn gcc_torture_execute_arc700() -> Result<(), Setup> {
     run_suite(
         "torture-arc700",
         "gcc-torture",
         EXECUTE_DIR,
         false,
         Core::Arc700,
-    );
+    )
 }
 
 /// Exploratory, not part of the brief's corpus: GCC's gcc.dg/torture tests with
@@ -440,43 +456,49 @@ fn gcc_torture_execute_arc700() {
 /// `cargo test -p arcsim --release --test torture -- --ignored --nocapture`
 #[test]
 #[ignore = "exploratory: run with -- --ignored"]
-fn gcc_dg_torture_run() {
+fn gcc_dg_torture_run() -> Result<(), Setup> {
     run_suite(
         "dg-torture",
         "gcc-dg-torture",
         "gcc/testsuite/gcc.dg/torture",
         true,
         Core::Hs,
-    );
+    )
 }
 
 /// Exploratory: gcc.c-torture/execute/ieee (IEEE floating point through libgcc's soft-fp
 /// and the runtime's FPU-free conversion helpers). Same extraction as the main suite.
 #[test]
 #[ignore = "exploratory: run with -- --ignored"]
-fn gcc_torture_execute_ieee() {
-    run_suite("ieee", "gcc-torture", EXECUTE_DIR, false, Core::Hs);
+fn gcc_torture_execute_ieee() -> Result<(), Setup> {
+    run_suite("ieee", "gcc-torture", EXECUTE_DIR, false, Core::Hs)
 }
 
 /// Exploratory: the ieee tests for ARC700, where they run libgcc's hand-written
 /// ieee-754 assembly (`cargo xtask libgcc-arc700`).
 #[test]
 #[ignore = "exploratory: run with -- --ignored"]
-fn gcc_torture_execute_ieee_arc700() {
+fn gcc_torture_execute_ieee_arc700() -> Result<(), Setup> {
     run_suite(
         "ieee-arc700",
         "gcc-torture",
         EXECUTE_DIR,
         false,
         Core::Arc700,
-    );
+    )
 }
 
 /// One suite at a time: each already keeps every core busy, and the two default ones
 /// share the extracted tests.
 static SUITE: Mutex<()> = Mutex::new(());
 
-fn run_suite(label: &str, root_name: &str, subdir: &str, dg_run_only: bool, core: Core) {
+fn run_suite(
+    label: &str,
+    root_name: &str,
+    subdir: &str,
+    dg_run_only: bool,
+    core: Core,
+) -> Result<(), Setup> {
     let _one_at_a_time = SUITE.lock().unwrap_or_else(|e| e.into_inner());
     let started = Instant::now();
     let tarball = PathBuf::from(
@@ -497,9 +519,12 @@ fn run_suite(label: &str, root_name: &str, subdir: &str, dg_run_only: bool, core
         );
         eprintln!("{msg}");
         assert!(!required, "{msg} and ARC_REQUIRE_TORTURE=1");
-        return;
+        return Ok(());
     }
-    common::require_toolchain();
+    common::check_toolchain()?;
+    if core == Core::Arc700 {
+        common::libgcc_arc700()?;
+    }
     let mut dir = extract_dir(&tarball, root_name, subdir)
         .unwrap_or_else(|e| panic!("extracting the torture tests: {e}"));
     if label.starts_with("ieee") {
@@ -677,4 +702,5 @@ fn run_suite(label: &str, root_name: &str, subdir: &str, dg_run_only: bool, core
         PASS_FLOOR * 100.0,
         failed.join("\n")
     );
+    Ok(())
 }

@@ -82,6 +82,14 @@ fn tmp_path(path: &Path) -> PathBuf {
 /// Panics with a clear message when the ARC cross toolchain is missing: these tests
 /// cannot run without it and must not pretend to pass.
 pub fn require_toolchain() {
+    if let Err(e) = check_toolchain() {
+        panic!("{e}");
+    }
+}
+
+/// Err says which tool is missing and how to install it (for tests that fail with a
+/// message instead of a panic).
+pub fn check_toolchain() -> Result<(), String> {
     static OK: OnceLock<Result<String, String>> = OnceLock::new();
     let r = OK.get_or_init(|| {
         for tool in [GCC, AS, LD, NM] {
@@ -98,9 +106,7 @@ pub fn require_toolchain() {
         let o = Command::new(GCC).arg("--version").output().unwrap();
         Ok(String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or("").to_string())
     });
-    if let Err(e) = r {
-        panic!("{e}");
-    }
+    r.as_ref().map(|_| ()).map_err(Clone::clone)
 }
 
 pub fn toolchain_version() -> String {
@@ -228,7 +234,13 @@ const RT_CFLAGS: &[&str] = &[
 /// The ARC700 libgcc archive: `$ARC700_LIBGCC` when set, else what `cargo xtask
 /// libgcc-arc700` builds (it rebuilds only when its inputs changed, so this is cheap when
 /// the archive is current). Err is a message saying what is missing and how to get it.
+/// Looked up once per process.
 pub fn libgcc_arc700() -> Result<PathBuf, String> {
+    static ARCHIVE: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    ARCHIVE.get_or_init(find_libgcc_arc700).clone()
+}
+
+fn find_libgcc_arc700() -> Result<PathBuf, String> {
     if let Ok(p) = std::env::var("ARC700_LIBGCC") {
         let p = PathBuf::from(p);
         return if p.is_file() {
