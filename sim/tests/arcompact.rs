@@ -316,6 +316,18 @@ fn elf_machine_must_match_the_core() {
         Some(127),
         "an unknown core is a usage error"
     );
+    // The trace lists what the core decoded: ARCompact's trap0, not the ARCv2 swi of the
+    // same word.
+    let trace = dir().join("exit7.trace");
+    let out = Command::new(env!("CARGO_BIN_EXE_arcsim"))
+        .arg("run")
+        .arg(format!("--trace={}", trace.display()))
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(7));
+    let t = std::fs::read_to_string(&trace).unwrap();
+    assert!(t.contains("trap0") && !t.contains("swi"), "{t}");
 }
 
 /// ARC700 exceptions: the core jumps into the 8-byte slot INT_VECTOR_BASE + 8 × vector
