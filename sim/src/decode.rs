@@ -242,6 +242,8 @@ pub enum Op {
     Extb,
     Exth,
     Abs,
+    /// Saturating absolute value (`abss`, ARC700's extended arithmetic).
+    Abss,
     Not,
     /// a ← 0 − b.
     Neg,

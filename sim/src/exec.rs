@@ -367,7 +367,31 @@ impl Machine {
             Op::Not => logic!(!b),
             Op::Abs => {
                 let r = (b as i32).wrapping_abs() as u32;
-                arith!((r, false, b == 0x8000_0000))
+                // ARCompact's abs.f sets C to the source's sign: GCC's ARC700
+                // __floatsidf (libgcc ieee-754/floatsidf.S) takes the sign from it with
+                // `bclr.cs`. ARCv2 keeps C = 0 (isa.md's reading of the HS PRM).
+                let cy = self.cfg.isa == crate::decode::Isa::ArcCompact && b >> 31 != 0;
+                arith!((r, cy, b == 0x8000_0000))
+            }
+            // ARC700's extended arithmetic (standard there): GCC's ARC700 __divdf3
+            // (libgcc ieee-754/divdf3.S) uses asrs and abss for denormal results. An
+            // ARCv2 core here has no such option: Instruction Error, as before.
+            Op::Asrs | Op::Asls | Op::Abss if self.cfg.isa != crate::decode::Isa::ArcCompact => {
+                Err(INSN_ERR)
+            }
+            Op::Asrs | Op::Asls => {
+                // c is a signed count; a negative one shifts the other way.
+                let n = c as i32;
+                let left = if i.op == Op::Asls { n } else { n.saturating_neg() };
+                let (r, sat) = saturating_shift(b, left);
+                arith!((r, carry, sat))
+            }
+            Op::Abss => {
+                let (r, sat) = match b {
+                    0x8000_0000 => (0x7FFF_FFFF, true),
+                    _ => ((b as i32).wrapping_abs() as u32, false),
+                };
+                arith!((r, carry, sat))
             }
             Op::Swap => logic!(b.rotate_left(16)),
             Op::Swape => logic!(b.swap_bytes()),
@@ -771,5 +795,23 @@ mod tests {
         assert_eq!(norm(0x8000_0000, 32), 0);
         assert_eq!(norm(0, 16), 15);
         assert_eq!(norm(1, 16), 14);
+    }
+}
+
+/// `b` shifted left by `left` bits (right, arithmetically, when negative) with signed
+/// saturation, as ARC700's `asls`/`asrs`; the flag says whether it saturated.
+fn saturating_shift(b: u32, left: i32) -> (u32, bool) {
+    if left <= 0 {
+        let k = left.unsigned_abs().min(31);
+        return (((b as i32) >> k) as u32, false);
+    }
+    // |b| < 2^31 and k <= 32, so the product fits an i64.
+    let v = i64::from(b as i32) << left.min(32);
+    if v > i64::from(i32::MAX) {
+        (0x7FFF_FFFF, true)
+    } else if v < i64::from(i32::MIN) {
+        (0x8000_0000, true)
+    } else {
+        (v as u32, false)
     }
 }

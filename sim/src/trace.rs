@@ -19,7 +19,7 @@ impl Machine {
             line,
             "{:>10} {pc:08x}  {:<30}",
             self.cycles,
-            crate::disasm::disasm(insn, pc)
+            crate::disasm::disasm_for(self.cfg.isa, insn, pc)
         );
         for (n, (old, new)) in before.iter().zip(self.cpu.regs.iter()).enumerate().take(63) {
             if old != new {

@@ -165,6 +165,12 @@ fn arcompact_specific_instructions() {
          \tmov r18, 0\n\tbbit1 r1, 31, 2f\n\tmov r18, 1\n2:\n\
          \tmov r19, 0\n\tbrlo r1, r2, 3f\n\tmov r19, 1\n3:\n\
          \tmov r1, buf+8\n\tldw_s.x r0, [r1, 0]\n\tmov r17, r0\n\
+         \tmov r1, {x:#x}\n\tmov r23, 0\n\tabs.f r0, r1\n\tmov.cs r23, 1\n\
+         \tmov r25, 1\n\tabs.f r0, r2\n\tmov.cc r25, 0\n\
+         \tmov r42, -5\n\tasrs r32, r1, 40\n\tasrs r33, r1, r42\n\tasrs r34, r2, 4\n\
+         \tasls r35, r2, 4\n\tasls r36, r2, 2\n\tasls r37, r1, -4\n\
+         \tmov r38, 0\n\tmov r43, 0x80000000\n\tabss.f r39, r43\n\tmov.v r38, 1\n\
+         \tabss r41, r1\n\
          \tlr r24, [identity]\n\
          \tmov r0, 0\n\tmov r8, 1\n\ttrap0\n\
          \t.data\n\t.align 4\nbuf:\t.word {x:#x}, 0, 0x8001\n"
@@ -218,6 +224,19 @@ fn arcompact_specific_instructions() {
     assert_eq!(r[18], u32::from(x >> 31 == 0), "bbit1 taken iff bit 31 set");
     assert_eq!(r[19], u32::from(x >= y), "brlo taken iff unsigned less");
     assert_eq!(r[24] & 0xFF, 0x34, "IDENTITY.ARCVER: an ARC700 (4.10)");
+    // libgcc's ARC700 __floatsidf takes the sign of its argument from this carry.
+    assert_eq!(r[23], 1, "abs.f of a negative number sets C");
+    assert_eq!(r[25], 0, "abs.f of a positive number clears C");
+    // The saturating ops libgcc's ARC700 __divdf3 uses for denormal results.
+    let sx = x as i32;
+    assert_eq!(r[32], (sx >> 31) as u32, "asrs by more than 31: sign fill");
+    assert_eq!(r[33], 0x8000_0000, "asrs by -5 of a negative: saturated left shift");
+    assert_eq!(r[34], y >> 4, "asrs");
+    assert_eq!(r[35], 0x7FFF_FFFF, "asls saturates a positive");
+    assert_eq!(r[36], y << 2, "asls without overflow");
+    assert_eq!(r[37], (sx >> 4) as u32, "asls by -4: arithmetic right shift");
+    assert_eq!((r[39], r[38]), (0x7FFF_FFFF, 1), "abss.f of INT_MIN saturates, sets V");
+    assert_eq!(r[41], sx.unsigned_abs(), "abss");
 }
 
 /// LLOCK/SCOND are absent unless the core is configured with them: Instruction Error.
@@ -297,6 +316,18 @@ fn elf_machine_must_match_the_core() {
         Some(127),
         "an unknown core is a usage error"
     );
+    // The trace lists what the core decoded: ARCompact's trap0, not the ARCv2 swi of the
+    // same word.
+    let trace = dir().join("exit7.trace");
+    let out = Command::new(env!("CARGO_BIN_EXE_arcsim"))
+        .arg("run")
+        .arg(format!("--trace={}", trace.display()))
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(7));
+    let t = std::fs::read_to_string(&trace).unwrap();
+    assert!(t.contains("trap0") && !t.contains("swi"), "{t}");
 }
 
 /// ARC700 exceptions: the core jumps into the 8-byte slot INT_VECTOR_BASE + 8 × vector

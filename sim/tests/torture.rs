@@ -1,10 +1,15 @@
 //! GCC's C torture execute tests (gcc/testsuite/gcc.c-torture/execute/*.c from Debian's
 //! gcc-12-source tarball) compiled at -O2 for ARC HS38 with the bare-metal runtime in
-//! tests/c/rt and run on arcsim.
+//! tests/c/rt and run on arcsim; and again for ARC700 (`gcc_torture_execute_arc700`:
+//! `-mcpu=arc700`, crt0_arc700.S, the libgcc archive of `cargo xtask libgcc-arc700`, on an
+//! ARCompact core), with the same skip rules and pass-rate floor.
 //!
 //! `cargo test -p arcsim --release --test torture -- --nocapture`
 //!
 //! Environment:
+//! - ARC700_LIBGCC=<path>: the ARC700 libgcc archive to link instead of running
+//!   `cargo xtask libgcc-arc700` (which rebuilds target/libgcc/arc700/libgcc-arc700.a only
+//!   when its inputs changed).
 //! - ARC_REQUIRE_TORTURE=1: a missing tarball is a failure instead of a loud skip.
 //! - ARC_GCC_TARBALL=<path>: another gcc source tarball.
 //! - TORTURE_FILTER=<substring>: run only matching tests (the pass-rate floor still applies).
@@ -12,14 +17,18 @@
 //! - TORTURE_JOBS=<n>: worker threads (default: available parallelism).
 //! - TORTURE_UNALIGNED=1: build with -munaligned-access and run on a core with the
 //!   unaligned-access option (crt0 sets STATUS32.AD) instead of -mno-unaligned-access.
+//!   HS only (ARC700 has no unaligned-access option).
 //! - TORTURE_IRQ=<mean>: inject interrupts at random gaps of that mean into every test.
+//!   HS only (arcsim does not model ARC700 interrupts yet).
 //! - TORTURE_SAMPLE=<n>: run every n-th test only.
 //! - TORTURE_OPT=<flag>: optimisation level instead of -O2 (for exploring; the floor
 //!   applies all the same).
 
 mod common;
 
+use arcsim::config::Isa;
 use common::sim::{self, End, Opts};
+use common::Core;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -167,21 +176,25 @@ fn opt_level() -> String {
 
 /// TORTURE_IRQ=<mean>: inject interrupts (line 20 or 21, see crt0.S) at pseudo-random
 /// gaps of that mean into every test; the results must not change.
-fn irq_mean() -> Option<u64> {
+fn irq_mean(core: Core) -> Option<u64> {
+    if core != Core::Hs {
+        return None;
+    }
     std::env::var("TORTURE_IRQ")
         .ok()
         .and_then(|v| v.parse().ok())
 }
 
-fn unaligned() -> bool {
-    std::env::var("TORTURE_UNALIGNED")
-        .map(|v| v == "1")
-        .unwrap_or(false)
+fn unaligned(core: Core) -> bool {
+    core == Core::Hs
+        && std::env::var("TORTURE_UNALIGNED")
+            .map(|v| v == "1")
+            .unwrap_or(false)
 }
 
-fn base_flags() -> Vec<String> {
+fn base_flags(core: Core) -> Vec<String> {
     let mut f = vec![opt_level(), "-w".to_string()];
-    if unaligned() {
+    if unaligned(core) {
         f.push("-munaligned-access".to_string());
     }
     f
@@ -197,7 +210,7 @@ struct Plan {
 
 /// Decides from the test's source and DejaGnu directives whether it can run here, and
 /// with which extra options.
-fn plan(path: &Path) -> Result<Plan, String> {
+fn plan(path: &Path, core: Core) -> Result<Plan, String> {
     let name = path.file_stem().unwrap().to_string_lossy().into_owned();
     let src = std::fs::read(path).map_err(|e| format!("read: {e}"))?;
     let text = String::from_utf8_lossy(&src);
@@ -261,7 +274,7 @@ fn plan(path: &Path) -> Result<Plan, String> {
                             .split_whitespace()
                             .map(|o| o.trim_matches('"'))
                             .collect();
-                        let flags = base_flags();
+                        let flags = base_flags(core);
                         if !opts
                             .iter()
                             .any(|o| *o == "*" || flags.iter().any(|f| f == o))
@@ -327,32 +340,45 @@ fn first_error(msg: &str) -> String {
     }
 }
 
-fn run_one(plan: &Plan, limit: u64) -> Outcome {
-    let mut flags = base_flags();
+fn run_one(plan: &Plan, limit: u64, core: Core) -> Outcome {
+    let mut flags = base_flags(core);
     flags.extend(plan.extra.iter().cloned());
-    let path =
-        match common::build_c_cached_path("torture", &plan.name, &[plan.path.clone()], &flags) {
-            Ok(p) => p,
-            Err(msg) => return Outcome::Skipped(first_error(&msg)),
-        };
+    let cache = match core {
+        Core::Hs => "torture",
+        Core::Arc700 => "torture-arc700",
+    };
+    let path = match common::build_c_cached_path_for(
+        core,
+        cache,
+        &plan.name,
+        &[plan.path.clone()],
+        &flags,
+    ) {
+        Ok(p) => p,
+        Err(msg) => return Outcome::Skipped(first_error(&msg)),
+    };
     let elf = match std::fs::read(&path) {
         Ok(e) => e,
         Err(e) => return Outcome::Failed(format!("read {}: {e}", path.display())),
     };
     let opts = Opts {
         llsc: true,
-        unaligned: unaligned(),
+        unaligned: unaligned(core),
         ..Opts::default()
     };
-    let r = std::panic::catch_unwind(|| match irq_mean() {
-        None => sim::run_elf(&elf, sim::config(opts), limit),
+    let mut cfg = sim::config(opts);
+    if core == Core::Arc700 {
+        cfg.isa = Isa::ArcCompact;
+    }
+    let r = std::panic::catch_unwind(|| match irq_mean(core) {
+        None => sim::run_elf(&elf, cfg.clone(), limit),
         Some(mean) => {
             let irqs = sim::Irqs::Random {
                 seed: 0x5eed ^ elf.len() as u64,
                 mean,
                 irq: if elf.len() % 2 == 0 { 20 } else { 21 },
             };
-            sim::run_elf_irqs(&elf, sim::config(opts), limit, irqs, &[]).map(|(r, _)| r)
+            sim::run_elf_irqs(&elf, cfg.clone(), limit, irqs, &[]).map(|(r, _)| r)
         }
     });
     match r {
@@ -389,9 +415,39 @@ fn run_one(plan: &Plan, limit: u64) -> Outcome {
     }
 }
 
+/// A setup problem (no toolchain, no ARC700 libgcc archive): the test fails with this
+/// text, printed as is (no escaping, no backtrace).
+struct Setup(String);
+
+impl std::fmt::Debug for Setup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for Setup {
+    fn from(s: String) -> Setup {
+        Setup(s)
+    }
+}
+
 #[test]
-fn gcc_torture_execute() {
-    run_suite("torture", "gcc-torture", EXECUTE_DIR, false);
+fn gcc_torture_execute() -> Result<(), Setup> {
+    run_suite("torture", "gcc-torture", EXECUTE_DIR, false, Core::Hs)
+}
+
+/// The same tests, skip rules and floor for ARC700 (issue 12: the ARCompact simulator
+/// and the libgcc routines `cargo xtask libgcc-arc700` builds, whose ARC700-only
+/// assembly these tests are the first to run).
+#[test]
+fn gcc_torture_execute_arc700() -> Result<(), Setup> {
+    run_suite(
+        "torture-arc700",
+        "gcc-torture",
+        EXECUTE_DIR,
+        false,
+        Core::Arc700,
+    )
 }
 
 /// Exploratory, not part of the brief's corpus: GCC's gcc.dg/torture tests with
@@ -400,24 +456,50 @@ fn gcc_torture_execute() {
 /// `cargo test -p arcsim --release --test torture -- --ignored --nocapture`
 #[test]
 #[ignore = "exploratory: run with -- --ignored"]
-fn gcc_dg_torture_run() {
+fn gcc_dg_torture_run() -> Result<(), Setup> {
     run_suite(
         "dg-torture",
         "gcc-dg-torture",
         "gcc/testsuite/gcc.dg/torture",
         true,
-    );
+        Core::Hs,
+    )
 }
 
 /// Exploratory: gcc.c-torture/execute/ieee (IEEE floating point through libgcc's soft-fp
 /// and the runtime's FPU-free conversion helpers). Same extraction as the main suite.
 #[test]
 #[ignore = "exploratory: run with -- --ignored"]
-fn gcc_torture_execute_ieee() {
-    run_suite("ieee", "gcc-torture", EXECUTE_DIR, false);
+fn gcc_torture_execute_ieee() -> Result<(), Setup> {
+    run_suite("ieee", "gcc-torture", EXECUTE_DIR, false, Core::Hs)
 }
 
-fn run_suite(label: &str, root_name: &str, subdir: &str, dg_run_only: bool) {
+/// Exploratory: the ieee tests for ARC700, where they run libgcc's hand-written
+/// ieee-754 assembly (`cargo xtask libgcc-arc700`).
+#[test]
+#[ignore = "exploratory: run with -- --ignored"]
+fn gcc_torture_execute_ieee_arc700() -> Result<(), Setup> {
+    run_suite(
+        "ieee-arc700",
+        "gcc-torture",
+        EXECUTE_DIR,
+        false,
+        Core::Arc700,
+    )
+}
+
+/// One suite at a time: each already keeps every core busy, and the two default ones
+/// share the extracted tests.
+static SUITE: Mutex<()> = Mutex::new(());
+
+fn run_suite(
+    label: &str,
+    root_name: &str,
+    subdir: &str,
+    dg_run_only: bool,
+    core: Core,
+) -> Result<(), Setup> {
+    let _one_at_a_time = SUITE.lock().unwrap_or_else(|e| e.into_inner());
     let started = Instant::now();
     let tarball = PathBuf::from(
         std::env::var("ARC_GCC_TARBALL").unwrap_or_else(|_| DEFAULT_TARBALL.to_string()),
@@ -437,12 +519,15 @@ fn run_suite(label: &str, root_name: &str, subdir: &str, dg_run_only: bool) {
         );
         eprintln!("{msg}");
         assert!(!required, "{msg} and ARC_REQUIRE_TORTURE=1");
-        return;
+        return Ok(());
     }
-    common::require_toolchain();
+    common::check_toolchain()?;
+    if core == Core::Arc700 {
+        common::libgcc_arc700()?;
+    }
     let mut dir = extract_dir(&tarball, root_name, subdir)
         .unwrap_or_else(|e| panic!("extracting the torture tests: {e}"));
-    if label == "ieee" {
+    if label.starts_with("ieee") {
         dir = dir.join("ieee");
     }
     let filter = std::env::var("TORTURE_FILTER").unwrap_or_default();
@@ -488,7 +573,7 @@ fn run_suite(label: &str, root_name: &str, subdir: &str, dg_run_only: bool) {
         "no torture tests found in {} (filter {filter:?})",
         dir.display()
     );
-    common::runtime(); // build once before the workers start
+    common::runtime_for(core); // build once before the workers start
 
     // Negative controls: programs that fail in the ways torture tests fail must be
     // reported as failures by this harness.
@@ -510,8 +595,8 @@ fn run_suite(label: &str, root_name: &str, subdir: &str, dg_run_only: bool) {
     ] {
         let path = ctl_dir.join(format!("{name}.c"));
         common::write_atomic(&path, src.as_bytes());
-        let p = plan(&path).expect("control plan");
-        match run_one(&p, 1_000_000) {
+        let p = plan(&path, core).expect("control plan");
+        match run_one(&p, 1_000_000, core) {
             Outcome::Failed(why) => {
                 println!("torture: negative control {name} fails as it must: {why}")
             }
@@ -532,10 +617,10 @@ fn run_suite(label: &str, root_name: &str, subdir: &str, dg_run_only: bool) {
                 let Some(path) = tests.get(i) else { break };
                 let t = Instant::now();
                 let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-                let outcome = match plan(path) {
+                let outcome = match plan(path, core) {
                     Err(reason) => Outcome::Skipped(reason),
                     Ok(p) if dg_run_only && !p.dg_run => Outcome::NotRun,
-                    Ok(p) => run_one(&p, limit),
+                    Ok(p) => run_one(&p, limit, core),
                 };
                 results
                     .lock()
@@ -568,12 +653,12 @@ fn run_suite(label: &str, root_name: &str, subdir: &str, dg_run_only: bool) {
         results.len() - not_run,
         failed.len(),
         opt_level(),
-        if unaligned() {
+        if unaligned(core) {
             "-mcpu=hs38 -munaligned-access, unaligned core".to_string()
         } else {
-            common::ARCH_CFLAGS.join(" ")
+            core.cflags().join(" ")
         },
-        irq_mean()
+        irq_mean(core)
             .map(|m| format!(", random IRQs mean gap {m}"))
             .unwrap_or_default(),
         started.elapsed().as_secs_f64()
@@ -617,4 +702,5 @@ fn run_suite(label: &str, root_name: &str, subdir: &str, dg_run_only: bool) {
         PASS_FLOOR * 100.0,
         failed.join("\n")
     );
+    Ok(())
 }

@@ -82,6 +82,14 @@ fn tmp_path(path: &Path) -> PathBuf {
 /// Panics with a clear message when the ARC cross toolchain is missing: these tests
 /// cannot run without it and must not pretend to pass.
 pub fn require_toolchain() {
+    if let Err(e) = check_toolchain() {
+        panic!("{e}");
+    }
+}
+
+/// Err says which tool is missing and how to install it (for tests that fail with a
+/// message instead of a panic).
+pub fn check_toolchain() -> Result<(), String> {
     static OK: OnceLock<Result<String, String>> = OnceLock::new();
     let r = OK.get_or_init(|| {
         for tool in [GCC, AS, LD, NM] {
@@ -98,9 +106,7 @@ pub fn require_toolchain() {
         let o = Command::new(GCC).arg("--version").output().unwrap();
         Ok(String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or("").to_string())
     });
-    if let Err(e) = r {
-        panic!("{e}");
-    }
+    r.as_ref().map(|_| ()).map_err(Clone::clone)
 }
 
 pub fn toolchain_version() -> String {
@@ -167,15 +173,55 @@ pub fn run_tool(cmd: &mut Command) -> Result<(), String> {
 
 // ---------------------------------------------------------------- runtime
 
+/// The core a C build is for: its code generation flags, runtime and libgcc.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Core {
+    /// ARC HS38 (ARCv2): Debian's `-lgcc`.
+    Hs,
+    /// ARC700 (ARCompact): `crt0_arc700.S` and the libgcc archive `cargo xtask
+    /// libgcc-arc700` builds from GCC's sources (Debian's libgcc is ARCv2 only).
+    Arc700,
+}
+
+/// Code generation flags for ARC700. No `-mno-unaligned-access` needed: ARC700 GCC never
+/// merges narrow accesses into unaligned ones (the core has no unaligned option).
+pub const ARC700_CFLAGS: &[&str] = &["-mcpu=arc700"];
+
+impl Core {
+    pub fn cflags(self) -> &'static [&'static str] {
+        match self {
+            Core::Hs => ARCH_CFLAGS,
+            Core::Arc700 => ARC700_CFLAGS,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Core::Hs => "hs38",
+            Core::Arc700 => "arc700",
+        }
+    }
+    /// The runtime's sources (compiled in this order, then `link.ld`).
+    fn rt_files(self) -> &'static [&'static str] {
+        match self {
+            Core::Hs => &["crt0.S", "setjmp.S", "libc.c", "softfp.c", "link.ld"],
+            // softfp.c only stands in for Debian's ARCv2 libgcc members that use HS FPU
+            // instructions; the ARC700 archive is built soft-float from GCC's sources, so
+            // its own versions are used (and tested).
+            Core::Arc700 => &["crt0_arc700.S", "setjmp.S", "libc.c", "link.ld"],
+        }
+    }
+}
+
 pub struct Runtime {
     /// crt0, setjmp, libc shim, FPU-free libgcc helpers (in link order).
     pub objs: Vec<PathBuf>,
     pub ldscript: PathBuf,
+    /// What follows the program on the link line: `-lgcc`, or the ARC700 archive's path.
+    pub libs: Vec<String>,
     /// Hash of everything that went into the runtime (for caches keyed on it).
     pub key: String,
 }
 
-const RT_FILES: &[&str] = &["crt0.S", "setjmp.S", "libc.c", "softfp.c", "link.ld"];
 const RT_CFLAGS: &[&str] = &[
     "-O2",
     "-ffreestanding",
@@ -185,90 +231,172 @@ const RT_CFLAGS: &[&str] = &[
     "-Wno-unused-parameter",
 ];
 
-/// Builds the bare-metal runtime once per process (cached on disk by content hash).
+/// The ARC700 libgcc archive: `$ARC700_LIBGCC` when set, else what `cargo xtask
+/// libgcc-arc700` builds (it rebuilds only when its inputs changed, so this is cheap when
+/// the archive is current). Err is a message saying what is missing and how to get it.
+/// Looked up once per process.
+pub fn libgcc_arc700() -> Result<PathBuf, String> {
+    static ARCHIVE: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    ARCHIVE.get_or_init(find_libgcc_arc700).clone()
+}
+
+fn find_libgcc_arc700() -> Result<PathBuf, String> {
+    if let Ok(p) = std::env::var("ARC700_LIBGCC") {
+        let p = PathBuf::from(p);
+        return if p.is_file() {
+            Ok(p)
+        } else {
+            Err(format!(
+                "ARC700_LIBGCC={} is not a file (build it with `cargo xtask libgcc-arc700`)",
+                p.display()
+            ))
+        };
+    }
+    let root = crate_dir().parent().unwrap().to_path_buf();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let o = Command::new(&cargo)
+        .current_dir(&root)
+        .args(["run", "-q", "-p", "xtask", "--", "libgcc-arc700"])
+        .output()
+        .map_err(|e| format!("cannot run `{cargo} run -p xtask -- libgcc-arc700`: {e}"))?;
+    if !o.status.success() {
+        return Err(format!(
+            "`cargo xtask libgcc-arc700` failed (it needs the ARC cross toolchain and Debian's \
+             gcc-12-source; `cargo xtask setup` installs both; or point ARC700_LIBGCC at an \
+             archive):\n{}{}",
+            String::from_utf8_lossy(&o.stderr),
+            String::from_utf8_lossy(&o.stdout)
+        ));
+    }
+    let archive = root.join("target/libgcc/arc700/libgcc-arc700.a");
+    if archive.is_file() {
+        Ok(archive)
+    } else {
+        Err(format!(
+            "`cargo xtask libgcc-arc700` succeeded but {} is missing",
+            archive.display()
+        ))
+    }
+}
+
+/// Builds the bare-metal runtime for ARC HS once per process (cached on disk by content
+/// hash).
 pub fn runtime() -> &'static Runtime {
-    static RT: OnceLock<Runtime> = OnceLock::new();
-    RT.get_or_init(|| {
-        require_toolchain();
-        let rt_dir = c_dir().join("rt");
-        let mut parts: Vec<Vec<u8>> = Vec::new();
-        for f in RT_FILES {
-            parts.push(f.as_bytes().to_vec());
-            parts
-                .push(std::fs::read(rt_dir.join(f)).unwrap_or_else(|e| panic!("read rt/{f}: {e}")));
+    runtime_for(Core::Hs)
+}
+
+/// Builds the runtime for `core` once per process (cached on disk by content hash).
+/// Panics with a plain message when the ARC700 libgcc archive cannot be had.
+pub fn runtime_for(core: Core) -> &'static Runtime {
+    static HS: OnceLock<Runtime> = OnceLock::new();
+    static ARC700: OnceLock<Runtime> = OnceLock::new();
+    let cell = match core {
+        Core::Hs => &HS,
+        Core::Arc700 => &ARC700,
+    };
+    cell.get_or_init(|| build_runtime(core))
+}
+
+fn build_runtime(core: Core) -> Runtime {
+    require_toolchain();
+    let rt_dir = c_dir().join("rt");
+    let mut parts: Vec<Vec<u8>> = Vec::new();
+    for f in core.rt_files() {
+        parts.push(f.as_bytes().to_vec());
+        parts.push(std::fs::read(rt_dir.join(f)).unwrap_or_else(|e| panic!("read rt/{f}: {e}")));
+    }
+    let libs = match core {
+        Core::Hs => vec!["-lgcc".to_string()],
+        Core::Arc700 => {
+            let a = libgcc_arc700().unwrap_or_else(|e| panic!("{e}"));
+            // The archive's bytes are part of the key: a rebuilt libgcc relinks every
+            // cached program.
+            parts.push(std::fs::read(&a).unwrap_or_else(|e| panic!("read {}: {e}", a.display())));
+            vec![a.display().to_string()]
         }
-        parts.push(toolchain_version().into_bytes());
-        parts.push(ARCH_CFLAGS.join(" ").into_bytes());
-        parts.push(RT_CFLAGS.join(" ").into_bytes());
-        // Bump when the way the runtime is built changes (e.g. the symbol weakening).
-        parts.push(b"recipe 3: -nostdinc, ARC libc headers only".to_vec());
-        let refs: Vec<&[u8]> = parts.iter().map(|p| p.as_slice()).collect();
-        let key = hash_hex(&refs);
-        let out = cache_dir(&format!("rt-{key}"));
-        let mut objs = Vec::new();
-        for f in ["crt0.S", "setjmp.S", "libc.c", "softfp.c"] {
-            let obj = out.join(format!("{}.o", f.split('.').next().unwrap()));
-            if !obj.exists() {
-                let tmp = tmp_path(&obj);
-                let mut cmd = gcc();
-                cmd.args(ARCH_CFLAGS)
-                    .args(RT_CFLAGS)
-                    .arg("-c")
-                    .arg(rt_dir.join(f))
-                    .arg("-o")
-                    .arg(&tmp);
-                if let Err(e) = run_gcc(&mut cmd) {
-                    panic!("building the test runtime (tests/c/rt/{f}) failed:\n{e}");
-                }
-                // Everything but crt0 is weak, so that a program may define its own
-                // memcpy, abort, setjmp, ... (several torture tests do) without a
-                // duplicate-symbol error.
-                // (Only the definitions: `objcopy --weaken` would also weaken undefined
-                // references such as __udivdi3, which then no longer pull libgcc members
-                // in and silently resolve to 0.)
-                if f != "crt0.S" {
-                    let o = Command::new(NM)
-                        .args(["-g", "--defined-only", "--format=posix"])
-                        .arg(&tmp)
-                        .output()
-                        .expect("nm");
-                    let mut oc = Command::new(OBJCOPY);
-                    for line in String::from_utf8_lossy(&o.stdout).lines() {
-                        if let Some(name) = line.split_whitespace().next() {
-                            oc.arg(format!("--weaken-symbol={name}"));
-                        }
-                    }
-                    oc.arg(&tmp);
-                    if let Err(e) = run_tool(&mut oc) {
-                        panic!("objcopy --weaken-symbol {f}: {e}");
-                    }
-                }
-                std::fs::rename(&tmp, &obj).unwrap();
+    };
+    parts.push(toolchain_version().into_bytes());
+    parts.push(core.cflags().join(" ").into_bytes());
+    parts.push(RT_CFLAGS.join(" ").into_bytes());
+    // Bump when the way the runtime is built changes (e.g. the symbol weakening).
+    parts.push(b"recipe 3: -nostdinc, ARC libc headers only".to_vec());
+    let refs: Vec<&[u8]> = parts.iter().map(|p| p.as_slice()).collect();
+    let key = hash_hex(&refs);
+    let out = cache_dir(&format!("rt-{key}"));
+    let mut objs = Vec::new();
+    for f in core.rt_files().iter().filter(|f| !f.ends_with(".ld")) {
+        let obj = out.join(format!("{}.o", f.split('.').next().unwrap()));
+        if !obj.exists() {
+            let tmp = tmp_path(&obj);
+            let mut cmd = gcc();
+            cmd.args(core.cflags())
+                .args(RT_CFLAGS)
+                .arg("-c")
+                .arg(rt_dir.join(f))
+                .arg("-o")
+                .arg(&tmp);
+            if let Err(e) = run_gcc(&mut cmd) {
+                panic!("building the test runtime (tests/c/rt/{f}) failed:\n{e}");
             }
-            objs.push(obj);
+            // Everything but crt0 is weak, so that a program may define its own
+            // memcpy, abort, setjmp, ... (several torture tests do) without a
+            // duplicate-symbol error.
+            // (Only the definitions: `objcopy --weaken` would also weaken undefined
+            // references such as __udivdi3, which then no longer pull libgcc members
+            // in and silently resolve to 0.)
+            if !f.starts_with("crt0") {
+                let o = Command::new(NM)
+                    .args(["-g", "--defined-only", "--format=posix"])
+                    .arg(&tmp)
+                    .output()
+                    .expect("nm");
+                let mut oc = Command::new(OBJCOPY);
+                for line in String::from_utf8_lossy(&o.stdout).lines() {
+                    if let Some(name) = line.split_whitespace().next() {
+                        oc.arg(format!("--weaken-symbol={name}"));
+                    }
+                }
+                oc.arg(&tmp);
+                if let Err(e) = run_tool(&mut oc) {
+                    panic!("objcopy --weaken-symbol {f}: {e}");
+                }
+            }
+            std::fs::rename(&tmp, &obj).unwrap();
         }
-        Runtime {
-            objs,
-            ldscript: rt_dir.join("link.ld"),
-            key,
-        }
-    })
+        objs.push(obj);
+    }
+    Runtime {
+        objs,
+        ldscript: rt_dir.join("link.ld"),
+        libs,
+        key,
+    }
 }
 
 /// Compiles and links C sources with the runtime into `out`. `flags` are added after the
 /// architecture flags (optimisation level, -D..., -w ...). Err = the compiler's message.
 pub fn build_c(srcs: &[PathBuf], flags: &[String], out: &Path) -> Result<(), String> {
-    let rt = runtime();
+    build_c_for(Core::Hs, srcs, flags, out)
+}
+
+/// [`build_c`] for `core`.
+pub fn build_c_for(
+    core: Core,
+    srcs: &[PathBuf],
+    flags: &[String],
+    out: &Path,
+) -> Result<(), String> {
+    let rt = runtime_for(core);
     let tmp = tmp_path(out);
     let mut cmd = gcc();
-    cmd.args(ARCH_CFLAGS)
+    cmd.args(core.cflags())
         .args(flags)
         .args(LINK_FLAGS)
         .arg("-T")
         .arg(&rt.ldscript)
         .args(&rt.objs)
         .args(srcs)
-        .arg("-lgcc")
+        .args(&rt.libs)
         .arg("-o")
         .arg(&tmp);
     let r = run_gcc(&mut cmd);
@@ -298,7 +426,18 @@ pub fn build_c_cached_path(
     srcs: &[PathBuf],
     flags: &[String],
 ) -> Result<PathBuf, String> {
-    let rt = runtime();
+    build_c_cached_path_for(Core::Hs, cache, name, srcs, flags)
+}
+
+/// [`build_c_cached_path`] for `core`.
+pub fn build_c_cached_path_for(
+    core: Core,
+    cache: &str,
+    name: &str,
+    srcs: &[PathBuf],
+    flags: &[String],
+) -> Result<PathBuf, String> {
+    let rt = runtime_for(core);
     let mut parts: Vec<Vec<u8>> = vec![rt.key.clone().into_bytes(), flags.join(" ").into_bytes()];
     for s in srcs {
         parts.push(std::fs::read(s).map_err(|e| format!("read {}: {e}", s.display()))?);
@@ -306,7 +445,7 @@ pub fn build_c_cached_path(
     let refs: Vec<&[u8]> = parts.iter().map(|p| p.as_slice()).collect();
     let out = cache_dir(cache).join(format!("{name}-{}.elf", hash_hex(&refs)));
     if !out.exists() {
-        build_c(srcs, flags, &out)?;
+        build_c_for(core, srcs, flags, &out)?;
     }
     Ok(out)
 }

@@ -316,7 +316,7 @@ fn single5(sub: u32) -> Entry {
         0x02 => (Op::Ext, "sat16"),
         0x03 => (Op::Ext, "rnd16"),
         0x04 => (Op::Ext, "abssw"),
-        0x05 => (Op::Ext, "abss"),
+        0x05 => (Op::Abss, "abss"),
         0x06 => (Op::Ext, "negsw"),
         0x07 => (Op::Ext, "negs"),
         0x08 => (Op::Normh, "normw"),
