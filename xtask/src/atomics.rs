@@ -71,6 +71,36 @@ pub fn work_dir() -> PathBuf {
     repo_root().join("target").join("atomics")
 }
 
+/// The board the section runs on, with its core's compile flags and where that core's
+/// objects go (ARC700 objects beside, not over, the em4 ones).
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub board: String,
+    pub cpu: &'static [&'static str],
+    dir: PathBuf,
+}
+
+impl Target {
+    pub fn for_board(board: &str) -> Result<Target> {
+        let b = boards::Board::load(board).map_err(|e| Error::new("board", e.to_string()))?;
+        let arcompact = b.cpu.isa == boards::Isa::Arcompact;
+        Ok(Target {
+            board: board.to_string(),
+            cpu: if arcompact { ARC700_FLAGS } else { EM4_FLAGS },
+            dir: if arcompact {
+                work_dir().join("arc700")
+            } else {
+                work_dir()
+            },
+        })
+    }
+
+    /// The `sim` board (ARCv2, em4 objects).
+    pub fn sim() -> Result<Target> {
+        Target::for_board("sim")
+    }
+}
+
 fn io(stage: &str, p: &Path, e: std::io::Error) -> Error {
     Error::new(stage, format!("{}: {e}", p.display()))
 }
@@ -478,10 +508,6 @@ fn objcopy() -> String {
 
 /// Compiles `src` into `obj` unless `obj` is newer than `src`, the extra inputs and
 /// the dependency list, with the same command line (kept in `obj.cmd`).
-fn compile_cached(src: &Path, obj: &Path, args: &[String], inputs: &[&Path]) -> Result<()> {
-    compile_cached_for(EM4_FLAGS, src, obj, args, inputs)
-}
-
 fn compile_cached_for(
     cpu: &[&str],
     src: &Path,
@@ -513,13 +539,20 @@ fn compile_cached_for(
 /// The runtime (`user/atomic/atomic.c`, `libc.c`, `softfp.c`), compiled for em4 at -O2
 /// into `out`.
 pub fn build_runtime(out: &Path) -> Result<Vec<PathBuf>> {
-    build_units(out, &["atomic.c", "libc.c", "softfp.c"])
+    build_units_for(EM4_FLAGS, out, &["atomic.c", "libc.c", "softfp.c"])
 }
 
-/// `user/atomic/testmain.c`: the `main` that runs a GCC test's (renamed) main on a
-/// large stack.
-pub fn build_testmain(out: &Path) -> Result<PathBuf> {
-    Ok(build_units(out, &["testmain.c"])?.remove(0))
+/// The runtime and `user/atomic/testmain.c` (the `main` that runs a GCC test's renamed
+/// main on a large stack) for `t`'s core, in its object directory.
+fn build_runtime_for(t: &Target) -> Result<(Vec<PathBuf>, PathBuf)> {
+    let out = t.dir.join("runtime");
+    let runtime = if t.cpu == ARC700_FLAGS {
+        build_runtime_arc700(&out)?
+    } else {
+        build_runtime(&out)?
+    };
+    let testmain = build_units_for(t.cpu, &out, &["testmain.c"])?.remove(0);
+    Ok((runtime, testmain))
 }
 
 /// The runtime compiled for ARC700 (`-mcpu=arc700 -mno-atomic`) into `out`, each object
@@ -541,10 +574,6 @@ pub fn build_runtime_arc700(out: &Path) -> Result<Vec<PathBuf>> {
     Ok(objs)
 }
 
-fn build_units(out: &Path, units: &[&str]) -> Result<Vec<PathBuf>> {
-    build_units_for(EM4_FLAGS, out, units)
-}
-
 fn build_units_for(cpu: &[&str], out: &Path, units: &[&str]) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(out).map_err(|e| io("atomics", out, e))?;
     let dir = user::user_dir().join("atomic");
@@ -563,13 +592,13 @@ fn build_units_for(cpu: &[&str], out: &Path, units: &[&str]) -> Result<Vec<PathB
 
 /// Links `objs` and the runtime into one relocatable object `out` (what the kernel
 /// build links with user/rt into the program), and checks it holds no LLOCK/SCOND.
-fn prelink(objs: &[PathBuf], runtime: &[PathBuf], out: &Path) -> Result<()> {
+fn prelink(cpu: &[&str], objs: &[PathBuf], runtime: &[PathBuf], out: &Path) -> Result<()> {
     let inputs: Vec<&Path> = objs.iter().chain(runtime).map(PathBuf::as_path).collect();
     if !crate::build::stale(out, &inputs) {
         return Ok(());
     }
     let mut c = Command::new(toolchain::gcc_name());
-    c.args(["-mcpu=em4", "-nostdlib", "-r", "-o"])
+    c.args([cpu[0], "-nostdlib", "-r", "-o"])
         .arg(out)
         .args(objs)
         .args(runtime);
@@ -590,7 +619,13 @@ pub struct BuiltTest {
 /// Compiles one test at one level (`out` = its directory) into a prelinked object
 /// (`runtime` ends with the testmain object). The test's `main` becomes
 /// `gcc_test_main`, which `user/atomic/testmain.c` calls on a large stack.
-pub fn build_test(t: &GccTest, opt: Opt, runtime: &[PathBuf], out: &Path) -> Result<PathBuf> {
+pub fn build_test(
+    cpu: &[&str],
+    t: &GccTest,
+    opt: Opt,
+    runtime: &[PathBuf],
+    out: &Path,
+) -> Result<PathBuf> {
     std::fs::create_dir_all(out).map_err(|e| io("atomics", out, e))?;
     let mut args: Vec<String> = vec![opt.flag().to_string()];
     args.extend(t.flags.iter().cloned());
@@ -600,7 +635,7 @@ pub fn build_test(t: &GccTest, opt: Opt, runtime: &[PathBuf], out: &Path) -> Res
         .enumerate()
     {
         let obj = out.join(format!("{}.{i}.o", t.name));
-        compile_cached(src, &obj, &args, &[])?;
+        compile_cached_for(cpu, src, &obj, &args, &[])?;
         let renamed = out.join(format!("{}.{i}.main.o", t.name));
         if crate::build::stale(&renamed, &[&obj]) {
             let mut c = Command::new(objcopy());
@@ -613,7 +648,7 @@ pub fn build_test(t: &GccTest, opt: Opt, runtime: &[PathBuf], out: &Path) -> Res
         objs.push(renamed);
     }
     let prog = out.join(format!("{}.prog.o", t.name));
-    prelink(&objs, runtime, &prog)?;
+    prelink(cpu, &objs, runtime, &prog)?;
     Ok(prog)
 }
 
@@ -636,9 +671,9 @@ fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R>
 
 /// Builds every discovered test at every level; a test that does not compile is an
 /// error (a runtime entry point or header is missing), a skipped one carries its reason.
-pub fn build_gcc_tests(tests: &[GccTest]) -> Result<Vec<BuiltTest>> {
-    let mut runtime = build_runtime(&work_dir().join("runtime"))?;
-    runtime.push(build_testmain(&work_dir().join("runtime"))?);
+pub fn build_gcc_tests(target: &Target, tests: &[GccTest]) -> Result<Vec<BuiltTest>> {
+    let (mut runtime, testmain) = build_runtime_for(target)?;
+    runtime.push(testmain);
     let jobs: Vec<(&GccTest, Opt)> = Opt::ALL
         .iter()
         .flat_map(|&o| tests.iter().map(move |t| (t, o)))
@@ -647,10 +682,11 @@ pub fn build_gcc_tests(tests: &[GccTest]) -> Result<Vec<BuiltTest>> {
         let object = match &t.skip {
             Some(_) => None,
             None => Some(build_test(
+                target.cpu,
                 t,
                 opt,
                 &runtime,
-                &work_dir().join(format!("{opt:?}")),
+                &target.dir.join(format!("{opt:?}")),
             )?),
         };
         Ok(BuiltTest {
@@ -805,8 +841,13 @@ pub const STRESS_MANIFEST: &str = "manifest-atomics.txt";
 
 /// Builds the stress programs' objects and returns the image (kernel `features`).
 pub fn stress_image(features: &[&str]) -> Result<Image> {
-    let runtime = build_runtime(&work_dir().join("runtime"))?;
-    let out = work_dir().join("stress");
+    stress_image_for(&Target::sim()?, features)
+}
+
+/// [`stress_image`] for `target`'s core.
+pub fn stress_image_for(target: &Target, features: &[&str]) -> Result<Image> {
+    let (runtime, _) = build_runtime_for(target)?;
+    let out = target.dir.join("stress");
     std::fs::create_dir_all(&out).map_err(|e| io("atomics", &out, e))?;
     let entries = user::manifest_named(STRESS_MANIFEST)?;
     let mut programs = Vec::new();
@@ -824,14 +865,15 @@ pub fn stress_image(features: &[&str]) -> Result<Image> {
         .collect();
         args.extend(e.defines.iter().map(|d| format!("-D{d}")));
         let obj = out.join(format!("{}.0.o", e.name));
-        compile_cached(
+        compile_cached_for(
+            target.cpu,
             &user::user_dir().join("programs").join(&e.source),
             &obj,
             &args,
             &[],
         )?;
         let prog = out.join(format!("{}.prog.o", e.name));
-        prelink(&[obj], &runtime, &prog)?;
+        prelink(target.cpu, &[obj], &runtime, &prog)?;
         programs.push((e.name.clone(), prog, e.expect));
     }
     Ok(Image {
@@ -860,17 +902,29 @@ pub struct ImageRun {
 /// Boots `elf` on the `sim` board's simulator with timer0 raised at random gaps (mean
 /// `irq_mean` instructions, xorshift seeded with `seed`; 0 = no injection).
 pub fn run_image(elf: &Path, seed: u64, irq_mean: u64, max_insns: u64) -> Result<ImageRun> {
+    run_image_on("sim", elf, seed, irq_mean, max_insns)
+}
+
+/// [`run_image`] on `board`'s simulated core.
+pub fn run_image_on(
+    board: &str,
+    elf: &Path,
+    seed: u64,
+    irq_mean: u64,
+    max_insns: u64,
+) -> Result<ImageRun> {
     let image = std::fs::read(elf).map_err(|e| io("run", elf, e))?;
     let params = [seed, irq_mean, max_insns].map(u64::to_le_bytes);
-    let key: [&[u8]; 4] = [&image, &params[0], &params[1], &params[2]];
+    let key: [&[u8]; 5] = [&image, &params[0], &params[1], &params[2], board.as_bytes()];
     let (mut run, cached) = crate::runcache::cached(&key, || {
-        run_image_uncached(elf, &image, seed, irq_mean, max_insns)
+        run_image_uncached(board, elf, &image, seed, irq_mean, max_insns)
     })?;
     run.cached = cached;
     Ok(run)
 }
 
 fn run_image_uncached(
+    board: &str,
     elf: &Path,
     image: &[u8],
     seed: u64,
@@ -878,7 +932,7 @@ fn run_image_uncached(
     max_insns: u64,
 ) -> Result<ImageRun> {
     let t0 = std::time::Instant::now();
-    let board = boards::Board::load("sim").map_err(|e| Error::new("board", e.to_string()))?;
+    let board = boards::Board::load(board).map_err(|e| Error::new("board", e.to_string()))?;
     let mut m = arcsim::Machine::try_new(crate::run::sim_config(&board))
         .map_err(|e| Error::new("sim", e.to_string()))?;
     m.load_elf(image)
@@ -1012,9 +1066,14 @@ pub fn render_table(c: &Counts) -> String {
 /// The whole GCC part: discover, build, run every image (timer preemption with `seed`),
 /// judge. Returns (group, level, result) for every test, skips included.
 pub fn run_gcc_tests(seed: u64) -> Result<Vec<(Group, Opt, TestResult)>> {
-    run_gcc_tests_with("sim", &|elf, img| {
-        let run = run_image(elf, seed, GCC_IRQ_MEAN, max_insns_for(img.programs.len()))?;
-        Ok(run.console)
+    run_gcc_tests_on("sim", seed)
+}
+
+/// [`run_gcc_tests`] built for and run on `board`'s simulated core.
+pub fn run_gcc_tests_on(board: &str, seed: u64) -> Result<Vec<(Group, Opt, TestResult)>> {
+    run_gcc_tests_with(board, &|elf, img| {
+        let max = max_insns_for(img.programs.len());
+        Ok(run_image_on(board, elf, seed, GCC_IRQ_MEAN, max)?.console)
     })
 }
 
@@ -1026,7 +1085,7 @@ pub fn run_gcc_tests_with(
 ) -> Result<Vec<(Group, Opt, TestResult)>> {
     let dg = gcc_testsuite()?;
     let tests = discover(&dg)?;
-    let built = build_gcc_tests(&tests)?;
+    let built = build_gcc_tests(&Target::for_board(board)?, &tests)?;
     let mut results: Vec<(Group, Opt, TestResult)> = built
         .iter()
         .filter_map(|b| {
@@ -1091,16 +1150,26 @@ pub struct FetchAddCost {
 /// Single-steps the `a_bench` program (first in `kernel_elf`'s table, its user ELF
 /// `bench_elf`) and measures [`FetchAddCost`].
 pub fn measure_fetch_add(kernel_elf: &Path, bench_elf: &Path) -> Result<FetchAddCost> {
+    measure_fetch_add_on("sim", kernel_elf, bench_elf)
+}
+
+/// [`measure_fetch_add`] on `board`'s simulated core.
+pub fn measure_fetch_add_on(
+    board: &str,
+    kernel_elf: &Path,
+    bench_elf: &Path,
+) -> Result<FetchAddCost> {
     let kernel = std::fs::read(kernel_elf).map_err(|e| io("measure", kernel_elf, e))?;
     let bench = std::fs::read(bench_elf).map_err(|e| io("measure", bench_elf, e))?;
-    let key: [&[u8]; 3] = [b"fetch_add", &kernel, &bench];
+    let key: [&[u8]; 4] = [b"fetch_add", &kernel, &bench, board.as_bytes()];
     crate::runcache::cached(&key, || {
-        measure_fetch_add_uncached(kernel_elf, bench_elf, &bench)
+        measure_fetch_add_uncached(board, kernel_elf, bench_elf, &bench)
     })
     .map(|(cost, _)| cost)
 }
 
 fn measure_fetch_add_uncached(
+    board: &str,
     kernel_elf: &Path,
     bench_elf: &Path,
     bytes: &[u8],
@@ -1119,7 +1188,7 @@ fn measure_fetch_add_uncached(
     let head = sym("fa_loop")?;
     let end = sym("fa_loop_end")?;
     let image = std::fs::read(kernel_elf).map_err(|e| io("measure", kernel_elf, e))?;
-    let board = boards::Board::load("sim").map_err(|e| Error::new("board", e.to_string()))?;
+    let board = boards::Board::load(board).map_err(|e| Error::new("board", e.to_string()))?;
     let mut m = arcsim::Machine::try_new(crate::run::sim_config(&board))
         .map_err(|e| Error::new("sim", e.to_string()))?;
     m.load_elf(&image)
@@ -1219,12 +1288,22 @@ pub const SEEDS: &[u64] = &[0x9E37_79B9, 0x2545_F491, 0xC0FF_EE11];
 
 /// Runs the stress image with `features` under every seed in `seeds`.
 pub fn run_stress(features: &[&str], seeds: &[u64]) -> Result<Vec<(u64, Vec<TestResult>)>> {
-    let img = stress_image(features)?;
-    let out = build_image(&img)?;
+    run_stress_on(&Target::sim()?, features, seeds)
+}
+
+/// [`run_stress`] built for and run on `target`.
+pub fn run_stress_on(
+    target: &Target,
+    features: &[&str],
+    seeds: &[u64],
+) -> Result<Vec<(u64, Vec<TestResult>)>> {
+    let img = stress_image_for(target, features)?;
+    let out = build_image_for(&img, &target.board)?;
     let names: Vec<String> = img.programs.iter().map(|p| p.0.clone()).collect();
     let mut res = Vec::new();
     for &seed in seeds {
-        let run = run_image(&out.elf, seed, IRQ_MEAN, max_insns_for(names.len()))?;
+        let max = max_insns_for(names.len());
+        let run = run_image_on(&target.board, &out.elf, seed, IRQ_MEAN, max)?;
         res.push((seed, judge(&run.console, &names)));
     }
     Ok(res)
@@ -1236,8 +1315,13 @@ pub fn run_stress(features: &[&str], seeds: &[u64]) -> Result<Vec<(u64, Vec<Test
 /// instructions of the unprotected window moves with every change to the syscall path's
 /// length, so one seed alone is a coin the kernel's speed can flip.
 pub fn run_stress_on_bug_kernel() -> Result<Vec<TestResult>> {
+    run_stress_on_bug_kernel_for(&Target::sim()?)
+}
+
+/// [`run_stress_on_bug_kernel`] built for and run on `target`.
+pub fn run_stress_on_bug_kernel_for(target: &Target) -> Result<Vec<TestResult>> {
     let mut merged: Vec<TestResult> = Vec::new();
-    for (_, results) in run_stress(&["bug-no-preempt"], SEEDS)? {
+    for (_, results) in run_stress_on(target, &["bug-no-preempt"], SEEDS)? {
         for r in results {
             match merged.iter_mut().find(|b| b.name == r.name) {
                 Some(b) if b.verdict == Verdict::Pass => *b = r,
@@ -1252,20 +1336,21 @@ pub fn run_stress_on_bug_kernel() -> Result<Vec<TestResult>> {
 /// The validation run's atomics section: GCC's tests at -O0 and -O2, the stress
 /// programs on the correct kernel under [`SEEDS`] and on `bug-no-preempt`, and the
 /// cost of one fetch_add. `failures()` empty = the section passed.
-pub fn validate_atomics() -> Result<AtomicsSummary> {
-    let gcc = run_gcc_tests(SEEDS[0])?;
+pub fn validate_atomics(board: &str) -> Result<AtomicsSummary> {
+    let target = Target::for_board(board)?;
+    let gcc = run_gcc_tests_on(board, SEEDS[0])?;
     let counts = count(&gcc);
-    let stress = run_stress(&[], SEEDS)?;
-    let stress_bug = run_stress_on_bug_kernel()?;
-    let img = stress_image(&[])?;
-    let out = build_image(&img)?;
+    let stress = run_stress_on(&target, &[], SEEDS)?;
+    let stress_bug = run_stress_on_bug_kernel_for(&target)?;
+    let img = stress_image_for(&target, &[])?;
+    let out = build_image_for(&img, board)?;
     let bench = out
         .programs
         .iter()
         .find(|p| p.name == "a_bench")
         .map(|p| p.elf.clone());
     let fetch_add = match bench {
-        Some(b) => Some(measure_fetch_add(&out.elf, &b)?),
+        Some(b) => Some(measure_fetch_add_on(board, &out.elf, &b)?),
         None => None,
     };
     Ok(AtomicsSummary {
