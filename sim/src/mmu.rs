@@ -184,15 +184,17 @@ impl Mmu {
 
     /// Index of the single entry mapping `vaddr` for `asid`; Err(()) on several matches.
     fn lookup(&self, vaddr: u32, asid: u32) -> Result<Option<u32>, ()> {
-        let base = self.set_of(vaddr) * self.ways;
+        let base = (self.set_of(vaddr) * self.ways) as usize;
         let vpn = vaddr & VPN_MASK;
+        // One bounds check for the set, not one per way (every access translates).
+        let set = &self.entries[base..base + self.ways as usize];
         let mut found = None;
-        for i in base..base + self.ways {
-            if Self::matches(&self.entries[i as usize], vpn, asid) {
+        for (k, e) in set.iter().enumerate() {
+            if Self::matches(e, vpn, asid) {
                 if found.is_some() {
                     return Err(());
                 }
-                found = Some(i);
+                found = Some((base + k) as u32);
             }
         }
         Ok(found)

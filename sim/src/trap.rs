@@ -81,7 +81,7 @@ impl Machine {
                 "exception ECR={ecr:#08x} ERET={ret:#010x} EFA={efa:#010x} -> {pc:08x}"
             ));
         }
-        self.recheck_irqs();
+        self.recheck_irqs_if_requested();
         Ok(())
     }
 
@@ -180,7 +180,7 @@ impl Machine {
             return Ok(self.rtie_700());
         }
         self.cpu.reservation = None;
-        self.recheck_irqs();
+        self.recheck_irqs_if_requested();
         let act = self.irq.act;
         if self.cpu.status & st::AE != 0 || act & 0xFFFF == 0 {
             self.cpu.status = self.cpu.erstatus;
