@@ -132,12 +132,22 @@ fn call_kill(r: &PtRegs) -> SysResult {
 
 #[inline(never)]
 fn call_rt_sigaction(r: &PtRegs) -> SysResult {
-    ret(signal::sys_rt_sigaction(r.arg(0), r.arg(1), r.arg(2), r.arg(3)))
+    ret(signal::sys_rt_sigaction(
+        r.arg(0),
+        r.arg(1),
+        r.arg(2),
+        r.arg(3),
+    ))
 }
 
 #[inline(never)]
 fn call_rt_sigprocmask(r: &PtRegs) -> SysResult {
-    ret(signal::sys_rt_sigprocmask(r.arg(0), r.arg(1), r.arg(2), r.arg(3)))
+    ret(signal::sys_rt_sigprocmask(
+        r.arg(0),
+        r.arg(1),
+        r.arg(2),
+        r.arg(3),
+    ))
 }
 
 #[inline(never)]
@@ -170,7 +180,14 @@ fn call_clone(r: &mut PtRegs) -> SysResult {
 
 #[inline(never)]
 fn call_mmap2(r: &PtRegs) -> SysResult {
-    ret(sys_mmap2(r.arg(0), r.arg(1), r.arg(2), r.arg(3), r.arg(4), r.arg(5)))
+    ret(sys_mmap2(
+        r.arg(0),
+        r.arg(1),
+        r.arg(2),
+        r.arg(3),
+        r.arg(4),
+        r.arg(5),
+    ))
 }
 
 #[inline(never)]

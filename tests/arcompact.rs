@@ -33,10 +33,13 @@ fn e_machine(elf: &Path) -> u16 {
 
 /// The mnemonic of each instruction line of an `objdump -d` listing, without suffixes.
 fn mnemonics(disasm: &str) -> impl Iterator<Item = (&str, &str)> {
-    disasm.lines().filter(|l| l.contains(":\t")).filter_map(|l| {
-        let m = l.split('\t').nth(2)?.trim();
-        Some((m.split('.').next().unwrap_or(m), l))
-    })
+    disasm
+        .lines()
+        .filter(|l| l.contains(":\t"))
+        .filter_map(|l| {
+            let m = l.split('\t').nth(2)?.trim();
+            Some((m.split('.').next().unwrap_or(m), l))
+        })
 }
 
 fn forbidden(disasm: &str) -> Vec<String> {
@@ -53,7 +56,11 @@ fn to_first_rtie(disasm: &str, label: &str) -> Vec<String> {
         .nth(1)
         .unwrap_or_else(|| panic!("{label} not in the disassembly"));
     let insns: Vec<&str> = body.lines().filter(|l| l.contains(":\t")).collect();
-    let n = insns.iter().position(|l| l.contains("\trtie")).expect("rtie") + 1;
+    let n = insns
+        .iter()
+        .position(|l| l.contains("\trtie"))
+        .expect("rtie")
+        + 1;
     insns[..n].iter().map(|s| s.to_string()).collect()
 }
 
@@ -118,7 +125,11 @@ fn vectors_are_eight_byte_jumps_to_the_arc700_handlers() {
             (addr, target)
         })
         .collect();
-    assert_eq!(slots.len(), 64, "reset, errors, IRQ 3..31, exceptions 0x20..0x3F");
+    assert_eq!(
+        slots.len(),
+        64,
+        "reset, errors, IRQ 3..31, exceptions 0x20..0x3F"
+    );
     let base = syms["__vectors"];
     for (i, (addr, target)) in slots.iter().enumerate() {
         assert_eq!(*addr, base + 8 * i as u64, "slot {i} is not 8 bytes in");
@@ -160,7 +171,9 @@ fn no_arcv2_only_instruction_in_the_kernel_or_the_user_programs() {
     let v2_bad = forbidden(&v2);
     for m in ["std", "ldd", "clri", "seti", "kflag"] {
         assert!(
-            v2_bad.iter().any(|l| l.split('\t').nth(2).unwrap().starts_with(m)),
+            v2_bad
+                .iter()
+                .any(|l| l.split('\t').nth(2).unwrap().starts_with(m)),
             "detector misses {m} in the ARCv2 image"
         );
     }
@@ -181,7 +194,12 @@ fn mmu_v3_refill_hit_path_is_as_short_as_the_mmu_v4_one() {
         v3.len(),
         v4.len()
     );
-    assert!(v3.len() <= v4.len(), "MMUv3 {} > MMUv4 {}", v3.len(), v4.len());
+    assert!(
+        v3.len() <= v4.len(),
+        "MMUv3 {} > MMUv4 {}",
+        v3.len(),
+        v4.len()
+    );
     assert!(v3.len() < 25, "{v3:#?}");
     // The commit is GetIndex (3) then WriteNI (5) to TLBCOMMAND (0x408 = 1032), the
     // entry first written to PD1 (0x406) and PD0 (0x405).
@@ -192,7 +210,10 @@ fn mmu_v3_refill_hit_path_is_as_short_as_the_mmu_v4_one() {
     let pd0 = text.rfind("sr\tr0,[1029]").expect("PD0 write");
     assert!(pd1 < get && pd0 < get && get < write, "{text}");
     // It reads the PGD from SCRATCH_DATA0 (0x418) and the address from EFA (0x404).
-    assert!(text.contains("lr\tr1,[1048]") && text.contains("lr\tr0,[1028]"), "{text}");
+    assert!(
+        text.contains("lr\tr1,[1048]") && text.contains("lr\tr0,[1028]"),
+        "{text}"
+    );
 }
 
 /// Both ports must lay out PtRegs identically: the portable kernel reads one layout.

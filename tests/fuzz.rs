@@ -81,7 +81,9 @@ fn the_stream_judge_catches_wrong_ends() {
             .find(|l| {
                 l.starts_with("TASK ")
                     && l.contains(&format!("signal={sig} "))
-                    && stream_pids.iter().any(|p| l.starts_with(&format!("TASK {p} ")))
+                    && stream_pids
+                        .iter()
+                        .any(|p| l.starts_with(&format!("TASK {p} ")))
             })
             .unwrap_or_else(|| panic!("a stream ended with {sig}"))
             .to_string()
@@ -95,7 +97,10 @@ fn the_stream_judge_catches_wrong_ends() {
         ("SIGSEGV reported as SIGILL", doctored("SIGSEGV", "SIGILL")),
         ("SIGBUS reported as SIGSEGV", doctored("SIGBUS", "SIGSEGV")),
         ("SIGTRAP reported as SIGILL", doctored("SIGTRAP", "SIGILL")),
-        ("a TASK line missing", console.replacen(&task_line("SIGSEGV"), "", 1)),
+        (
+            "a TASK line missing",
+            console.replacen(&task_line("SIGSEGV"), "", 1),
+        ),
         (
             "a wrong address",
             console.replacen(

@@ -382,7 +382,11 @@ impl Machine {
             Op::Asrs | Op::Asls => {
                 // c is a signed count; a negative one shifts the other way.
                 let n = c as i32;
-                let left = if i.op == Op::Asls { n } else { n.saturating_neg() };
+                let left = if i.op == Op::Asls {
+                    n
+                } else {
+                    n.saturating_neg()
+                };
                 let (r, sat) = saturating_shift(b, left);
                 arith!((r, carry, sat))
             }

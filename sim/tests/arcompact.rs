@@ -230,12 +230,23 @@ fn arcompact_specific_instructions() {
     // The saturating ops libgcc's ARC700 __divdf3 uses for denormal results.
     let sx = x as i32;
     assert_eq!(r[32], (sx >> 31) as u32, "asrs by more than 31: sign fill");
-    assert_eq!(r[33], 0x8000_0000, "asrs by -5 of a negative: saturated left shift");
+    assert_eq!(
+        r[33], 0x8000_0000,
+        "asrs by -5 of a negative: saturated left shift"
+    );
     assert_eq!(r[34], y >> 4, "asrs");
     assert_eq!(r[35], 0x7FFF_FFFF, "asls saturates a positive");
     assert_eq!(r[36], y << 2, "asls without overflow");
-    assert_eq!(r[37], (sx >> 4) as u32, "asls by -4: arithmetic right shift");
-    assert_eq!((r[39], r[38]), (0x7FFF_FFFF, 1), "abss.f of INT_MIN saturates, sets V");
+    assert_eq!(
+        r[37],
+        (sx >> 4) as u32,
+        "asls by -4: arithmetic right shift"
+    );
+    assert_eq!(
+        (r[39], r[38]),
+        (0x7FFF_FFFF, 1),
+        "abss.f of INT_MIN saturates, sets V"
+    );
     assert_eq!(r[41], sx.unsigned_abs(), "abss");
 }
 

@@ -437,7 +437,9 @@ fn compiled_programs_match_objdump() {
     if let Ok(boards) = std::fs::read_dir(&kernels) {
         for board in boards.flatten() {
             let elf = board.path().join("kernel.elf");
-            let Ok(bytes) = std::fs::read(&elf) else { continue };
+            let Ok(bytes) = std::fs::read(&elf) else {
+                continue;
+            };
             let listing = stdout_of(Command::new(OBJDUMP).args(["-d", "-z"]).arg(&elf));
             match bytes.get(18..20).map(|m| u16::from_le_bytes([m[0], m[1]])) {
                 Some(93) => compact.compare(&elf.display().to_string(), &listing),

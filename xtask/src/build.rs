@@ -109,8 +109,7 @@ pub fn build_kernel(opts: &BuildOptions) -> Result<BuildOutput> {
     lock.lock().map_err(|e| io_err("build", &lock_path, e))?;
 
     let isa = board.cpu.isa;
-    let programs =
-        crate::user::build_user_programs_for(isa, &opts.manifest, &out.join("user"))?;
+    let programs = crate::user::build_user_programs_for(isa, &opts.manifest, &out.join("user"))?;
     let programs_s = out.join("programs.S");
     write_if_changed(&programs_s, &program_table_asm(&programs))?;
 
@@ -217,20 +216,16 @@ pub fn build_kernel(opts: &BuildOptions) -> Result<BuildOutput> {
     if stale(&elf, &deps) {
         let mut cmd = Command::new("arc-linux-gnu-gcc");
         cmd.arg(format!("-mcpu={}", isa.gcc_cpu()));
-        cmd.args([
-            "-nostdlib",
-            "-static",
-            "-Wl,--no-warn-rwx-segments",
-        ])
-        .arg("-T")
-        .arg(&script)
-        .arg("-L")
-        .arg(&out)
-        .arg(format!("-Wl,-Map={}", map.display()))
-        .arg("-o")
-        .arg(&elf)
-        .args(&objects)
-        .args(crate::user::libgcc_args(isa)?);
+        cmd.args(["-nostdlib", "-static", "-Wl,--no-warn-rwx-segments"])
+            .arg("-T")
+            .arg(&script)
+            .arg("-L")
+            .arg(&out)
+            .arg(format!("-Wl,-Map={}", map.display()))
+            .arg("-o")
+            .arg(&elf)
+            .args(&objects)
+            .args(crate::user::libgcc_args(isa)?);
         run("link", &mut cmd)?;
     }
     let disasm = out.join("kernel.dis");

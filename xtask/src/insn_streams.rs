@@ -217,7 +217,8 @@ fn misaligned(i: &Insn, addr: u32) -> bool {
 }
 
 fn is_transfer(m: &str) -> bool {
-    matches!(m.chars().next(), Some('b' | 'j')) || matches!(m, "lp" | "leave_s" | "enter_s" | "ei_s")
+    matches!(m.chars().next(), Some('b' | 'j'))
+        || matches!(m, "lp" | "leave_s" | "enter_s" | "ei_s")
 }
 
 fn decode_at(page: &[u8], off: usize) -> Insn {
@@ -238,7 +239,11 @@ fn has_trap_in_delay_slot(page: &[u8]) -> bool {
         let i = decode_at(page, off);
         let slot = off + usize::from(i.len);
         slot + 2 <= page.len()
-            && disasm(&i, STREAM_VA + off as u32).split('\t').next().unwrap_or("").contains(".d")
+            && disasm(&i, STREAM_VA + off as u32)
+                .split('\t')
+                .next()
+                .unwrap_or("")
+                .contains(".d")
             && is_trap_s(u16::from_le_bytes([page[slot], page[slot + 1]]))
     })
 }
@@ -265,7 +270,11 @@ fn classify(page: &[u8], sig: &str, addr: u32, pc: u32) -> Result<String, String
     let prev_hw = (off >= 2).then(|| u16::from_le_bytes([page[off - 2], page[off - 1]]));
     let prev_trap = prev_hw.is_some_and(is_trap_s);
     let prev_syscall = prev_hw == Some(0x781E);
-    let why = |what: &str| Err(format!("{sig} addr={addr:#x} at pc {pc:#x} `{text}`: {what}"));
+    let why = |what: &str| {
+        Err(format!(
+            "{sig} addr={addr:#x} at pc {pc:#x} `{text}`: {what}"
+        ))
+    };
     match sig {
         "SIGSEGV" if end > STREAM_VA + PAGE && addr >= STREAM_VA + PAGE && addr < end => {
             Ok("SIGSEGV fetch off the page end".into())
@@ -277,7 +286,11 @@ fn classify(page: &[u8], sig: &str, addr: u32, pc: u32) -> Result<String, String
         }
         "SIGSEGV" if is_memory(m) && (!in_page(addr) || is_store(m)) => Ok(format!(
             "SIGSEGV {}",
-            if in_page(addr) { "store to the read-only page" } else { "unmapped data" }
+            if in_page(addr) {
+                "store to the read-only page"
+            } else {
+                "unmapped data"
+            }
         )),
         "SIGSEGV" => why("not a load/store outside the page, nor a fetch off it"),
         "SIGBUS" if is_memory(m) && misaligned(&insn, addr) => Ok("SIGBUS misaligned".into()),
@@ -329,7 +342,9 @@ pub fn judge(console: &str, generator: &Generator) -> StreamReport {
         out.streams += 1;
         let outcome = match tasks.get(&pid).map(|t| &t.end) {
             None => Err("no TASK line".to_string()),
-            Some(TaskEnd::Exit(code)) => Ok(format!("exit {}", if *code == 0 { "0" } else { "!=0" })),
+            Some(TaskEnd::Exit(code)) => {
+                Ok(format!("exit {}", if *code == 0 { "0" } else { "!=0" }))
+            }
             Some(TaskEnd::Signal { sig, .. }) if sig == "SIGKILL" && killed == 1 => {
                 Ok("killed at the deadline".into())
             }

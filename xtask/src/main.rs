@@ -245,12 +245,12 @@ fn main() -> ExitCode {
             xtask::bench::build_numbers().and_then(|()| xtask::bench::kernel_numbers())
         })
         .and_then(|()| {
-                let qemu = xtask::run::on_path("qemu-system-arc");
-                let speeds = xtask::sim_speed::measure(5, qemu)?;
-                print!("{}", xtask::sim_speed::report(&speeds, qemu));
-                Ok(())
-            })
-            .map(|()| ExitCode::SUCCESS),
+            let qemu = xtask::run::on_path("qemu-system-arc");
+            let speeds = xtask::sim_speed::measure(5, qemu)?;
+            print!("{}", xtask::sim_speed::report(&speeds, qemu));
+            Ok(())
+        })
+        .map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

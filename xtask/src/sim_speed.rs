@@ -61,22 +61,45 @@ pub fn build_images() -> Result<Vec<(&'static str, PathBuf)>> {
         let elf = out.join(name);
         let dep = out.join(format!("{name}.d"));
         let mut cmd = toolchain::gcc(toolchain::Headers::Freestanding, &dep).map_err(err)?;
-        cmd.args(["-mcpu=hs38", "-mno-unaligned-access", opt, "-nostdlib", "-static"])
-            .args(["-Wl,--no-warn-rwx-segments", "-Wl,--build-id=none"])
-            .arg("-T")
-            .arg(src.join("link.ld"))
-            .args(inputs)
-            .arg("-o")
-            .arg(&elf);
+        cmd.args([
+            "-mcpu=hs38",
+            "-mno-unaligned-access",
+            opt,
+            "-nostdlib",
+            "-static",
+        ])
+        .args(["-Wl,--no-warn-rwx-segments", "-Wl,--build-id=none"])
+        .arg("-T")
+        .arg(src.join("link.ld"))
+        .args(inputs)
+        .arg("-o")
+        .arg(&elf);
         run_tool(cmd, &format!("building {name}"))?;
         toolchain::check_depfile(&dep, name).map_err(err)?;
         Ok(elf)
     };
     let crt = [src.join("crt.S"), src.join("exit.S")];
     Ok(vec![
-        ("compute", link("compute", &[&crt[..], &[src.join("compute.c")]].concat(), "-O2")?),
-        ("tlb_heavy", link("tlb_heavy", &[src.join("tlb_heavy.S"), src.join("exit.S")], "-O2")?),
-        ("empty", link("empty", &[&crt[..], &[empty_c]].concat(), "-O2")?),
+        (
+            "compute",
+            link(
+                "compute",
+                &[&crt[..], &[src.join("compute.c")]].concat(),
+                "-O2",
+            )?,
+        ),
+        (
+            "tlb_heavy",
+            link(
+                "tlb_heavy",
+                &[src.join("tlb_heavy.S"), src.join("exit.S")],
+                "-O2",
+            )?,
+        ),
+        (
+            "empty",
+            link("empty", &[&crt[..], &[empty_c]].concat(), "-O2")?,
+        ),
     ])
 }
 
@@ -109,7 +132,11 @@ fn arcsim_once(arcsim: &Path, elf: &Path) -> Result<(u64, f64)> {
         .lines()
         .find_map(|l| l.strip_prefix("instructions"))
         .and_then(|v| v.trim().parse().ok())
-        .ok_or_else(|| err(format!("arcsim --stats printed no instruction count: {stats}")))?;
+        .ok_or_else(|| {
+            err(format!(
+                "arcsim --stats printed no instruction count: {stats}"
+            ))
+        })?;
     Ok((insns, secs))
 }
 
@@ -117,7 +144,9 @@ fn arcsim_once(arcsim: &Path, elf: &Path) -> Result<(u64, f64)> {
 fn qemu_once(elf: &Path) -> Result<f64> {
     let t = Instant::now();
     let mut child = Command::new("qemu-system-arc")
-        .args(["-M", "virt", "-cpu", "archs", "-m", "1G", "-display", "none"])
+        .args([
+            "-M", "virt", "-cpu", "archs", "-m", "1G", "-display", "none",
+        ])
         .args(["-nographic", "-monitor", "none", "-kernel"])
         .arg(elf)
         .stdout(Stdio::piped())
@@ -138,7 +167,12 @@ fn qemu_once(elf: &Path) -> Result<f64> {
     }
     let _ = child.kill();
     let _ = child.wait();
-    seen.ok_or_else(|| err(format!("QEMU never printed BENCH-END for {}", elf.display())))
+    seen.ok_or_else(|| {
+        err(format!(
+            "QEMU never printed BENCH-END for {}",
+            elf.display()
+        ))
+    })
 }
 
 fn min(v: impl Iterator<Item = f64>) -> f64 {

@@ -6,8 +6,8 @@
 //! `build_user_programs` is what the kernel build embeds (in the returned
 //! order); `manifest` says which cases each program reports.
 
-use boards::Isa;
 use crate::{repo_root, Error, Result};
+use boards::Isa;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
