@@ -12,6 +12,11 @@
 use std::time::Instant;
 use xtask::atomics::{self, Verdict};
 
+/// The `sim` board's target (ARCv2, em4 objects).
+fn sim() -> atomics::Target {
+    atomics::Target::sim().unwrap_or_else(|e| panic!("{e}"))
+}
+
 fn show_cases(console: &str) {
     for l in console.lines().filter(|l| l.starts_with("CASE a.")) {
         println!("    {l}");
@@ -21,7 +26,8 @@ fn show_cases(console: &str) {
 #[test]
 fn gcc_atomic_tests_pass_at_o0_and_o2() {
     let t0 = Instant::now();
-    let results = atomics::run_gcc_tests(atomics::SEEDS[0]).unwrap_or_else(|e| panic!("{e}"));
+    let results =
+        atomics::run_gcc_tests("sim", atomics::SEEDS[0]).unwrap_or_else(|e| panic!("{e}"));
     let counts = atomics::count(&results);
     println!("{}", atomics::render_table(&counts));
     let mut skips: Vec<String> = results
@@ -57,12 +63,13 @@ fn gcc_atomic_tests_pass_at_o0_and_o2() {
 #[test]
 fn stress_programs_are_exact_under_preemption() {
     let t0 = Instant::now();
-    let img = atomics::stress_image(&[]).unwrap_or_else(|e| panic!("{e}"));
-    let out = atomics::build_image(&img).unwrap_or_else(|e| panic!("{e}"));
+    let img = atomics::stress_image(&sim(), &[]).unwrap_or_else(|e| panic!("{e}"));
+    let out = atomics::build_image(&img, "sim").unwrap_or_else(|e| panic!("{e}"));
     let names: Vec<String> = img.programs.iter().map(|p| p.0.clone()).collect();
     let mut bad = Vec::new();
     for &seed in atomics::SEEDS {
         let run = atomics::run_image(
+            "sim",
             &out.elf,
             seed,
             atomics::IRQ_MEAN,
@@ -91,7 +98,7 @@ fn stress_programs_fail_on_the_bug_no_preempt_kernel() {
     let t0 = Instant::now();
     // Each must be caught under at least one of the preemption seeds (see
     // `run_stress_on_bug_kernel`).
-    let results = atomics::run_stress_on_bug_kernel().unwrap_or_else(|e| panic!("{e}"));
+    let results = atomics::run_stress_on_bug_kernel(&sim()).unwrap_or_else(|e| panic!("{e}"));
     println!("took {:.1} s", t0.elapsed().as_secs_f64());
     for r in &results {
         println!("  {} {:?} {}", r.name, r.verdict, r.detail);
@@ -111,14 +118,15 @@ fn stress_programs_fail_on_the_bug_no_preempt_kernel() {
 
 #[test]
 fn fetch_add_cost_against_llsc() {
-    let img = atomics::stress_image(&[]).unwrap_or_else(|e| panic!("{e}"));
-    let out = atomics::build_image(&img).unwrap_or_else(|e| panic!("{e}"));
+    let img = atomics::stress_image(&sim(), &[]).unwrap_or_else(|e| panic!("{e}"));
+    let out = atomics::build_image(&img, "sim").unwrap_or_else(|e| panic!("{e}"));
     let bench = out
         .programs
         .iter()
         .find(|p| p.name == "a_bench")
         .expect("a_bench in the stress image");
-    let cost = atomics::measure_fetch_add(&out.elf, &bench.elf).unwrap_or_else(|e| panic!("{e}"));
+    let cost =
+        atomics::measure_fetch_add("sim", &out.elf, &bench.elf).unwrap_or_else(|e| panic!("{e}"));
     let board = boards::Board::load("sim").unwrap();
     let dir = std::env::temp_dir().join(format!("atomics-llsc-{}", std::process::id()));
     let (cas, per_inc) =

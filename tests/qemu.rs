@@ -304,8 +304,9 @@ fn atomics_stress_programs_on_qemu() {
     if !qemu_on_path() {
         return;
     }
-    let img = atomics::stress_image(&[]).unwrap_or_else(|e| panic!("{e}"));
-    let out = atomics::build_image_for(&img, "qemu-virt").unwrap_or_else(|e| panic!("{e}"));
+    let img = atomics::stress_image(&atomics::Target::for_board("qemu-virt").unwrap(), &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let out = atomics::build_image(&img, "qemu-virt").unwrap_or_else(|e| panic!("{e}"));
     let run = run_image(
         "qemu-virt",
         Runner::Qemu,

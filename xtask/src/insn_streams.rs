@@ -167,13 +167,11 @@ fn is_store(m: &str) -> bool {
 }
 
 fn is_memory(m: &str) -> bool {
-    (m.starts_with("ld") && m != "ldi")
+    m.starts_with("ld") // every load, ldi's table read included
         || is_store(m)
         || m.starts_with("pop")
+        || m.starts_with("prefetch")
         || m == "leave_s"
-        || m == "ldi"
-        || m == "prefetch"
-        || m == "prefetchw"
 }
 
 /// The major opcode. Majors 5 and 6 hold the extension instructions (DSP, FPU), of
