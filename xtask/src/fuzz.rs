@@ -90,13 +90,9 @@ pub fn fuzz(o: &FuzzOptions) -> Result<FuzzSummary> {
         }
         if o.insn_programs > 0 {
             let base = o.insn_first_seed.unwrap_or(o.first_seed ^ 0x1D5E_ED00);
-            let first = seed(base, s.rounds * o.insn_programs);
-            text += insn_streams::manifest(o.insn_programs, first)
-                .lines()
-                .filter(|l| l.starts_with("k_insnfuzz"))
-                .map(|l| format!("{l}\n"))
-                .collect::<String>()
-                .as_str();
+            for i in 0..o.insn_programs {
+                text += &insn_streams::manifest_line(seed(base, s.rounds * o.insn_programs + i));
+            }
         }
         text += "k_mem_after_fuzz k_memleak.c VARIANT=1,MB=200 exit:0 r.exit_frees\n";
         let manifest = dir.join("manifest-fuzz.txt");

@@ -32,18 +32,11 @@ const REG_TABLE: u32 = STREAM_VA + PAGE - 128;
 /// Streams per program: the kernel keeps a dead child's slot until its program ends.
 pub const STREAMS_PER_PROGRAM: u32 = 12;
 
-/// A manifest of `programs` stream programs (seeds from `first_seed`), then a program
-/// that needs 200 MB: memory came back.
-pub fn manifest(programs: u32, first_seed: u32) -> String {
-    let mut text = String::from("# generated: random user instruction streams\n");
-    for i in 0..programs {
-        let seed = first_seed.wrapping_add(i.wrapping_mul(0x9E37_79B9)) | 1;
-        text += &format!(
-            "k_insnfuzz_{seed:08x} k_insnfuzz.c INSN_STREAMS={STREAMS_PER_PROGRAM},INSN_SEED={seed:#010x} exit:0 n.insn_streams\n"
-        );
-    }
-    text += "k_mem_after_insns k_memleak.c VARIANT=1,MB=200 exit:0 r.exit_frees\n";
-    text
+/// The manifest line of one stream program with its own `seed` (12 streams).
+pub fn manifest_line(seed: u32) -> String {
+    format!(
+        "k_insnfuzz_{seed:08x} k_insnfuzz.c INSN_STREAMS={STREAMS_PER_PROGRAM},INSN_SEED={seed:#010x} exit:0 n.insn_streams\n"
+    )
 }
 
 /// What the generator needs from the program's ELF.

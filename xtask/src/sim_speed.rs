@@ -38,17 +38,6 @@ fn err(e: impl std::fmt::Display) -> Error {
     Error::new("sim speed", e.to_string())
 }
 
-fn run_tool(mut cmd: Command, what: &str) -> Result<()> {
-    let out = cmd.output().map_err(|e| err(format!("{what}: {e}")))?;
-    if !out.status.success() {
-        return Err(err(format!(
-            "{what} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )));
-    }
-    Ok(())
-}
-
 /// Builds `compute`, `tlb_heavy` and `empty` (start-up only) into `target/arcsim-bench`.
 pub fn build_images() -> Result<Vec<(&'static str, PathBuf)>> {
     let root = crate::repo_root();
@@ -74,7 +63,7 @@ pub fn build_images() -> Result<Vec<(&'static str, PathBuf)>> {
         .args(inputs)
         .arg("-o")
         .arg(&elf);
-        run_tool(cmd, &format!("building {name}"))?;
+        crate::build::run(&format!("building {name}"), &mut cmd)?;
         toolchain::check_depfile(&dep, name).map_err(err)?;
         Ok(elf)
     };
@@ -107,7 +96,7 @@ pub fn build_images() -> Result<Vec<(&'static str, PathBuf)>> {
 fn arcsim_binary() -> Result<PathBuf> {
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cmd.args(["build", "--release", "--quiet", "-p", "arcsim"]);
-    run_tool(cmd, "cargo build --release -p arcsim")?;
+    crate::build::run("cargo build --release -p arcsim", &mut cmd)?;
     let target = std::env::var("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|_| crate::repo_root().join("target"));
