@@ -35,178 +35,68 @@ pub const NR_ARC_USR_CMPXCHG: u32 = 248;
 
 /// Run the call in `regs` (r8 = number, r0.. = arguments) and put the result in r0.
 ///
-/// Each call is its own small function that reads only the arguments it takes: one
-/// `dispatch` holding every body would save all the callee-saved registers and load all
-/// six arguments (each through the lowering's alignment test) on every call, getpid's
-/// included (78 instructions measured, docs/bench.md).
+/// Each arm reads only the arguments its call takes and yields r0 as a `u32`: loading
+/// all six up front, or a `Result` (which goes through the wasm shadow stack), cost
+/// every call, getpid's included (docs/bench.md).
 pub fn dispatch(regs: &mut PtRegs) {
-    let result = match regs.syscall_nr() {
-        NR_WRITE => call_write(regs),
-        NR_EXIT => call_exit(regs),
-        NR_EXIT_GROUP => call_exit_group(regs),
-        NR_SET_TID_ADDRESS => call_set_tid_address(regs),
-        NR_NANOSLEEP => call_nanosleep(regs),
-        NR_CLOCK_GETTIME => call_clock_gettime(regs),
-        NR_SCHED_YIELD => call_sched_yield(),
-        NR_KILL => call_kill(regs),
-        NR_RT_SIGACTION => call_rt_sigaction(regs),
-        NR_RT_SIGPROCMASK => call_rt_sigprocmask(regs),
-        NR_RT_SIGRETURN => call_rt_sigreturn(regs),
-        NR_GETPID => call_getpid(),
-        NR_BRK => call_brk(regs),
-        NR_MUNMAP => call_munmap(regs),
-        NR_CLONE => call_clone(regs),
-        NR_MMAP2 => call_mmap2(regs),
-        NR_MPROTECT => call_mprotect(regs),
+    let a = |n| regs.arg(n);
+    let r0 = match regs.syscall_nr() {
+        NR_WRITE => ret(sys_write(a(0), a(1), a(2))),
+        NR_EXIT => task::exit_thread(a(0)),
+        NR_EXIT_GROUP => task::exit_group(ExitStatus::Code(a(0) & 0xFF)),
+        NR_SET_TID_ADDRESS => {
+            let tid = a(0);
+            task::with_current(|t| {
+                t.clear_child_tid = tid;
+                t.pid
+            })
+        }
+        NR_NANOSLEEP => ret(sys_nanosleep(a(0))),
+        NR_CLOCK_GETTIME => ret(sys_clock_gettime(a(0), a(1))),
+        NR_SCHED_YIELD => {
+            sched::schedule();
+            0
+        }
+        NR_KILL => ret(sys_kill(a(0) as i32, a(1))),
+        NR_RT_SIGACTION => ret(signal::sys_rt_sigaction(a(0), a(1), a(2), a(3))),
+        NR_RT_SIGPROCMASK => ret(signal::sys_rt_sigprocmask(a(0), a(1), a(2), a(3))),
+        NR_RT_SIGRETURN => signal::sys_rt_sigreturn(regs),
+        NR_GETPID => task::with_current(|t| t.tgid),
+        NR_BRK => {
+            let want = a(0);
+            mm::with(current_mm(), |m| m.set_brk(want))
+        }
+        NR_MUNMAP => ret(sys_munmap(a(0), a(1))),
+        NR_CLONE => {
+            let args = CloneArgs {
+                flags: a(0),
+                newsp: a(1),
+                ptid: a(2),
+                tls: a(3),
+                ctid: a(4),
+            };
+            ret(task::clone_current(regs, &args))
+        }
+        NR_MMAP2 => ret(sys_mmap2(a(0), a(1), a(2), a(3), a(4), a(5))),
+        NR_MPROTECT => ret(sys_mprotect(a(0), a(1), a(2))),
         NR_CACHEFLUSH => 0,
-        NR_ARC_SETTLS => call_arc_settls(regs),
-        NR_ARC_GETTLS => call_arc_gettls(),
-        NR_ARC_USR_CMPXCHG => call_arc_usr_cmpxchg(regs),
+        NR_ARC_SETTLS => {
+            // r25 is the user TLS pointer; the saved copy is what arc_gettls reports.
+            let tls = a(0);
+            task::with_current(|t| t.tls = tls);
+            regs.r[25] = tls;
+            0
+        }
+        NR_ARC_GETTLS => task::with_current(|t| t.tls),
+        NR_ARC_USR_CMPXCHG => crate::cmpxchg::sys_arc_usr_cmpxchg(regs),
         _ => ENOSYS.to_user(),
     };
-    regs.set_return(result);
+    regs.set_return(r0);
 }
 
-/// A call's r0: its value, or `-errno`. A `u32` comes back in a register; a `Result`
-/// would go through the wasm shadow stack.
-type SysResult = u32;
-
-fn ret(r: Result<u32, Errno>) -> SysResult {
+/// A call's r0: its value, or `-errno`.
+fn ret(r: Result<u32, Errno>) -> u32 {
     r.unwrap_or_else(Errno::to_user)
-}
-
-#[inline(never)]
-fn call_rt_sigreturn(r: &mut PtRegs) -> SysResult {
-    signal::sys_rt_sigreturn(r)
-}
-
-#[inline(never)]
-fn call_arc_usr_cmpxchg(r: &mut PtRegs) -> SysResult {
-    crate::cmpxchg::sys_arc_usr_cmpxchg(r)
-}
-
-#[inline(never)]
-fn call_write(r: &PtRegs) -> SysResult {
-    ret(sys_write(r.arg(0), r.arg(1), r.arg(2)))
-}
-
-#[inline(never)]
-fn call_exit(r: &PtRegs) -> SysResult {
-    task::exit_thread(r.arg(0))
-}
-
-#[inline(never)]
-fn call_exit_group(r: &PtRegs) -> SysResult {
-    task::exit_group(ExitStatus::Code(r.arg(0) & 0xFF))
-}
-
-#[inline(never)]
-fn call_set_tid_address(r: &PtRegs) -> SysResult {
-    let a0 = r.arg(0);
-    task::with_current(|t| {
-        t.clear_child_tid = a0;
-        t.pid
-    })
-}
-
-#[inline(never)]
-fn call_nanosleep(r: &PtRegs) -> SysResult {
-    ret(sys_nanosleep(r.arg(0)))
-}
-
-#[inline(never)]
-fn call_clock_gettime(r: &PtRegs) -> SysResult {
-    ret(sys_clock_gettime(r.arg(0), r.arg(1)))
-}
-
-#[inline(never)]
-fn call_sched_yield() -> SysResult {
-    sched::schedule();
-    0
-}
-
-#[inline(never)]
-fn call_kill(r: &PtRegs) -> SysResult {
-    ret(sys_kill(r.arg(0) as i32, r.arg(1)))
-}
-
-#[inline(never)]
-fn call_rt_sigaction(r: &PtRegs) -> SysResult {
-    ret(signal::sys_rt_sigaction(
-        r.arg(0),
-        r.arg(1),
-        r.arg(2),
-        r.arg(3),
-    ))
-}
-
-#[inline(never)]
-fn call_rt_sigprocmask(r: &PtRegs) -> SysResult {
-    ret(signal::sys_rt_sigprocmask(
-        r.arg(0),
-        r.arg(1),
-        r.arg(2),
-        r.arg(3),
-    ))
-}
-
-#[inline(never)]
-fn call_getpid() -> SysResult {
-    task::with_current(|t| t.tgid)
-}
-
-#[inline(never)]
-fn call_brk(r: &PtRegs) -> SysResult {
-    let a0 = r.arg(0);
-    mm::with(current_mm(), |m| m.set_brk(a0))
-}
-
-#[inline(never)]
-fn call_munmap(r: &PtRegs) -> SysResult {
-    ret(sys_munmap(r.arg(0), r.arg(1)))
-}
-
-#[inline(never)]
-fn call_clone(r: &mut PtRegs) -> SysResult {
-    let args = CloneArgs {
-        flags: r.arg(0),
-        newsp: r.arg(1),
-        ptid: r.arg(2),
-        tls: r.arg(3),
-        ctid: r.arg(4),
-    };
-    ret(task::clone_current(r, &args))
-}
-
-#[inline(never)]
-fn call_mmap2(r: &PtRegs) -> SysResult {
-    ret(sys_mmap2(
-        r.arg(0),
-        r.arg(1),
-        r.arg(2),
-        r.arg(3),
-        r.arg(4),
-        r.arg(5),
-    ))
-}
-
-#[inline(never)]
-fn call_mprotect(r: &PtRegs) -> SysResult {
-    ret(sys_mprotect(r.arg(0), r.arg(1), r.arg(2)))
-}
-
-#[inline(never)]
-fn call_arc_settls(r: &mut PtRegs) -> SysResult {
-    // r25 is the user TLS pointer; the saved copy is what arc_gettls reports.
-    let a0 = r.arg(0);
-    task::with_current(|t| t.tls = a0);
-    r.r[25] = a0;
-    0
-}
-
-#[inline(never)]
-fn call_arc_gettls() -> SysResult {
-    task::with_current(|t| t.tls)
 }
 
 fn current_mm() -> mm::MmId {
