@@ -241,6 +241,11 @@ fn wait_for_all_tasks() {
         if sched::runnable() {
             arch::irq_restore(flags);
             sched::schedule();
+        } else if frame::zero_spare_wanted() {
+            // Idle time clears frames for the next faults, one per round, so a
+            // wakeup waits for at most one frame.
+            arch::irq_restore(flags);
+            frame::zero_spare();
         } else {
             arch::wait_for_interrupt();
             arch::irq_restore(flags);

@@ -14,7 +14,7 @@ use crate::arch::{self, Efault, PtRegs, PAGE_SIZE, PTREGS_SIZE};
 use crate::errno::{Errno, EINTR, EINVAL, ENOMEM};
 use crate::mm::{self, frame, MmId};
 use crate::sched::{self, State, IDLE, MAX_TASKS};
-use crate::sync::PreemptCell;
+use crate::sync::{IrqWord, PreemptCell};
 use crate::umem;
 
 pub const KSTACK_SIZE: u32 = 16 * 1024;
@@ -97,6 +97,17 @@ static TASKS: PreemptCell<Tasks> = PreemptCell::new(Tasks {
     slots: [const { None }; MAX_TASKS],
     next_pid: 1,
 });
+
+/// Each slot's thread group id, readable without the table's critical section: getpid
+/// is one load instead of a `PreemptCell` borrow (docs/bench.md). Written while the slot
+/// is claimed, before the scheduler knows the task; a task reads only its own slot, which
+/// nobody can reclaim while it runs.
+static TGIDS: [IrqWord<u32>; MAX_TASKS] = [const { IrqWord::new(0) }; MAX_TASKS];
+
+/// The running task's thread group id (getpid).
+pub fn current_tgid() -> u32 {
+    TGIDS[sched::current()].get()
+}
 
 pub fn init() {
     TASKS.with(|t| {
@@ -201,9 +212,11 @@ fn build(new: &NewTask, pid: Option<u32>) -> Result<u32, Errno> {
             t.next_pid += 1;
             pid
         });
+        let tgid = new.tgid.unwrap_or(pid);
+        TGIDS[slot].set(tgid);
         t.slots[slot] = Some(Task {
             pid,
-            tgid: new.tgid.unwrap_or(pid),
+            tgid,
             name: new.name,
             mm: new.mm,
             kstack,

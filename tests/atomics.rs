@@ -66,7 +66,7 @@ fn stress_programs_are_exact_under_preemption() {
     let img = atomics::stress_image(&sim(), &[]).unwrap_or_else(|e| panic!("{e}"));
     let out = atomics::build_image(&img, "sim").unwrap_or_else(|e| panic!("{e}"));
     let names: Vec<String> = img.programs.iter().map(|p| p.0.clone()).collect();
-    let mut bad = Vec::new();
+    let mut runs = Vec::new();
     for &seed in atomics::SEEDS {
         let run = atomics::run_image(
             "sim",
@@ -83,13 +83,10 @@ fn stress_programs_are_exact_under_preemption() {
             run.stop
         );
         show_cases(&run.console);
-        for r in atomics::judge(&run.console, &names) {
-            if r.verdict != Verdict::Pass {
-                bad.push(format!("seed {seed:#x} {}: {}", r.name, r.detail));
-            }
-        }
+        runs.push((seed, atomics::judge(&run.console, &names)));
     }
     println!("took {:.1} s", t0.elapsed().as_secs_f64());
+    let bad = atomics::stress_failures(&runs);
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
 

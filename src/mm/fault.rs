@@ -81,7 +81,7 @@ impl Mm {
             if frame::refcount(shared) == 1 {
                 shared | fresh
             } else {
-                let copy = frame::alloc()?;
+                let copy = frame::alloc_uncleared()?;
                 frame::copy(copy, shared);
                 frame::put(shared);
                 copy | fresh

@@ -86,12 +86,6 @@
 	.section .text, "ax"
 
 #ifdef CMPXCHG_FAST_PATH
-	/* The Trap vector (9): system calls. Every other exception goes straight to
-	 * exception_entry and pays nothing for the fast path. */
-	.balign 4
-	.global trap_entry
-	.type trap_entry, @function
-trap_entry:
 	/*
 	 * arc_usr_cmpxchg (trap_s 0, r8 = 248, r0 = uaddr, r1 = expected, r2 = new) in
 	 * assembly when the word is mapped and writable. Interrupts stay off from the trap to
@@ -101,13 +95,16 @@ trap_entry:
 	 * exception-table fixup, arch_fault_must_not_resolve), and the call starts again on
 	 * the Rust path, which faults the page in with preemption on and retries (src/cmpxchg.rs).
 	 * A bad pointer also goes to the Rust path, which raises the signal.
+	 * trap_entry, below, comes here only when r8 is 248.
 	 */
+	.balign 4
+	.type arc_cas_fast, @function
+arc_cas_fast:
 	sub	sp, sp, CAS_SIZE
 	st	r10, [sp, CAS_R10]
 	st	r11, [sp, CAS_R11]
 	lr	r10, [AUX_ECR]             /* trap_s 0: the parameter must be 0 */
 	brne	r10, ECR_TRAP0, .Lcas_decline
-	brne	r8, NR_ARC_USR_CMPXCHG, .Lcas_decline
 	lr	r10, [AUX_ERSTATUS]
 	bbit0	r10, STATUS_U_BIT, .Lcas_decline
 	and	r11, r0, 3
@@ -157,16 +154,25 @@ arc_cas_user_store:
 	ld	r10, [sp, CAS_R10]
 	add	sp, sp, CAS_SIZE
 	b	exception_entry
-	.size trap_entry, . - trap_entry
+	.size arc_cas_fast, . - arc_cas_fast
 
 	.section __ex_table, "a"
 	.balign 4
 	.word arc_cas_user_load, .Lcas_fault
 	.word arc_cas_user_store, .Lcas_fault
 	.previous
+
+	/* The Trap vector (9): system calls. Every other exception goes straight to
+	 * exception_entry and pays nothing for the fast path; other calls pay one
+	 * compare, then fall through into exception_entry. */
+	.balign 4
+	.global trap_entry
+	.type trap_entry, @function
+trap_entry:
+	breq	r8, NR_ARC_USR_CMPXCHG, arc_cas_fast
+	.size trap_entry, . - trap_entry
 #endif
 
-	.balign 4
 	.global exception_entry
 	.type exception_entry, @function
 exception_entry:
@@ -186,11 +192,10 @@ exception_entry:
 	/* Leave exception state (AE) so that Rust may fault on user memory, and take
 	 * interrupts again if the interrupted context did: the kernel is preemptible. */
 	lr	r0, [AUX_STATUS32]
-	bclr	r0, r0, STATUS_AE_BIT
-	bclr	r0, r0, STATUS_IE_BIT
-	bclr	r0, r0, 12              /* L: zero-overhead loops on for kernel code */
-	and	r2, r1, 0x8000001E      /* IE and E[3:0] of the interrupted context */
-	bic	r0, r0, 0x1E
+	/* Clear AE, L (zero-overhead loops on for kernel code), IE and E[3:0]; then IE
+	 * and E[3:0] of the interrupted context. */
+	bic	r0, r0, (1 << STATUS_IE_BIT) | (1 << 12) | (1 << STATUS_AE_BIT) | 0x1E
+	and	r2, r1, 0x8000001E
 	or	r0, r0, r2
 	kflag	r0
 	/* Trap with parameter 0 from user mode is a syscall. */

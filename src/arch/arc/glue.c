@@ -492,11 +492,12 @@ void arc_trap_irq(uint32_t regs, uint32_t irq)
 	ASYNC_ENTRY(Z_kernZ_trap_irq(&kern, regs, irq));
 }
 
-/* Syscalls come only from user mode, where no Rust frame is live on this task's shadow
- * stack, but the same discipline costs two instructions and keeps one rule. */
+/* Syscalls come only from user mode (exception_entry checks), where no Rust frame is live
+ * on this task's shadow stack: its pointer is at the stack's top, and there is no red zone
+ * to step over. Without ASYNC_ENTRY this is a tail call (getpid -13, docs/bench.md). */
 void arc_trap_syscall(uint32_t regs)
 {
-	ASYNC_ENTRY(Z_kernZ_trap_syscall(&kern, regs));
+	Z_kernZ_trap_syscall(&kern, regs);
 }
 
 /* Called once from start.S with the MMU off and interrupts disabled. */
