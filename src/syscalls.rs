@@ -33,6 +33,12 @@ pub const NR_ARC_SETTLS: u32 = 245;
 pub const NR_ARC_GETTLS: u32 = 246;
 pub const NR_ARC_USR_CMPXCHG: u32 = 248;
 
+/// The calls that read or write the callee-saved registers (r13..r26, fp) in the caller's
+/// frame: clone copies them to the child, rt_sigreturn restores them, arc_settls sets r25.
+/// ARCv2's syscall entry saves those registers only for these (and when the way back has
+/// work); `src/arch/arc/aux.h` lists the same numbers for it.
+pub const WHOLE_FRAME_CALLS: [u32; 3] = [NR_CLONE, NR_RT_SIGRETURN, NR_ARC_SETTLS];
+
 /// Run the call in `regs` (r8 = number, r0.. = arguments) and put the result in r0.
 ///
 /// Calls that only read the task's own state are answered here, in a function small
@@ -41,18 +47,33 @@ pub const NR_ARC_USR_CMPXCHG: u32 = 248;
 pub fn dispatch(regs: &mut PtRegs) {
     let r0 = match regs.syscall_nr() {
         NR_GETPID => task::current_tgid(),
-        _ => return dispatch_call(regs),
+        _ => dispatch_call(regs),
     };
     regs.set_return(r0);
+}
+
+/// `dispatch` for a frame without the callee-saved registers (ARCv2's lean entry, which
+/// passes the number, r8, in a register): the call's r0, which the entry stores (one
+/// store in assembly instead of an alignment-checked one in lowered Rust). `None`, with
+/// nothing done, for the `WHOLE_FRAME_CALLS`: the entry completes the frame and calls
+/// `dispatch`.
+pub fn dispatch_lean(regs: &mut PtRegs, nr: u32) -> Option<u32> {
+    if nr == NR_GETPID {
+        return Some(task::current_tgid());
+    }
+    if WHOLE_FRAME_CALLS.contains(&nr) {
+        return None;
+    }
+    Some(dispatch_call(regs))
 }
 
 /// Each arm reads only the arguments its call takes and yields r0 as a `u32`: loading
 /// all six up front, or a `Result` (which goes through the wasm shadow stack), cost
 /// every call (docs/bench.md).
 #[inline(never)]
-fn dispatch_call(regs: &mut PtRegs) {
+fn dispatch_call(regs: &mut PtRegs) -> u32 {
     let a = |n| regs.arg(n);
-    let r0 = match regs.syscall_nr() {
+    match regs.syscall_nr() {
         NR_WRITE => ret(sys_write(a(0), a(1), a(2))),
         NR_EXIT => task::exit_thread(a(0)),
         NR_EXIT_GROUP => task::exit_group(ExitStatus::Code(a(0) & 0xFF)),
@@ -101,8 +122,7 @@ fn dispatch_call(regs: &mut PtRegs) {
         NR_ARC_GETTLS => task::with_current(|t| t.tls),
         NR_ARC_USR_CMPXCHG => crate::cmpxchg::sys_arc_usr_cmpxchg(regs),
         _ => ENOSYS.to_user(),
-    };
-    regs.set_return(r0);
+    }
 }
 
 /// A call's r0: its value, or `-errno`.
@@ -300,6 +320,49 @@ mod tests {
 
     fn process() -> testing::Process {
         testing::process(&[(DATA, 0x4000, Prot::R | Prot::W)])
+    }
+
+    /// The numbers ARCv2's entry.S compares with, from aux.h, are the kernel's.
+    #[test]
+    fn the_entry_uses_the_kernels_numbers() {
+        let header = include_str!("arch/arc/aux.h");
+        let define = |name: &str| -> Option<u32> {
+            header.lines().find_map(|l| {
+                let mut w = l.split_whitespace();
+                (w.next()? == "#define" && w.next()? == name).then_some(())?;
+                w.next()?.parse().ok()
+            })
+        };
+        assert_eq!(define("NR_ARC_USR_CMPXCHG"), Some(NR_ARC_USR_CMPXCHG));
+        assert_eq!(
+            define("LEAN_WHOLE_FRAME"),
+            Some(crate::trap::LEAN_WHOLE_FRAME)
+        );
+    }
+
+    #[test]
+    fn the_lean_dispatch_declines_exactly_the_whole_frame_calls() {
+        let p = process();
+        for nr in 0..512 {
+            if matches!(nr, NR_EXIT | NR_EXIT_GROUP) {
+                continue;
+            }
+            let mut regs = testing::syscall_frame(nr, &[0; 6]);
+            regs.r[0] = 0x5A5A_5A5A;
+            let before = regs;
+            let ran = dispatch_lean(&mut regs, nr);
+            assert_eq!(ran.is_some(), !WHOLE_FRAME_CALLS.contains(&nr), "call {nr}");
+            if ran.is_none() {
+                assert!(regs == before, "call {nr} declined but changed the frame");
+            }
+        }
+        let mut regs = testing::syscall_frame(NR_GETPID, &[]);
+        assert_eq!(dispatch_lean(&mut regs, NR_GETPID), Some(p.pid));
+        let mut regs = testing::syscall_frame(NR_ARC_GETTLS, &[]);
+        assert_eq!(
+            dispatch_lean(&mut regs, NR_ARC_GETTLS),
+            Some(task::with_current(|t| t.tls))
+        );
     }
 
     #[test]

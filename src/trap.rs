@@ -25,6 +25,37 @@ pub unsafe extern "C" fn trap_syscall(regs: *mut PtRegs) {
     syscall(unsafe { &mut *regs });
 }
 
+/// A system call on a frame without the callee-saved registers (ARCv2's entry), number
+/// `nr`. Returns the user's r0 in the high word (the entry stores it in the frame: the
+/// ARC ABI returns a u64 in r0/r1) and in the low word 0, or 1 if the way back to user
+/// mode has work (the entry then saves the rest of the frame and calls
+/// `trap_user_work`), or `LEAN_WHOLE_FRAME`, having done nothing, for the calls in
+/// `syscalls::WHOLE_FRAME_CALLS` (the entry then saves the rest and calls
+/// `trap_syscall`; r0 is the frame's own).
+///
+/// # Safety
+/// As for `trap_syscall`.
+#[no_mangle]
+pub unsafe extern "C" fn trap_syscall_lean(regs: *mut PtRegs, nr: u32) -> u64 {
+    let regs = unsafe { &mut *regs };
+    let (r0, answer) = match syscalls::dispatch_lean(regs, nr) {
+        Some(r0) => (r0, sched::take_user_work() as u32),
+        None => (regs.arg(0), LEAN_WHOLE_FRAME),
+    };
+    (r0 as u64) << 32 | answer as u64
+}
+
+/// `trap_syscall_lean`'s answer for a call it did not run: it needs the whole frame
+/// (`entry.S` knows the value: 0 = done, 1 = work on the way back, 2 = this).
+pub const LEAN_WHOLE_FRAME: u32 = 2;
+
+/// # Safety
+/// As for `trap_syscall`, and the frame is whole.
+#[no_mangle]
+pub unsafe extern "C" fn trap_user_work(regs: *mut PtRegs) {
+    return_to_user_with_work(unsafe { &mut *regs });
+}
+
 /// # Safety
 /// As for `trap_syscall`.
 #[no_mangle]

@@ -58,6 +58,8 @@
 /* User space is [0, TASK_SIZE) (src/mm/mod.rs). */
 #define TASK_SIZE     0x60000000
 #define NR_ARC_USR_CMPXCHG 248
+/* trap_syscall_lean's answer when the call needs the whole frame (trap.rs). */
+#define LEAN_WHOLE_FRAME   2
 #define ECR_TRAP0     0x00090000
 
 /* Switch frame (switch.S): r13..r26, fp, blink. */

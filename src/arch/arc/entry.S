@@ -9,9 +9,9 @@
  */
 #include "aux.h"
 
-/* Everything GCC may clobber across a call, plus the callee-saved registers, which a
- * syscall (clone) or a signal report needs to see. r0..r27 go in pairs with std. */
-.macro SAVE_REGS
+/* Everything GCC may clobber across a call: what every entry saves. r0..r13 go in
+ * pairs with std (r13 rides along with r12). */
+.macro SAVE_CALLER_REGS
 	std	r0, [sp, PT_R(0)]
 	std	r2, [sp, PT_R(2)]
 	std	r4, [sp, PT_R(4)]
@@ -19,13 +19,6 @@
 	std	r8, [sp, PT_R(8)]
 	std	r10, [sp, PT_R(10)]
 	std	r12, [sp, PT_R(12)]
-	std	r14, [sp, PT_R(14)]
-	std	r16, [sp, PT_R(16)]
-	std	r18, [sp, PT_R(18)]
-	std	r20, [sp, PT_R(20)]
-	std	r22, [sp, PT_R(22)]
-	std	r24, [sp, PT_R(24)]
-	std	r26, [sp, PT_R(26)]     /* r26 (gp) and r27 (fp) */
 	st	r30, [sp, PT_R30]
 	st	blink, [sp, PT_BLINK]
 	mov	r0, lp_count
@@ -38,7 +31,26 @@
 	st	r59, [sp, PT_R59]
 .endm
 
-.macro RESTORE_REGS
+/* The callee-saved registers (r14..r26, fp). Compiled code keeps them, so a syscall
+ * needs them in the frame only when the kernel reads or writes them there: clone,
+ * rt_sigreturn, arc_settls, and signal delivery on the way back (Linux's
+ * SAVE_CALLEE_SAVED_USER). Every other entry saves them at once. */
+.macro SAVE_CALLEE_REGS
+	std	r14, [sp, PT_R(14)]
+	std	r16, [sp, PT_R(16)]
+	std	r18, [sp, PT_R(18)]
+	std	r20, [sp, PT_R(20)]
+	std	r22, [sp, PT_R(22)]
+	std	r24, [sp, PT_R(24)]
+	std	r26, [sp, PT_R(26)]     /* r26 (gp) and r27 (fp) */
+.endm
+
+.macro SAVE_REGS
+	SAVE_CALLER_REGS
+	SAVE_CALLEE_REGS
+.endm
+
+.macro RESTORE_CALLER_REGS
 	ld	r0, [sp, PT_LP_COUNT]
 	mov	lp_count, r0
 	ld	r0, [sp, PT_LP_START]
@@ -49,13 +61,6 @@
 	ld	r59, [sp, PT_R59]
 	ld	r30, [sp, PT_R30]
 	ld	blink, [sp, PT_BLINK]
-	ldd	r26, [sp, PT_R(26)]
-	ldd	r24, [sp, PT_R(24)]
-	ldd	r22, [sp, PT_R(22)]
-	ldd	r20, [sp, PT_R(20)]
-	ldd	r18, [sp, PT_R(18)]
-	ldd	r16, [sp, PT_R(16)]
-	ldd	r14, [sp, PT_R(14)]
 	ldd	r12, [sp, PT_R(12)]
 	ldd	r10, [sp, PT_R(10)]
 	ldd	r8, [sp, PT_R(8)]
@@ -65,14 +70,24 @@
 	ldd	r0, [sp, PT_R(0)]
 .endm
 
+.macro RESTORE_REGS
+	ldd	r26, [sp, PT_R(26)]
+	ldd	r24, [sp, PT_R(24)]
+	ldd	r22, [sp, PT_R(22)]
+	ldd	r20, [sp, PT_R(20)]
+	ldd	r18, [sp, PT_R(18)]
+	ldd	r16, [sp, PT_R(16)]
+	ldd	r14, [sp, PT_R(14)]
+	RESTORE_CALLER_REGS
+.endm
+
 /* r1 = the event's STATUS32: store the sp it had (user sp parked in AUX_USER_SP by the
  * hardware swap, or the kernel sp just above this frame). Clobbers r0. */
 .macro SAVE_EVENT_SP
-	bbit0	r1, STATUS_U_BIT, 1f
 	lr	r0, [AUX_USER_SP]
-	b	2f
-1:	add	r0, sp, PT_SIZE
-2:	st	r0, [sp, PT_SP]
+	bbit1	r1, STATUS_U_BIT, 1f
+	add	r0, sp, PT_SIZE
+1:	st	r0, [sp, PT_SP]
 .endm
 
 /* The fast path's saved ERET/ERBTA back into the aux registers (clobbers r10). */
@@ -177,13 +192,13 @@ trap_entry:
 	.type exception_entry, @function
 exception_entry:
 	sub	sp, sp, PT_SIZE
-	SAVE_REGS
+	SAVE_CALLER_REGS
 	lr	r0, [AUX_ERET]
 	st	r0, [sp, PT_RET]
 	lr	r0, [AUX_ERBTA]
 	st	r0, [sp, PT_BTA]
-	lr	r0, [AUX_ECR]
-	st	r0, [sp, PT_ECR]
+	lr	r3, [AUX_ECR]
+	st	r3, [sp, PT_ECR]
 	lr	r0, [AUX_EFA]
 	st	r0, [sp, PT_EFA]
 	lr	r1, [AUX_ERSTATUS]
@@ -199,16 +214,57 @@ exception_entry:
 	or	r0, r0, r2
 	kflag	r0
 	/* Trap with parameter 0 from user mode is a syscall. */
-	ld	r0, [sp, PT_ECR]
-	brne	r0, 0x00090000, 3f
-	bbit0	r1, STATUS_U_BIT, 3f
+	brne	r3, ECR_TRAP0, .Lexception
+	bbit0	r1, STATUS_U_BIT, .Lexception
+	/* wasm2c's export of trap.rs's trap_syscall_lean(regs, nr), called directly (no C
+	 * glue: getpid -3). r1 = the user's r0; r0 = 0 done, 1 work on the way back,
+	 * LEAN_WHOLE_FRAME the call needs the whole frame and did not run. */
+	mov	r2, r8
+	mov	r1, sp
+	mov	r0, kern
+	bl	Z_kernZ_trap_syscall_lean
+	st	r1, [sp, PT_R(0)]
+	brne	r0, 0, .Lsyscall_more
+	b	ret_to_user_lean
+	/* Work on the way back (a signal, a kill, a reschedule), or a call that reads or
+	 * writes the callee-saved registers in the frame (clone, rt_sigreturn,
+	 * arc_settls): complete the frame. Those registers still hold the user's values,
+	 * as compiled code keeps them. */
+.Lsyscall_more:
+	SAVE_CALLEE_REGS
+	breq	r0, LEAN_WHOLE_FRAME, .Lsyscall_whole_frame
+	mov	r0, sp
+	bl	arc_trap_user_work
+	b	ret_from_exception
+.Lsyscall_whole_frame:
 	mov	r0, sp
 	bl	arc_trap_syscall
 	b	ret_from_exception
-3:	mov	r0, sp
+.Lexception:
+	SAVE_CALLEE_REGS
+	mov	r0, sp
 	bl	arc_trap_exception
 	b	ret_from_exception
 	.size exception_entry, . - exception_entry
+
+	/* A syscall's return whose frame lacks the callee-saved registers: they are
+	 * live in the registers. Only user mode comes here. */
+	.balign 4
+	.type ret_to_user_lean, @function
+ret_to_user_lean:
+	clri
+	ld	r0, [sp, PT_RET]
+	sr	r0, [AUX_ERET]
+	ld	r0, [sp, PT_BTA]
+	sr	r0, [AUX_ERBTA]
+	ld	r0, [sp, PT_STATUS32]
+	sr	r0, [AUX_ERSTATUS]
+	ld	r0, [sp, PT_SP]
+	sr	r0, [AUX_USER_SP]
+	RESTORE_CALLER_REGS
+	add	sp, sp, PT_SIZE
+	rtie
+	.size ret_to_user_lean, . - ret_to_user_lean
 
 	.balign 4
 	.global interrupt_entry

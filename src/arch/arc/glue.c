@@ -16,7 +16,9 @@ struct Z_env_instance_t {
 	int unused;
 };
 
-static Z_kern_instance_t kern;
+/* Global only so that ARCv2's syscall entry can call wasm2c's export of
+ * trap_syscall_lean itself, with this as its first argument (entry.S). */
+Z_kern_instance_t kern;
 static struct Z_env_instance_t env;
 
 /* Linker symbols (linker.ld). */
@@ -498,6 +500,11 @@ void arc_trap_irq(uint32_t regs, uint32_t irq)
 void arc_trap_syscall(uint32_t regs)
 {
 	Z_kernZ_trap_syscall(&kern, regs);
+}
+
+void arc_trap_user_work(uint32_t regs)
+{
+	Z_kernZ_trap_user_work(&kern, regs);
 }
 
 /* Called once from start.S with the MMU off and interrupts disabled. */
