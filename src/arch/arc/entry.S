@@ -90,6 +90,17 @@
 1:	st	r0, [sp, PT_SP]
 .endm
 
+/* The frame's resume PC, BTA and STATUS32 into the exception return registers; r1 =
+ * that STATUS32. Clobbers r0. */
+.macro RESTORE_EXCEPTION_REGS
+	ld	r0, [sp, PT_RET]
+	sr	r0, [AUX_ERET]
+	ld	r0, [sp, PT_BTA]
+	sr	r0, [AUX_ERBTA]
+	ld	r1, [sp, PT_STATUS32]
+	sr	r1, [AUX_ERSTATUS]
+.endm
+
 /* The fast path's saved ERET/ERBTA back into the aux registers (clobbers r10). */
 .macro CAS_RESTORE_ERET
 	ld	r10, [sp, CAS_ERET]
@@ -253,12 +264,7 @@ exception_entry:
 	.type ret_to_user_lean, @function
 ret_to_user_lean:
 	clri
-	ld	r0, [sp, PT_RET]
-	sr	r0, [AUX_ERET]
-	ld	r0, [sp, PT_BTA]
-	sr	r0, [AUX_ERBTA]
-	ld	r0, [sp, PT_STATUS32]
-	sr	r0, [AUX_ERSTATUS]
+	RESTORE_EXCEPTION_REGS
 	ld	r0, [sp, PT_SP]
 	sr	r0, [AUX_USER_SP]
 	RESTORE_CALLER_REGS
@@ -297,12 +303,7 @@ interrupt_entry:
 	.type ret_from_exception, @function
 ret_from_exception:
 	clri
-	ld	r0, [sp, PT_RET]
-	sr	r0, [AUX_ERET]
-	ld	r0, [sp, PT_BTA]
-	sr	r0, [AUX_ERBTA]
-	ld	r1, [sp, PT_STATUS32]
-	sr	r1, [AUX_ERSTATUS]
+	RESTORE_EXCEPTION_REGS
 	bbit0	r1, STATUS_U_BIT, 1f
 	/* rtie swaps: the user sp comes out of AUX_USER_SP, this task's empty kernel
 	 * stack (sp after the frame is popped) goes in for the next entry. */
