@@ -85,6 +85,34 @@ impl Ram {
         }
     }
 
+    /// `read` of N = 1, 2 or 4 bytes at an N-aligned `off`, which never straddles pages.
+    #[inline(always)]
+    pub fn read_aligned<const N: u32>(&self, off: usize) -> u32 {
+        debug_assert!(off % N as usize == 0);
+        let Some(p) = &self.pages[off >> PAGE_SHIFT] else {
+            return 0;
+        };
+        let o = off & (PAGE - N as usize);
+        match N {
+            1 => p[o] as u32,
+            2 => u16::from_le_bytes(p[o..o + 2].try_into().expect("2 bytes")) as u32,
+            _ => u32::from_le_bytes(p[o..o + 4].try_into().expect("4 bytes")),
+        }
+    }
+
+    /// `write` of N = 1, 2 or 4 bytes at an N-aligned `off`.
+    #[inline(always)]
+    pub fn write_aligned<const N: u32>(&mut self, off: usize, value: u32) {
+        debug_assert!(off % N as usize == 0);
+        let p = self.page_mut(off >> PAGE_SHIFT);
+        let o = off & (PAGE - N as usize);
+        match N {
+            1 => p[o] = value as u8,
+            2 => p[o..o + 2].copy_from_slice(&(value as u16).to_le_bytes()),
+            _ => p[o..o + 4].copy_from_slice(&value.to_le_bytes()),
+        }
+    }
+
     /// Little-endian write of 1, 2 or 4 bytes at `off` (`off + size <= len`).
     #[inline(always)]
     pub fn write(&mut self, off: usize, size: u32, value: u32) {

@@ -262,16 +262,28 @@ impl Machine {
                     m::POST => (b, Some(b.wrapping_add(c))),
                     _ => (b.wrapping_add(c << (p.size() >> 1)), None),
                 };
-                let size = p.size() as u32;
+                // One branch on the size, then accessors specialised for it.
                 if p.kind() == k::LD {
-                    let mut v = self.read(addr, size)?;
-                    if p.bits() & BIT_X != 0 {
-                        v = match size {
-                            1 => v as i8 as i32 as u32,
-                            2 => v as i16 as i32 as u32,
-                            _ => v,
-                        };
-                    }
+                    let x = p.bits() & BIT_X != 0;
+                    let v = match p.size() {
+                        4 => self.read_n::<4>(addr)?,
+                        2 => {
+                            let v = self.read_n::<2>(addr)?;
+                            if x {
+                                v as i16 as i32 as u32
+                            } else {
+                                v
+                            }
+                        }
+                        _ => {
+                            let v = self.read_n::<1>(addr)?;
+                            if x {
+                                v as i8 as i32 as u32
+                            } else {
+                                v
+                            }
+                        }
+                    };
                     if let Some(w) = wb {
                         self.cpu.regs[p.b()] = w;
                     }
@@ -282,7 +294,11 @@ impl Machine {
                     } else {
                         self.cpu.regs[p.a()]
                     };
-                    self.write(addr, size, data)?;
+                    match p.size() {
+                        4 => self.write_n::<4>(addr, data)?,
+                        2 => self.write_n::<2>(addr, data)?,
+                        _ => self.write_n::<1>(addr, data)?,
+                    }
                     if let Some(w) = wb {
                         self.cpu.regs[p.b()] = w;
                     }
