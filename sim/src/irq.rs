@@ -124,7 +124,13 @@ impl IrqController {
 
     /// Any enabled line pending, whatever its priority (wakes SLEEP).
     pub fn any_enabled_pending(&self) -> bool {
-        self.requests().iter().any(|&w| w != 0)
+        // `requests` without building the bitmap: exception entry and RTIE ask this on
+        // every TLB refill, and the answer is nearly always no.
+        let mut any = 0;
+        for k in 0..4 {
+            any |= ((self.line.0[k] & !self.pulse.0[k]) | self.latched.0[k]) & self.enabled.0[k];
+        }
+        any != 0 || ((FIRST_IRQ..=LAST_IRQ).contains(&self.hint) && self.enabled.get(self.hint))
     }
 
     /// The interrupt to take with threshold `e` (STATUS32.E): the enabled pending line of
