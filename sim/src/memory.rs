@@ -203,7 +203,11 @@ impl Machine {
 
     /// `write` of a size known at compile time (the lowered stores), like `read_n`.
     #[inline(always)]
-    pub(crate) fn write_n<const N: u32>(&mut self, vaddr: u32, value: u32) -> Result<(), Exception> {
+    pub(crate) fn write_n<const N: u32>(
+        &mut self,
+        vaddr: u32,
+        value: u32,
+    ) -> Result<(), Exception> {
         let user = self.cpu.user();
         if vaddr & (N - 1) != 0 {
             return self.write_unaligned(vaddr, N, N, value, Access::Write, user);

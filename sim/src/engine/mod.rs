@@ -45,8 +45,8 @@ pub(crate) use cache::{DecodedCache, SLOTS};
 
 use crate::cpu::{st, BLINK, PCL};
 use crate::machine::{Exception, Flow, Machine, Stop, Trap, PAGE_MASK};
-use crate::mmu::Access;
-use uop::{aux, br, k, m, Packed, Uop, BIT_A_IMM, BIT_B_IMM, BIT_C_IMM, BIT_X};
+use crate::mmu::{Access, UNTRANSLATED};
+use uop::{aux, br, k, m, xa, Packed, Uop, BIT_A_IMM, BIT_B_IMM, BIT_C_IMM, BIT_X};
 
 impl Machine {
     /// Runs one block (at least one instruction, or one fetch fault) from `cpu.pc`.
@@ -63,8 +63,12 @@ impl Machine {
         };
         let vpage = pc & PAGE_MASK;
         let ppage = ppc & PAGE_MASK;
-        let generation = self.mmu.generation;
         let user = self.cpu.status & st::U;
+        let generation = self.mmu.generation;
+        // Kernel code at and above 0x8000_0000 is never translated: no TLB or PID change
+        // can move its page, so such a block goes on across them (a TLB refill handler
+        // continues after its TLBCommand).
+        let untranslated = vpage >= UNTRANSLATED && user == 0;
         let mut uops = self.code.uops_ptr(page);
         // In a delay or execution slot every instruction takes the slow side, so the fast
         // side never has a slot to end (lowered instructions open none).
@@ -85,7 +89,7 @@ impl Machine {
                 // The slow side may change anything: privilege, MMU, interrupts.
                 if self.cycles >= self.next_event
                     || pc & PAGE_MASK != vpage
-                    || self.mmu.generation != generation
+                    || (self.mmu.generation != generation && !untranslated)
                     || self.cpu.status & st::U != user
                 {
                     return Ok(());
@@ -123,7 +127,16 @@ impl Machine {
         }
         if u.kind == k::GENERIC && (u.mode == aux::LR || u.mode == aux::SR) {
             self.cpu.regs[PCL] = pc & !3;
-            let r = self.run_aux(u, pc);
+            // The resolved register in kernel mode on an ARCv2 core; in user mode (a
+            // privilege violation) and on ARC700 `read_aux`/`write_aux` decide.
+            let r = if u.size != xa::OTHER
+                && !self.cpu.user()
+                && self.cfg.isa != crate::decode::Isa::ArcCompact
+            {
+                self.run_aux_resolved(u, pc)
+            } else {
+                self.run_aux(u, pc)
+            };
             self.cycles += 1;
             return match r {
                 Ok(_) => Ok(()),
@@ -153,6 +166,57 @@ impl Machine {
                 r[(u.c & 63) as usize]
             };
             self.write_aux(addr, b)?;
+        }
+        Ok(self.advance(pc.wrapping_add(u.len as u32)))
+    }
+
+    /// LR and SR of a register resolved when lowering (`xa`), in kernel mode on an ARCv2
+    /// core: what `read_aux`/`write_aux` do for that register, without finding it by
+    /// number and without their privilege and core checks.
+    #[inline(always)]
+    fn run_aux_resolved(&mut self, u: Uop, pc: u32) -> Result<u32, Trap> {
+        let b = if u.bits & BIT_B_IMM != 0 {
+            u.imm
+        } else {
+            self.cpu.regs[(u.b & 63) as usize]
+        };
+        let (c, mmu) = (&mut self.cpu, &mut self.mmu);
+        if u.mode == aux::LR {
+            let v = match u.size {
+                xa::ERET => c.eret,
+                xa::ERBTA => c.erbta,
+                xa::ERSTATUS => c.erstatus,
+                xa::ECR => c.ecr,
+                xa::EFA => c.efa,
+                xa::TLBPD0 => mmu.pd0,
+                xa::TLBPD1 => mmu.pd1,
+                xa::TLBINDEX => mmu.index,
+                xa::TLBCOMMAND => mmu.command,
+                xa::PID => mmu.pid,
+                _ => mmu.scratch_data0,
+            };
+            c.regs[(u.a & 63) as usize] = v;
+        } else {
+            match u.size {
+                xa::ERET => c.eret = b,
+                xa::ERBTA => c.erbta = b & !1,
+                xa::ERSTATUS => c.erstatus = b,
+                xa::ECR => c.ecr = b,
+                xa::EFA => c.efa = b,
+                xa::TLBPD0 => mmu.pd0 = b,
+                xa::TLBPD1 => mmu.pd1 = b,
+                xa::TLBINDEX => mmu.index = b,
+                xa::TLBCOMMAND => {
+                    if b == 3 || b == 4 {
+                        self.hazard("TLBCommand GetIndex/Probe (QEMU aborts)");
+                    }
+                    if !self.mmu.command(b) {
+                        return Err(Exception::INSTRUCTION_ERROR.into());
+                    }
+                }
+                xa::PID => mmu.write_pid(b),
+                _ => mmu.scratch_data0 = b,
+            }
         }
         Ok(self.advance(pc.wrapping_add(u.len as u32)))
     }

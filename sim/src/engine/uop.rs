@@ -86,6 +86,47 @@ pub(crate) mod aux {
     pub const RTIE: u8 = 3;
 }
 
+/// `Uop::size` of an LR or SR whose aux register number is an immediate: the register,
+/// resolved once when lowering instead of by a match on its number on every execution.
+/// These are the registers a TLB refill and an exception handler use, plain fields
+/// without side effects apart from TLBCommand and PID. `OTHER`: any other register, or
+/// a number in a core register (`Machine::read_aux`/`write_aux` decide).
+pub(crate) mod xa {
+    pub const OTHER: u8 = 0;
+    pub const ERET: u8 = 1;
+    pub const ERBTA: u8 = 2;
+    pub const ERSTATUS: u8 = 3;
+    pub const ECR: u8 = 4;
+    pub const EFA: u8 = 5;
+    pub const TLBPD0: u8 = 6;
+    pub const TLBPD1: u8 = 7;
+    pub const TLBINDEX: u8 = 8;
+    /// LR reads the last command; SR runs one (and may raise Instruction Error).
+    pub const TLBCOMMAND: u8 = 9;
+    pub const PID: u8 = 10;
+    pub const SCRATCH_DATA0: u8 = 11;
+
+    /// The `xa` code of ARCv2 aux register `n` (the ARC700 numbers the MMU registers
+    /// differently: the engine takes these forms on an ARCv2 core only).
+    pub fn of(n: u32) -> u8 {
+        use crate::{aux, mmu};
+        match n {
+            aux::ERET => ERET,
+            aux::ERBTA => ERBTA,
+            aux::ERSTATUS => ERSTATUS,
+            aux::ECR => ECR,
+            aux::EFA => EFA,
+            mmu::AUX_TLBPD0 => TLBPD0,
+            mmu::AUX_TLBPD1 => TLBPD1,
+            mmu::AUX_TLBINDEX => TLBINDEX,
+            mmu::AUX_TLBCOMMAND => TLBCOMMAND,
+            mmu::AUX_PID => PID,
+            mmu::AUX_SCRATCH_DATA0 => SCRATCH_DATA0,
+            _ => OTHER,
+        }
+    }
+}
+
 /// `Uop::mode` values (the address write-back of a load or store).
 pub(crate) mod m {
     pub const NONE: u8 = 0;
@@ -115,6 +156,7 @@ pub(crate) struct Uop {
     pub b: u8,
     pub c: u8,
     /// Loads/stores: access size in bytes. BCC: condition code. BRCC: a `br::` comparison.
+    /// LR/SR: an `xa::` register.
     pub size: u8,
     /// Loads/stores: an `m::` address mode. GENERIC: an `aux::` lowered form, or 0.
     pub mode: u8,
@@ -230,6 +272,9 @@ pub(crate) fn lower(i: &Insn) -> Uop {
                 Operand::Imm(v) => {
                     u.bits |= BIT_B_IMM;
                     u.imm = v;
+                    if i.op == Op::Lr {
+                        u.size = xa::of(v);
+                    }
                 }
                 Operand::None => return g,
             }
@@ -239,6 +284,7 @@ pub(crate) fn lower(i: &Insn) -> Uop {
                     Operand::Imm(v) => {
                         u.bits |= BIT_C_IMM;
                         u.imm2 = v;
+                        u.size = xa::of(v);
                     }
                     Operand::None => return g,
                 }
