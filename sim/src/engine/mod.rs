@@ -41,7 +41,7 @@
 mod cache;
 mod uop;
 
-pub(crate) use cache::{DecodedCache, SLOTS};
+pub(crate) use cache::{DecodedCache, GENERIC_PAGE, SLOTS};
 
 use crate::cpu::{st, BLINK, PCL};
 use crate::machine::{Exception, Flow, Machine, Stop, Trap, PAGE_MASK};
@@ -69,23 +69,29 @@ impl Machine {
         // can move its page, so such a block goes on across them (a TLB refill handler
         // continues after its TLBCommand).
         let untranslated = vpage >= UNTRANSLATED && user == 0;
-        let mut uops = self.code.uops_ptr(page);
         // In a delay or execution slot every instruction takes the slow side, so the fast
-        // side never has a slot to end (lowered instructions open none).
-        let mut slotted = self.in_any_slot();
+        // side never has a slot to end (lowered instructions open none): there the loop
+        // reads the all-generic page (branches check "not in a delay slot" in the
+        // generic executor).
+        let uops_now = |m: &Machine| {
+            if m.in_any_slot() {
+                GENERIC_PAGE.as_ptr()
+            } else {
+                m.code.uops_ptr(page)
+            }
+        };
+        let mut uops = uops_now(self);
         loop {
-            let p = if TRACE || uops.is_null() {
-                Packed::default()
+            let p = if TRACE {
+                Packed::GENERIC
             } else {
                 // SAFETY: see `DecodedCache::uops_ptr`; the index is below `SLOTS`.
                 unsafe { *uops.add((pc as usize >> 1) & (SLOTS - 1)) }
             };
-            // Branches check "not in a delay slot" in the generic executor.
-            if p.kind() == k::GENERIC || slotted {
+            if p.kind() == k::GENERIC {
                 self.step_slow::<TRACE>(p, pc, ppage | (pc & !PAGE_MASK))?;
-                uops = self.code.uops_ptr(page);
+                uops = uops_now(self);
                 pc = self.cpu.pc;
-                slotted = self.in_any_slot();
                 // The slow side may change anything: privilege, MMU, interrupts.
                 if self.cycles >= self.next_event
                     || pc & PAGE_MASK != vpage

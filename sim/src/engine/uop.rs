@@ -428,6 +428,9 @@ impl Uop {
 }
 
 impl Packed {
+    /// The generic form (`k::GENERIC`, no lowered slow-side form): `Packed::default()`.
+    pub(crate) const GENERIC: Packed = Packed(0, 0);
+
     #[inline(always)]
     pub(crate) fn kind(self) -> u8 {
         self.0 as u8
