@@ -285,10 +285,7 @@ impl Mmu {
 
     /// TLBPD0 as `hit` takes it: VPN | V | ASID, and its G bit.
     fn pd0_key(&self) -> (u32, u32) {
-        (
-            (self.pd0 & (VPN_MASK | PD0_ASID)) | PD0_V,
-            self.pd0 & PD0_G,
-        )
+        ((self.pd0 & (VPN_MASK | PD0_ASID)) | PD0_V, self.pd0 & PD0_G)
     }
 
     /// InsertEntry: invalidates the entries of TLBPD0's set that match TLBPD0, then (if

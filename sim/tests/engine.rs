@@ -381,8 +381,8 @@ fn lr_and_sr_of_resolved_aux_registers_agree_with_the_generic_path() {
     // in each round, and is read back into its own core register, so a form that read or wrote the wrong field, or
     // skipped a mask, leaves a different state than the generic executor. TLBCommand
     // inserts, probes (a QEMU hazard, counted in the statistics) and finally gets an
-    // invalid command (Instruction Error); user-mode LR of EFA then raises PrivilegeV
-    // through the same lowered instruction kind. Everything runs twice: the first
+    // invalid command (Instruction Error); user-mode LR and SR of EFA then raise
+    // PrivilegeV through the same lowered instruction kinds. Everything runs twice: the first
     // execution of an instruction decodes it on the generic path, the second runs the
     // lowered form.
     let body = "_start: SETUP
@@ -439,9 +439,16 @@ vec_2:  lr r23,[0x403]
         rtie
 vec_7:  lr r25,[0x403]
         add r27,r27,1
-        brlt r27,2,1f
-        EXIT r25
-1:      rtie";
+        breq r27,2,2f
+        brge r27,4,3f
+        rtie
+2:      mov r0,user_sr
+        sr r0,[0x400]
+        rtie
+3:      EXIT r25
+user_sr:
+        sr r1,[0x404]
+        EXIT 0xFFFE";
     let (m, info) = boot(body);
     let read_back = |m: &mut Machine| RESOLVED_AUX.map(|a| m.aux(a));
     let mut fast = m.clone();
@@ -454,7 +461,10 @@ vec_7:  lr r25,[0x403]
     assert_eq!(a, b, "block engine and generic path disagree");
     assert_eq!(aux_a, aux_b);
     assert_eq!(a.stop, Stop::Exit(0x07_00_00), "user LR of EFA: PrivilegeV");
-    assert_eq!(a.regs[27], 2, "the user LR ran twice");
+    assert_eq!(
+        a.regs[27], 4,
+        "the user LR, then the user SR, each ran twice"
+    );
     let last = [
         0x1111_0011,
         0x1111_0110,

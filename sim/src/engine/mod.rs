@@ -121,7 +121,7 @@ impl Machine {
     #[inline(never)]
     fn step_slow<const TRACE: bool>(&mut self, p: Packed, pc: u32, ppc: u32) -> Result<(), Stop> {
         let u = p.unpack();
-        if u.kind == k::GENERIC && u.mode == aux::RTIE {
+        if u.mode == aux::RTIE {
             self.cpu.regs[PCL] = pc & !3;
             let r = self.exec_rtie();
             self.cycles += 1;
@@ -131,14 +131,10 @@ impl Machine {
                 Err(Trap::Stop(s)) => Err(s),
             };
         }
-        if u.kind == k::GENERIC && (u.mode == aux::LR || u.mode == aux::SR) {
+        // (LR/SR of a plain resolved register is on the fast side: `k::LR_AUX`/`SR_AUX`.)
+        if u.mode == aux::LR || u.mode == aux::SR {
             self.cpu.regs[PCL] = pc & !3;
-            // The resolved register in kernel mode on an ARCv2 core; in user mode (a
-            // privilege violation) and on ARC700 `read_aux`/`write_aux` decide.
-            let r = if u.size != xa::OTHER
-                && !self.cpu.user()
-                && self.cfg.isa != crate::decode::Isa::ArcCompact
-            {
+            let r = if u.size != xa::OTHER && self.aux_resolvable() {
                 self.run_aux_resolved(u, pc)
             } else {
                 self.run_aux(u, pc)
@@ -176,53 +172,73 @@ impl Machine {
         Ok(self.advance(pc.wrapping_add(u.len as u32)))
     }
 
-    /// LR and SR of a register resolved when lowering (`xa`), in kernel mode on an ARCv2
-    /// core: what `read_aux`/`write_aux` do for that register, without finding it by
-    /// number and without their privilege and core checks.
+    /// Whether LR/SR of a resolved register (`xa`) may take the resolved form: in kernel
+    /// mode on an ARCv2 core. In user mode (a privilege violation) and on ARC700
+    /// `read_aux`/`write_aux` decide.
+    #[inline(always)]
+    fn aux_resolvable(&self) -> bool {
+        !self.cpu.user() && self.cfg.isa != crate::decode::Isa::ArcCompact
+    }
+
+    /// LR of resolved register `xa` (`aux_resolvable`): what `read_aux` returns for it.
+    #[inline(always)]
+    fn lr_resolved(&self, xa: u8) -> u32 {
+        let (c, mmu) = (&self.cpu, &self.mmu);
+        match xa {
+            xa::ERET => c.eret,
+            xa::ERBTA => c.erbta,
+            xa::ERSTATUS => c.erstatus,
+            xa::ECR => c.ecr,
+            xa::EFA => c.efa,
+            xa::TLBPD0 => mmu.pd0,
+            xa::TLBPD1 => mmu.pd1,
+            xa::TLBINDEX => mmu.index,
+            xa::TLBCOMMAND => mmu.command,
+            xa::PID => mmu.pid,
+            _ => mmu.scratch_data0,
+        }
+    }
+
+    /// SR of `v` to resolved register `xa` (`aux_resolvable`): what `write_aux` does.
+    #[inline(always)]
+    fn sr_resolved(&mut self, xa: u8, v: u32) -> Result<(), Exception> {
+        let (c, mmu) = (&mut self.cpu, &mut self.mmu);
+        match xa {
+            xa::ERET => c.eret = v,
+            xa::ERBTA => c.erbta = v & !1,
+            xa::ERSTATUS => c.erstatus = v,
+            xa::ECR => c.ecr = v,
+            xa::EFA => c.efa = v,
+            xa::TLBPD0 => mmu.pd0 = v,
+            xa::TLBPD1 => mmu.pd1 = v,
+            xa::TLBINDEX => mmu.index = v,
+            xa::TLBCOMMAND => {
+                if v == 3 || v == 4 {
+                    self.hazard("TLBCommand GetIndex/Probe (QEMU aborts)");
+                }
+                if !self.mmu.command(v) {
+                    return Err(Exception::INSTRUCTION_ERROR);
+                }
+            }
+            xa::PID => mmu.write_pid(v),
+            _ => mmu.scratch_data0 = v,
+        }
+        Ok(())
+    }
+
+    /// LR and SR of a resolved register on the slow side (SR to TLBCommand or PID, which
+    /// change translation), `aux_resolvable`.
     #[inline(always)]
     fn run_aux_resolved(&mut self, u: Uop, pc: u32) -> Result<u32, Trap> {
-        let b = if u.bits & BIT_B_IMM != 0 {
-            u.imm
-        } else {
-            self.cpu.regs[(u.b & 63) as usize]
-        };
-        let (c, mmu) = (&mut self.cpu, &mut self.mmu);
         if u.mode == aux::LR {
-            let v = match u.size {
-                xa::ERET => c.eret,
-                xa::ERBTA => c.erbta,
-                xa::ERSTATUS => c.erstatus,
-                xa::ECR => c.ecr,
-                xa::EFA => c.efa,
-                xa::TLBPD0 => mmu.pd0,
-                xa::TLBPD1 => mmu.pd1,
-                xa::TLBINDEX => mmu.index,
-                xa::TLBCOMMAND => mmu.command,
-                xa::PID => mmu.pid,
-                _ => mmu.scratch_data0,
-            };
-            c.regs[(u.a & 63) as usize] = v;
+            self.cpu.regs[(u.a & 63) as usize] = self.lr_resolved(u.size);
         } else {
-            match u.size {
-                xa::ERET => c.eret = b,
-                xa::ERBTA => c.erbta = b & !1,
-                xa::ERSTATUS => c.erstatus = b,
-                xa::ECR => c.ecr = b,
-                xa::EFA => c.efa = b,
-                xa::TLBPD0 => mmu.pd0 = b,
-                xa::TLBPD1 => mmu.pd1 = b,
-                xa::TLBINDEX => mmu.index = b,
-                xa::TLBCOMMAND => {
-                    if b == 3 || b == 4 {
-                        self.hazard("TLBCommand GetIndex/Probe (QEMU aborts)");
-                    }
-                    if !self.mmu.command(b) {
-                        return Err(Exception::INSTRUCTION_ERROR.into());
-                    }
-                }
-                xa::PID => mmu.write_pid(b),
-                _ => mmu.scratch_data0 = b,
-            }
+            let b = if u.bits & BIT_B_IMM != 0 {
+                u.imm
+            } else {
+                self.cpu.regs[(u.b & 63) as usize]
+            };
+            self.sr_resolved(u.size, b)?;
         }
         Ok(self.advance(pc.wrapping_add(u.len as u32)))
     }
@@ -401,6 +417,29 @@ impl Machine {
                 };
                 if taken {
                     return Ok(self.jump((pc & !3).wrapping_add(p.imm())));
+                }
+            }
+            k::LR_AUX => {
+                let v = if self.aux_resolvable() {
+                    self.lr_resolved(p.size())
+                } else {
+                    self.read_aux(p.imm())?
+                };
+                self.cpu.regs[p.a()] = v;
+            }
+            k::SR_AUX => {
+                let v = if p.bits() & BIT_B_IMM != 0 {
+                    p.imm()
+                } else {
+                    b
+                };
+                if self.aux_resolvable() {
+                    self.sr_resolved(p.size(), v)?;
+                } else {
+                    self.write_aux(p.imm2(), v).map_err(|t| match t {
+                        Trap::Exc(e) => e,
+                        Trap::Stop(s) => unreachable!("SR to a plain register stopped: {s:?}"),
+                    })?;
                 }
             }
             kind => unreachable!("kind {kind} has no fast path"),

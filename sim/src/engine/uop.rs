@@ -62,7 +62,6 @@ pub(crate) mod k {
     /// Store of 1, 2 or 4 bytes, addressed like LD: data register `a` or (`BIT_A_IMM`)
     /// `imm`.
     pub const ST: u8 = 43;
-    // Branches last: `kind >= BCC` tells the dispatch loop to check for a delay slot.
     /// `b<cc>` without `.d` (cc 0x00–0x0F): target PCL + imm.
     pub const BCC: u8 = 44;
     /// `bl` without `.d`, unconditional.
@@ -70,12 +69,19 @@ pub(crate) mod k {
     /// `br<cc>`/`bbit` without `.d`: `size` says which comparison; c register or
     /// (`BIT_C_IMM`) `imm2`.
     pub const BRCC: u8 = 46;
+    /// `lr a,[imm]` of a resolved register (`size`: its `xa` code, `imm`: its number).
+    /// LR has no side effect on these registers, so it runs on the fast side.
+    pub const LR_AUX: u8 = 47;
+    /// `sr b,[imm2]` (b register or `BIT_B_IMM` `imm`) of a resolved register that is a
+    /// plain field: no effect on translation, privilege or interrupts.
+    pub const SR_AUX: u8 = 48;
 }
 
-/// `Uop::mode` values of GENERIC instructions that still have a lowered form: LR, SR and
+/// `Uop::mode` values of instructions with a lowered form for the slow side: LR, SR and
 /// RTIE go to the slow side of the dispatch loop, like everything generic (they may
 /// change anything: privilege, MMU, loop registers, interrupts), but skip the generic
-/// executor's dispatch.
+/// executor's dispatch. (LR/SR of the plain registers of `xa` are on the fast side, as
+/// `k::LR_AUX`/`k::SR_AUX`; in a delay slot they run through the generic executor.)
 pub(crate) mod aux {
     /// `lr a,[b]`: the aux number in register `b` or (`BIT_B_IMM`) `imm`.
     pub const LR: u8 = 1;
@@ -289,8 +295,13 @@ pub(crate) fn lower(i: &Insn) -> Uop {
                     Operand::None => return g,
                 }
             }
-            u.kind = k::GENERIC;
             u.mode = if i.op == Op::Lr { aux::LR } else { aux::SR };
+            // SR to TLBCommand or PID changes translation: the slow side ends the block.
+            u.kind = match (i.op, u.size) {
+                (_, xa::OTHER) | (Op::Sr, xa::TLBCOMMAND | xa::PID) => k::GENERIC,
+                (Op::Lr, _) => k::LR_AUX,
+                _ => k::SR_AUX,
+            };
             return u;
         }
         Op::Ld | Op::St => {
