@@ -491,3 +491,74 @@ user_sr:
     );
     assert!(a.stats.contains("GetIndex/Probe"), "{}", a.stats);
 }
+
+#[test]
+fn rtie_to_user_mode_in_the_same_page_ends_the_block() {
+    // With the MMU on, user mode may not fetch at 0x8000_0000 and above: the RTIE's
+    // target, right after it in the kernel's own page, must raise ProtV (fetch) instead
+    // of running in the block the RTIE was in. Twice, so that the second round runs the
+    // lowered RTIE (an exception return: AE is set in the handler).
+    // `same` runs once in kernel mode first, so that its cached form could run on.
+    let body = "_start: SETUP
+        mov r9,2
+        bl same
+again:  sr 0x80000001,[0x468]
+        mov r0,same
+        sr r0,[0x400]
+        mov r0,0x80
+        sr r0,[0x402]
+        rtie
+same:   add r20,r20,1
+        j_s [blink]
+vec_6:  lr r21,[0x403]
+        add r22,r22,1
+        sub r9,r9,1
+        brne r9,0,again
+        EXIT r21";
+    let (o, _) = run(body);
+    assert_eq!(o.stop, Stop::Exit(0x06_00_08));
+    assert_eq!((o.regs[20], o.regs[22]), (1, 2));
+}
+
+#[test]
+fn tlb_write_in_a_translated_page_ends_the_block_every_time() {
+    // Kernel code at a translated address remaps its own page. Rounds 1 and 2 switch to
+    // page_b (the second runs the lowered TLBCommand SR); round 3 maps page_a onto itself
+    // and must run page_a's own next instruction, which a block going on after round 2's
+    // SR would have fetched from page_b into page_a's cached forms.
+    let body = format!(
+        "{MAP}
+        .macro SELF val
+        MAP
+        mov r0,\\val
+        j [blink]
+        .endm
+_start: SETUP
+        mov r0,0x80000001
+        sr r0,[0x468]
+        mov r9,0x20000
+        mov r2,1
+        mov r5,0
+        mov r6,3
+1:      mov r1,page_a
+        MAP
+        mov r1,page_b
+        mov r7,page_a
+        breq r6,1,2f
+        mov r7,page_b
+2:      mov r1,r7
+        jl [r9]
+        mpy r5,r5,100
+        add r5,r5,r0
+        sub r6,r6,1
+        brne r6,0,1b
+        EXIT r5
+        .balign 8192
+page_a: SELF 11
+        .balign 8192
+page_b: SELF 22
+        .balign 8192"
+    );
+    let (o, _) = run(&body);
+    assert_eq!(o.stop, Stop::Exit(22_22_11));
+}

@@ -48,6 +48,24 @@ use crate::machine::{Exception, Flow, Machine, Stop, Trap, PAGE_MASK};
 use crate::mmu::{Access, UNTRANSLATED};
 use uop::{aux, br, k, m, xa, Packed, Uop, BIT_A_IMM, BIT_B_IMM, BIT_C_IMM, BIT_X};
 
+/// Why a lowered instruction did not simply go on to the next one.
+enum Exit {
+    /// It raised this exception (leaving the state the generic executor leaves).
+    Exc(Exception),
+    /// It completed, continuing at this PC, but may have changed translation, privilege,
+    /// interrupts or the slot state: the dispatch loop checks what the slow side checks.
+    Check(u32),
+    /// It did nothing and is for the slow side (a case the lowered form leaves to it).
+    Slow,
+}
+
+impl From<Exception> for Exit {
+    #[inline(always)]
+    fn from(e: Exception) -> Exit {
+        Exit::Exc(e)
+    }
+}
+
 impl Machine {
     /// Runs one block (at least one instruction, or one fetch fault) from `cpu.pc`.
     #[inline(always)]
@@ -88,29 +106,39 @@ impl Machine {
                 // SAFETY: see `DecodedCache::uops_ptr`; the index is below `SLOTS`.
                 unsafe { *uops.add((pc as usize >> 1) & (SLOTS - 1)) }
             };
-            if p.kind() == k::GENERIC {
-                self.step_slow::<TRACE>(p, pc, ppage | (pc & !PAGE_MASK))?;
-                uops = uops_now(self);
-                pc = self.cpu.pc;
-                // The slow side may change anything: privilege, MMU, interrupts.
-                if self.cycles >= self.next_event
-                    || pc & PAGE_MASK != vpage
-                    || (self.mmu.generation != generation && !untranslated)
-                    || self.cpu.status & st::U != user
-                {
-                    return Ok(());
+            match self.run_uop(p, pc) {
+                Ok(next_pc) => {
+                    self.cycles += 1;
+                    pc = next_pc;
+                    // A lowered instruction changes neither the MMU nor the privilege
+                    // unless it says so (`Exit::Check`).
+                    if self.cycles >= self.next_event || pc & PAGE_MASK != vpage {
+                        return Ok(());
+                    }
+                    continue;
                 }
-            } else {
-                let r = self.run_uop(p, pc);
-                self.cycles += 1;
-                match r {
-                    Ok(next_pc) => pc = next_pc,
-                    Err(e) => return self.enter_exception(e, pc, pc),
+                Err(Exit::Exc(e)) => {
+                    self.cycles += 1;
+                    return self.enter_exception(e, pc, pc);
                 }
-                // A lowered instruction changes neither the MMU nor the privilege.
-                if self.cycles >= self.next_event || pc & PAGE_MASK != vpage {
-                    return Ok(());
+                Err(Exit::Check(next_pc)) => {
+                    self.cycles += 1;
+                    pc = next_pc;
                 }
+                Err(Exit::Slow) => {
+                    self.step_slow::<TRACE>(p, pc, ppage | (pc & !PAGE_MASK))?;
+                    pc = self.cpu.pc;
+                }
+            }
+            // The slow side, and lowered instructions that exit with `Check`, may change
+            // anything: privilege, MMU, interrupts, the delay-slot state.
+            uops = uops_now(self);
+            if self.cycles >= self.next_event
+                || pc & PAGE_MASK != vpage
+                || (self.mmu.generation != generation && !untranslated)
+                || self.cpu.status & st::U != user
+            {
+                return Ok(());
             }
         }
     }
@@ -131,14 +159,10 @@ impl Machine {
                 Err(Trap::Stop(s)) => Err(s),
             };
         }
-        // (LR/SR of a plain resolved register is on the fast side: `k::LR_AUX`/`SR_AUX`.)
+        // (LR/SR of a resolved register are on the fast side: `k::LR_AUX`, `SR_AUX`, `SR_MMU`.)
         if u.mode == aux::LR || u.mode == aux::SR {
             self.cpu.regs[PCL] = pc & !3;
-            let r = if u.size != xa::OTHER && self.aux_resolvable() {
-                self.run_aux_resolved(u, pc)
-            } else {
-                self.run_aux(u, pc)
-            };
+            let r = self.run_aux(u, pc);
             self.cycles += 1;
             return match r {
                 Ok(_) => Ok(()),
@@ -226,28 +250,11 @@ impl Machine {
         Ok(())
     }
 
-    /// LR and SR of a resolved register on the slow side (SR to TLBCommand or PID, which
-    /// change translation), `aux_resolvable`.
-    #[inline(always)]
-    fn run_aux_resolved(&mut self, u: Uop, pc: u32) -> Result<u32, Trap> {
-        if u.mode == aux::LR {
-            self.cpu.regs[(u.a & 63) as usize] = self.lr_resolved(u.size);
-        } else {
-            let b = if u.bits & BIT_B_IMM != 0 {
-                u.imm
-            } else {
-                self.cpu.regs[(u.b & 63) as usize]
-            };
-            self.sr_resolved(u.size, b)?;
-        }
-        Ok(self.advance(pc.wrapping_add(u.len as u32)))
-    }
-
     /// Executes a lowered instruction and moves the PC on, exactly as `execute` followed
     /// by `complete` would, and returns the new PC; an exception leaves the state
     /// `execute` leaves. Fields are taken out of the packed form only where used.
     #[inline(always)]
-    fn run_uop(&mut self, p: Packed, pc: u32) -> Result<u32, Exception> {
+    fn run_uop(&mut self, p: Packed, pc: u32) -> Result<u32, Exit> {
         let next = pc.wrapping_add(p.len());
         let r = &mut self.cpu.regs;
         let b = r[p.b()];
@@ -263,6 +270,7 @@ impl Machine {
             }};
         }
         match p.kind() {
+            k::GENERIC => return Err(Exit::Slow),
             k::NOP => {}
             k::MOV_R => alu!(b),
             k::MOV_I => alu!(p.imm()),
@@ -427,7 +435,24 @@ impl Machine {
                 };
                 self.cpu.regs[p.a()] = v;
             }
-            k::SR_AUX => {
+            k::RTIE => {
+                // Only the returns that cannot stop the core (no interrupt frame to pop:
+                // an exception return, or ARC700) run here; `exec_rtie` decides the rest.
+                if self.cfg.isa != crate::decode::Isa::ArcCompact
+                    && self.cpu.status & st::AE == 0
+                    && self.irq.act & 0xFFFF != 0
+                {
+                    return Err(Exit::Slow);
+                }
+                self.cpu.regs[PCL] = pc & !3;
+                let flow = self.exec_rtie().map_err(|t| match t {
+                    Trap::Exc(e) => Exit::Exc(e),
+                    Trap::Stop(s) => unreachable!("an exception return stopped: {s:?}"),
+                })?;
+                let _ = self.complete(flow, pc, next);
+                return Err(Exit::Check(self.cpu.pc));
+            }
+            k::SR_AUX | k::SR_MMU => {
                 let v = if p.bits() & BIT_B_IMM != 0 {
                     p.imm()
                 } else {
@@ -438,8 +463,13 @@ impl Machine {
                 } else {
                     self.write_aux(p.imm2(), v).map_err(|t| match t {
                         Trap::Exc(e) => e,
-                        Trap::Stop(s) => unreachable!("SR to a plain register stopped: {s:?}"),
+                        Trap::Stop(s) => unreachable!("SR to a resolved register stopped: {s:?}"),
                     })?;
+                }
+                if p.kind() == k::SR_MMU {
+                    // TLBCommand and PID change translation: the loop checks whether the
+                    // block's page still means the same.
+                    return Err(Exit::Check(self.advance_unslotted(next)));
                 }
             }
             kind => unreachable!("kind {kind} has no fast path"),

@@ -75,6 +75,12 @@ pub(crate) mod k {
     /// `sr b,[imm2]` (b register or `BIT_B_IMM` `imm`) of a resolved register that is a
     /// plain field: no effect on translation, privilege or interrupts.
     pub const SR_AUX: u8 = 48;
+    /// SR to TLBCommand or PID (`size`: `xa`), like SR_AUX but ending the block unless
+    /// its page is untranslated.
+    pub const SR_MMU: u8 = 49;
+    /// `rtie` (mode `aux::RTIE`): an exception return runs on the fast side, an interrupt
+    /// return (which pops a frame and may stop the core) on the slow side.
+    pub const RTIE: u8 = 50;
 }
 
 /// `Uop::mode` values of instructions with a lowered form for the slow side: LR, SR and
@@ -236,6 +242,7 @@ pub(crate) fn lower(i: &Insn) -> Uop {
     }
     match i.op {
         Op::Rtie => {
+            u.kind = k::RTIE;
             u.mode = aux::RTIE;
             return u;
         }
@@ -296,10 +303,10 @@ pub(crate) fn lower(i: &Insn) -> Uop {
                 }
             }
             u.mode = if i.op == Op::Lr { aux::LR } else { aux::SR };
-            // SR to TLBCommand or PID changes translation: the slow side ends the block.
             u.kind = match (i.op, u.size) {
-                (_, xa::OTHER) | (Op::Sr, xa::TLBCOMMAND | xa::PID) => k::GENERIC,
+                (_, xa::OTHER) => k::GENERIC,
                 (Op::Lr, _) => k::LR_AUX,
+                (_, xa::TLBCOMMAND | xa::PID) => k::SR_MMU,
                 _ => k::SR_AUX,
             };
             return u;
