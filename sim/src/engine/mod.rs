@@ -8,8 +8,10 @@
 //! or by branches, jumps and loop-backs within it. It ends, and the run loop services
 //! events and does a full fetch again, when
 //! - the next PC is in another virtual page (or a taken branch leaves it);
-//! - after an instruction of the slow side (below): the MMU generation changed (every
-//!   TLBCommand and PID write bumps it) or STATUS32.U flipped (exception entry, RTIE,
+//! - after an instruction of the slow side (below), or a lowered one that exits with
+//!   `Exit::Check` (SR to TLBCommand or PID, RTIE): the MMU generation changed (every
+//!   TLBCommand and PID write bumps it) and the page is translated (kernel code at and
+//!   above 0x8000_0000 never is), or STATUS32.U flipped (exception entry, RTIE,
 //!   SR/FLAG/KFLAG): the page's translation may differ;
 //! - the next scheduled event is due (`cycles >= next_event`, checked after every
 //!   instruction): timer expiry, `--irq-at`, injections, the instruction budget, or
@@ -24,11 +26,14 @@
 //! (decoded once, on first execution, by the shared decoder) and its lowered form
 //! (`uop.rs`): the frequent instructions with operands, condition "always", no `.d` and
 //! flag behaviour settled once (ALU ops, compares, loads/stores of 1–4 bytes, branches
-//! without delay slot) run on the fast side without the generic executor's dispatch;
-//! LR, SR and RTIE have a lowered form on the slow side; everything else runs through
-//! `Machine::execute` (`step_at`), which stays the one definition of every instruction.
-//! With tracing on, every instruction takes the generic path (the engine tests compare
-//! both paths).
+//! without delay slot) run on the fast side without the generic executor's dispatch, and
+//! so do LR/SR of the exception and MMU registers (the register resolved when lowering)
+//! and RTIE's exception return, which leave what they cannot do to `read_aux`,
+//! `write_aux` and the slow side. LR/SR of other registers have a lowered form on the
+//! slow side; everything else runs through `Machine::execute` (`step_at`), which stays
+//! the one definition of every instruction. In a delay or execution slot, and with
+//! tracing on, every instruction takes the generic path (the engine tests compare both
+//! paths).
 //!
 //! # Invalidation
 //! Self-modifying code needs no block rule: every store drops the cached forms it may
@@ -143,9 +148,9 @@ impl Machine {
         }
     }
 
-    /// An instruction of the slow side: LR, SR and RTIE from their lowered form (the same
-    /// steps as `step_at`, minus decoding the dispatch again), anything else through the
-    /// generic executor (`step_at`).
+    /// An instruction of the slow side: LR/SR of unresolved registers and RTIE's interrupt
+    /// return from their lowered form (the same steps as `step_at`, minus decoding the
+    /// dispatch again), anything else through the generic executor (`step_at`).
     #[inline(never)]
     fn step_slow<const TRACE: bool>(&mut self, p: Packed, pc: u32, ppc: u32) -> Result<(), Stop> {
         let u = p.unpack();
