@@ -8,8 +8,7 @@
 //! or by branches, jumps and loop-backs within it. It ends, and the run loop services
 //! events and does a full fetch again, when
 //! - the next PC is in another virtual page (or a taken branch leaves it);
-//! - after an instruction of the slow side (below), or a lowered one that exits with
-//!   `Exit::Check` (SR to TLBCommand or PID, RTIE): the MMU generation changed (every
+//! - after an instruction of the slow side (below): the MMU generation changed (every
 //!   TLBCommand and PID write bumps it) and the page is translated (kernel code at and
 //!   above 0x8000_0000 never is), or STATUS32.U flipped (exception entry, RTIE,
 //!   SR/FLAG/KFLAG): the page's translation may differ;
@@ -27,13 +26,13 @@
 //! (`uop.rs`): the frequent instructions with operands, condition "always", no `.d` and
 //! flag behaviour settled once (ALU ops, compares, loads/stores of 1–4 bytes, branches
 //! without delay slot) run on the fast side without the generic executor's dispatch, and
-//! so do LR/SR of the exception and MMU registers (the register resolved when lowering)
-//! and RTIE's exception return, which leave what they cannot do to `read_aux`,
-//! `write_aux` and the slow side. LR/SR of other registers have a lowered form on the
-//! slow side; everything else runs through `Machine::execute` (`step_at`), which stays
-//! the one definition of every instruction. In a delay or execution slot, and with
-//! tracing on, every instruction takes the generic path (the engine tests compare both
-//! paths).
+//! so do LR of the exception and MMU registers and SR of those among them that change
+//! neither translation nor interrupts (the register resolved when lowering; in user mode
+//! and on ARC700 they leave the work to `read_aux`/`write_aux`). Other LR/SR and RTIE
+//! have a lowered form on the slow side; everything else runs through `Machine::execute`
+//! (`step_at`), which stays the one definition of every instruction. In a delay or
+//! execution slot, and with tracing on, every instruction takes the generic path (the
+//! engine tests compare both paths).
 //!
 //! # Invalidation
 //! Self-modifying code needs no block rule: every store drops the cached forms it may
@@ -52,24 +51,6 @@ use crate::cpu::{st, BLINK, PCL};
 use crate::machine::{Exception, Flow, Machine, Stop, Trap, PAGE_MASK};
 use crate::mmu::{Access, UNTRANSLATED};
 use uop::{aux, br, k, m, xa, Packed, Uop, BIT_A_IMM, BIT_B_IMM, BIT_C_IMM, BIT_X};
-
-/// Why a lowered instruction did not simply go on to the next one.
-enum Exit {
-    /// It raised this exception (leaving the state the generic executor leaves).
-    Exc(Exception),
-    /// It completed, continuing at this PC, but may have changed translation, privilege,
-    /// interrupts or the slot state: the dispatch loop checks what the slow side checks.
-    Check(u32),
-    /// It did nothing and is for the slow side (a case the lowered form leaves to it).
-    Slow,
-}
-
-impl From<Exception> for Exit {
-    #[inline(always)]
-    fn from(e: Exception) -> Exit {
-        Exit::Exc(e)
-    }
-}
 
 impl Machine {
     /// Runs one block (at least one instruction, or one fetch fault) from `cpu.pc`.
@@ -111,46 +92,36 @@ impl Machine {
                 // SAFETY: see `DecodedCache::uops_ptr`; the index is below `SLOTS`.
                 unsafe { *uops.add((pc as usize >> 1) & (SLOTS - 1)) }
             };
-            match self.run_uop(p, pc) {
-                Ok(next_pc) => {
-                    self.cycles += 1;
-                    pc = next_pc;
-                    // A lowered instruction changes neither the MMU nor the privilege
-                    // unless it says so (`Exit::Check`).
-                    if self.cycles >= self.next_event || pc & PAGE_MASK != vpage {
-                        return Ok(());
-                    }
-                    continue;
+            if p.kind() == k::GENERIC {
+                self.step_slow::<TRACE>(p, pc, ppage | (pc & !PAGE_MASK))?;
+                uops = uops_now(self);
+                pc = self.cpu.pc;
+                // The slow side may change anything: privilege, MMU, interrupts.
+                if self.cycles >= self.next_event
+                    || pc & PAGE_MASK != vpage
+                    || (self.mmu.generation != generation && !untranslated)
+                    || self.cpu.status & st::U != user
+                {
+                    return Ok(());
                 }
-                Err(Exit::Exc(e)) => {
-                    self.cycles += 1;
-                    return self.enter_exception(e, pc, pc);
+            } else {
+                let r = self.run_uop(p, pc);
+                self.cycles += 1;
+                match r {
+                    Ok(next_pc) => pc = next_pc,
+                    Err(e) => return self.enter_exception(e, pc, pc),
                 }
-                Err(Exit::Check(next_pc)) => {
-                    self.cycles += 1;
-                    pc = next_pc;
+                // A lowered instruction changes neither the MMU nor the privilege.
+                if self.cycles >= self.next_event || pc & PAGE_MASK != vpage {
+                    return Ok(());
                 }
-                Err(Exit::Slow) => {
-                    self.step_slow::<TRACE>(p, pc, ppage | (pc & !PAGE_MASK))?;
-                    pc = self.cpu.pc;
-                }
-            }
-            // The slow side, and lowered instructions that exit with `Check`, may change
-            // anything: privilege, MMU, interrupts, the delay-slot state.
-            uops = uops_now(self);
-            if self.cycles >= self.next_event
-                || pc & PAGE_MASK != vpage
-                || (self.mmu.generation != generation && !untranslated)
-                || self.cpu.status & st::U != user
-            {
-                return Ok(());
             }
         }
     }
 
-    /// An instruction of the slow side: LR/SR of unresolved registers and RTIE's interrupt
-    /// return from their lowered form (the same steps as `step_at`, minus decoding the
-    /// dispatch again), anything else through the generic executor (`step_at`).
+    /// An instruction of the slow side: LR, SR and RTIE from their lowered form (the same
+    /// steps as `step_at`, minus decoding the dispatch again), anything else through the
+    /// generic executor (`step_at`).
     #[inline(never)]
     fn step_slow<const TRACE: bool>(&mut self, p: Packed, pc: u32, ppc: u32) -> Result<(), Stop> {
         let u = p.unpack();
@@ -164,10 +135,14 @@ impl Machine {
                 Err(Trap::Stop(s)) => Err(s),
             };
         }
-        // (LR/SR of a resolved register are on the fast side: `k::LR_AUX`, `SR_AUX`, `SR_MMU`.)
+        // (LR/SR of a plain resolved register is on the fast side: `k::LR_AUX`/`SR_AUX`.)
         if u.mode == aux::LR || u.mode == aux::SR {
             self.cpu.regs[PCL] = pc & !3;
-            let r = self.run_aux(u, pc);
+            let r = if u.size != xa::OTHER && self.aux_resolvable() {
+                self.run_aux_resolved(u, pc)
+            } else {
+                self.run_aux(u, pc)
+            };
             self.cycles += 1;
             return match r {
                 Ok(_) => Ok(()),
@@ -255,11 +230,28 @@ impl Machine {
         Ok(())
     }
 
+    /// LR and SR of a resolved register on the slow side (SR to TLBCommand or PID, which
+    /// change translation), `aux_resolvable`.
+    #[inline(always)]
+    fn run_aux_resolved(&mut self, u: Uop, pc: u32) -> Result<u32, Trap> {
+        if u.mode == aux::LR {
+            self.cpu.regs[(u.a & 63) as usize] = self.lr_resolved(u.size);
+        } else {
+            let b = if u.bits & BIT_B_IMM != 0 {
+                u.imm
+            } else {
+                self.cpu.regs[(u.b & 63) as usize]
+            };
+            self.sr_resolved(u.size, b)?;
+        }
+        Ok(self.advance(pc.wrapping_add(u.len as u32)))
+    }
+
     /// Executes a lowered instruction and moves the PC on, exactly as `execute` followed
     /// by `complete` would, and returns the new PC; an exception leaves the state
     /// `execute` leaves. Fields are taken out of the packed form only where used.
     #[inline(always)]
-    fn run_uop(&mut self, p: Packed, pc: u32) -> Result<u32, Exit> {
+    fn run_uop(&mut self, p: Packed, pc: u32) -> Result<u32, Exception> {
         let next = pc.wrapping_add(p.len());
         let r = &mut self.cpu.regs;
         let b = r[p.b()];
@@ -275,7 +267,6 @@ impl Machine {
             }};
         }
         match p.kind() {
-            k::GENERIC => return Err(Exit::Slow),
             k::NOP => {}
             k::MOV_R => alu!(b),
             k::MOV_I => alu!(p.imm()),
@@ -440,24 +431,7 @@ impl Machine {
                 };
                 self.cpu.regs[p.a()] = v;
             }
-            k::RTIE => {
-                // Only the returns that cannot stop the core (no interrupt frame to pop:
-                // an exception return, or ARC700) run here; `exec_rtie` decides the rest.
-                if self.cfg.isa != crate::decode::Isa::ArcCompact
-                    && self.cpu.status & st::AE == 0
-                    && self.irq.act & 0xFFFF != 0
-                {
-                    return Err(Exit::Slow);
-                }
-                self.cpu.regs[PCL] = pc & !3;
-                let flow = self.exec_rtie().map_err(|t| match t {
-                    Trap::Exc(e) => Exit::Exc(e),
-                    Trap::Stop(s) => unreachable!("an exception return stopped: {s:?}"),
-                })?;
-                let _ = self.complete(flow, pc, next);
-                return Err(Exit::Check(self.cpu.pc));
-            }
-            k::SR_AUX | k::SR_MMU => {
+            k::SR_AUX => {
                 let v = if p.bits() & BIT_B_IMM != 0 {
                     p.imm()
                 } else {
@@ -468,13 +442,8 @@ impl Machine {
                 } else {
                     self.write_aux(p.imm2(), v).map_err(|t| match t {
                         Trap::Exc(e) => e,
-                        Trap::Stop(s) => unreachable!("SR to a resolved register stopped: {s:?}"),
+                        Trap::Stop(s) => unreachable!("SR to a plain register stopped: {s:?}"),
                     })?;
-                }
-                if p.kind() == k::SR_MMU {
-                    // TLBCommand and PID change translation: the loop checks whether the
-                    // block's page still means the same.
-                    return Err(Exit::Check(self.advance_unslotted(next)));
                 }
             }
             kind => unreachable!("kind {kind} has no fast path"),

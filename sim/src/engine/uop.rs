@@ -75,22 +75,13 @@ pub(crate) mod k {
     /// `sr b,[imm2]` (b register or `BIT_B_IMM` `imm`) of a resolved register that is a
     /// plain field: no effect on translation, privilege or interrupts.
     pub const SR_AUX: u8 = 48;
-    /// SR to TLBCommand or PID (`size`: `xa`), like SR_AUX, then `Exit::Check`: the
-    /// block ends unless its page is untranslated.
-    pub const SR_MMU: u8 = 49;
-    /// `rtie` (mode `aux::RTIE`): an exception return runs on the fast side and exits
-    /// with `Exit::Check`; an interrupt return (which pops a frame and may stop the core)
-    /// exits with `Exit::Slow` and runs on the slow side.
-    pub const RTIE: u8 = 50;
 }
 
-/// `Uop::mode` values of LR, SR and RTIE. LR/SR of an unresolved register (`xa::OTHER`)
-/// are `GENERIC` and go to the slow side of the dispatch loop, like everything generic
-/// (they may change anything: privilege, MMU, loop registers, interrupts), but skip the
-/// generic executor's dispatch; so does an RTIE that returns from an interrupt. (LR/SR
-/// of the `xa` registers and RTIE's exception return run on the fast side, as `k::LR_AUX`,
-/// `SR_AUX`, `SR_MMU` and `RTIE`; in a delay slot everything runs through the generic
-/// executor.)
+/// `Uop::mode` values of instructions with a lowered form for the slow side: LR, SR and
+/// RTIE go to the slow side of the dispatch loop, like everything generic (they may
+/// change anything: privilege, MMU, loop registers, interrupts), but skip the generic
+/// executor's dispatch. (LR/SR of the plain registers of `xa` are on the fast side, as
+/// `k::LR_AUX`/`k::SR_AUX`; in a delay slot they run through the generic executor.)
 pub(crate) mod aux {
     /// `lr a,[b]`: the aux number in register `b` or (`BIT_B_IMM`) `imm`.
     pub const LR: u8 = 1;
@@ -245,7 +236,6 @@ pub(crate) fn lower(i: &Insn) -> Uop {
     }
     match i.op {
         Op::Rtie => {
-            u.kind = k::RTIE;
             u.mode = aux::RTIE;
             return u;
         }
@@ -306,10 +296,10 @@ pub(crate) fn lower(i: &Insn) -> Uop {
                 }
             }
             u.mode = if i.op == Op::Lr { aux::LR } else { aux::SR };
+            // SR to TLBCommand or PID changes translation: the slow side ends the block.
             u.kind = match (i.op, u.size) {
-                (_, xa::OTHER) => k::GENERIC,
+                (_, xa::OTHER) | (Op::Sr, xa::TLBCOMMAND | xa::PID) => k::GENERIC,
                 (Op::Lr, _) => k::LR_AUX,
-                (_, xa::TLBCOMMAND | xa::PID) => k::SR_MMU,
                 _ => k::SR_AUX,
             };
             return u;
