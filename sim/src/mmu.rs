@@ -176,51 +176,28 @@ impl Mmu {
         (vaddr >> PAGE_SHIFT) & (self.sets - 1)
     }
 
-    /// Whether entry PD0 `e` matches `want` = VPN | V | ASID: valid, that VPN and, unless
-    /// either side is global (`g`: the G bits that count), that ASID. One XOR and one
-    /// mask instead of three tests with branches: a refill runs two lookups and a scan.
-    #[inline(always)]
-    fn hit(e: u32, want: u32, g: u32) -> bool {
-        let asid = if (e | g) & PD0_G != 0 { 0 } else { PD0_ASID };
-        (e ^ want) & (VPN_MASK | PD0_V | asid) == 0
-    }
-
-    /// How many entries of `set` `hit` `want`, and the position of the last one. The
-    /// configurable way counts get a copy each with the count a constant, which unrolls
-    /// into straight code without a loop counter.
-    #[inline(always)]
-    fn scan(set: &[TlbEntry], want: u32, g: u32) -> (u32, usize) {
-        #[inline(always)]
-        fn count(set: &[TlbEntry], want: u32, g: u32) -> (u32, usize) {
-            let (mut hits, mut found) = (0, 0);
-            for (k, e) in set.iter().enumerate() {
-                if Mmu::hit(e.pd0, want, g) {
-                    hits += 1;
-                    found = k;
-                }
-            }
-            (hits, found)
-        }
-        match set.len() {
-            2 => count(&set[..2], want, g),
-            4 => count(&set[..4], want, g),
-            6 => count(&set[..6], want, g),
-            _ => count(set, want, g),
-        }
+    fn matches(e: &TlbEntry, vpn: u32, asid: u32) -> bool {
+        e.pd0 & PD0_V != 0
+            && e.pd0 & VPN_MASK == vpn
+            && (e.pd0 & PD0_G != 0 || e.pd0 & PD0_ASID == asid)
     }
 
     /// Index of the single entry mapping `vaddr` for `asid`; Err(()) on several matches.
     fn lookup(&self, vaddr: u32, asid: u32) -> Result<Option<u32>, ()> {
         let base = (self.set_of(vaddr) * self.ways) as usize;
-        let want = (vaddr & VPN_MASK) | PD0_V | asid;
+        let vpn = vaddr & VPN_MASK;
         // One bounds check for the set, not one per way (every access translates).
         let set = &self.entries[base..base + self.ways as usize];
-        let (hits, found) = Self::scan(set, want, 0);
-        match hits {
-            0 => Ok(None),
-            1 => Ok(Some((base + found) as u32)),
-            _ => Err(()),
+        let mut found = None;
+        for (k, e) in set.iter().enumerate() {
+            if Self::matches(e, vpn, asid) {
+                if found.is_some() {
+                    return Err(());
+                }
+                found = Some((base + k) as u32);
+            }
         }
+        Ok(found)
     }
 
     /// Translates `vaddr` for an access in user or kernel mode. A miss loads TLBPD0 with
@@ -269,54 +246,25 @@ impl Mmu {
     /// Entries of TLBPD0's set that match TLBPD0 (VPN, and ASID unless TLBPD0.G).
     fn pd0_matches(&self) -> Matches {
         let base = self.set_of(self.pd0) * self.ways;
-        let (want, g) = self.pd0_key();
+        let vpn = self.pd0 & VPN_MASK;
         let mut m = Matches {
             index: [0; MAX_WAYS],
             n: 0,
         };
         for i in base..base + self.ways {
-            if Self::hit(self.entries[i as usize].pd0, want, g) && m.n < MAX_WAYS {
+            let e = &self.entries[i as usize];
+            if e.pd0 & PD0_V != 0
+                && e.pd0 & VPN_MASK == vpn
+                && (self.pd0 & PD0_G != 0
+                    || e.pd0 & PD0_G != 0
+                    || e.pd0 & PD0_ASID == self.pd0 & PD0_ASID)
+                && m.n < MAX_WAYS
+            {
                 m.index[m.n] = i;
                 m.n += 1;
             }
         }
         m
-    }
-
-    /// TLBPD0 as `hit` takes it: VPN | V | ASID, and its G bit.
-    fn pd0_key(&self) -> (u32, u32) {
-        ((self.pd0 & (VPN_MASK | PD0_ASID)) | PD0_V, self.pd0 & PD0_G)
-    }
-
-    /// InsertEntry: invalidates the entries of TLBPD0's set that match TLBPD0, then (if
-    /// TLBPD0.V) writes TLBPD0/TLBPD1 over the one match or a victim way. The matches
-    /// are invalidated in the scan that finds them (no list of them is kept): the TLB
-    /// refill path runs this on every miss.
-    fn insert_entry(&mut self) {
-        let set = self.set_of(self.pd0);
-        self.entries_changed(set);
-        let base = (set * self.ways) as usize;
-        let (want, g) = self.pd0_key();
-        let ways = &mut self.entries[base..base + self.ways as usize];
-        let (hits, last) = Self::scan(ways, want, g);
-        if hits != 0 {
-            for e in ways.iter_mut() {
-                if Self::hit(e.pd0, want, g) {
-                    e.pd0 &= !PD0_V;
-                }
-            }
-        }
-        if self.pd0 & PD0_V == 0 {
-            self.index = INDEX_E;
-        } else {
-            let slot = if hits == 1 {
-                (base + last) as u32
-            } else {
-                self.next_victim(set)
-            };
-            self.write_entry(slot);
-            self.index = slot;
-        }
     }
 
     fn next_victim(&mut self, set: u32) -> u32 {
@@ -382,7 +330,24 @@ impl Mmu {
             // IVUTLB: no µTLBs to invalidate.
             6 => {}
             // InsertEntry: replace a matching entry or a victim way.
-            7 => self.insert_entry(),
+            7 => {
+                self.entries_changed(self.set_of(self.pd0));
+                let m = self.pd0_matches();
+                for &i in m.iter() {
+                    self.entries[i as usize].pd0 &= !PD0_V;
+                }
+                if self.pd0 & PD0_V == 0 {
+                    self.index = INDEX_E;
+                } else {
+                    let slot = if m.len() == 1 {
+                        m[0]
+                    } else {
+                        self.next_victim(self.set_of(self.pd0))
+                    };
+                    self.write_entry(slot);
+                    self.index = slot;
+                }
+            }
             // DeleteEntry
             8 => {
                 self.entries_changed(self.set_of(self.pd0));
