@@ -45,6 +45,10 @@ pub struct IrqController {
     pub act: u32,
     /// ICAUSE per active priority level.
     icause: [u32; 16],
+    /// Some enabled line is pending (`any_enabled_pending`), kept current by every
+    /// method that changes a line, a latch, an enable, a trigger mode or the hint:
+    /// exception entry and RTIE ask on every TLB refill.
+    requested: bool,
 }
 
 impl Default for IrqController {
@@ -63,6 +67,7 @@ impl Default for IrqController {
             hint: 0,
             act: 0,
             icause: [0; 16],
+            requested: false,
         }
     }
 }
@@ -80,6 +85,7 @@ impl IrqController {
             self.latched.set(irq, true);
         }
         self.line.set(irq, level);
+        self.update_requested();
     }
 
     /// An injected request: pending until taken.
@@ -87,6 +93,7 @@ impl IrqController {
         if (FIRST_IRQ..=LAST_IRQ).contains(&irq) {
             self.latched.set(irq, true);
         }
+        self.update_requested();
     }
 
     pub fn priority_of(&self, irq: u32) -> u32 {
@@ -123,8 +130,14 @@ impl IrqController {
     }
 
     /// Any enabled line pending, whatever its priority (wakes SLEEP).
+    #[inline(always)]
     pub fn any_enabled_pending(&self) -> bool {
-        self.requests().iter().any(|&w| w != 0)
+        debug_assert_eq!(self.requested, self.requests().iter().any(|&w| w != 0));
+        self.requested
+    }
+
+    fn update_requested(&mut self) {
+        self.requested = self.requests().iter().any(|&w| w != 0);
     }
 
     /// The interrupt to take with threshold `e` (STATUS32.E): the enabled pending line of
@@ -155,6 +168,7 @@ impl IrqController {
         self.act |= 1 << p;
         self.icause[p as usize] = irq;
         self.latched.set(irq, false);
+        self.update_requested();
     }
 
     /// ICAUSE: the line of the highest active priority, 0 if none.
@@ -223,6 +237,7 @@ impl IrqController {
             0x43 => self.act = v & 0x8000_FFFF,
             _ => return false,
         }
+        self.update_requested();
         true
     }
 }

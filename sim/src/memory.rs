@@ -185,6 +185,48 @@ impl Machine {
         Ok(v)
     }
 
+    /// `read` of a size known at compile time (the lowered loads): an aligned access
+    /// of 1, 2 or 4 bytes cannot straddle a page, so alignment is the only test before
+    /// the translation, and the RAM access needs no straddling check either.
+    #[inline(always)]
+    pub(crate) fn read_n<const N: u32>(&mut self, vaddr: u32) -> Result<u32, Exception> {
+        let user = self.cpu.user();
+        if vaddr & (N - 1) != 0 {
+            return self.read_unaligned(vaddr, N, N, Access::Read, user);
+        }
+        let paddr = self.translate_as(vaddr, Access::Read, user)?;
+        if let Some(off) = self.bus.ram_offset(paddr, N) {
+            return Ok(self.bus.ram.read_aligned::<N>(off));
+        }
+        self.read_io(paddr, N, Access::Read, vaddr)
+    }
+
+    /// `write` of a size known at compile time (the lowered stores), like `read_n`.
+    #[inline(always)]
+    pub(crate) fn write_n<const N: u32>(
+        &mut self,
+        vaddr: u32,
+        value: u32,
+    ) -> Result<(), Exception> {
+        let user = self.cpu.user();
+        if vaddr & (N - 1) != 0 {
+            return self.write_unaligned(vaddr, N, N, value, Access::Write, user);
+        }
+        let paddr = self.translate_as(vaddr, Access::Write, user)?;
+        if let Some(res) = self.cpu.reservation {
+            if paddr < res.wrapping_add(8) && res < paddr.wrapping_add(N) {
+                self.cpu.reservation = None;
+            }
+        }
+        if let Some(off) = self.bus.ram_offset(paddr, N) {
+            self.bus.ram.write_aligned::<N>(off, value);
+            self.code.invalidate(paddr, N);
+            return Ok(());
+        }
+        self.write_io(paddr, N, value)
+            .map_err(|_| Self::bus_error(Access::Write, vaddr))
+    }
+
     /// Data write of 1, 2 or 4 bytes by the current privilege level.
     #[inline(always)]
     pub(crate) fn write(&mut self, vaddr: u32, size: u32, value: u32) -> Result<(), Exception> {

@@ -29,12 +29,15 @@ impl Ram {
 
     #[inline(always)]
     fn page_mut(&mut self, index: usize) -> &mut Page {
-        if self.pages[index].is_none() {
-            self.allocate(index);
+        // One bounds check and one test on the store path; the first write to a page
+        // takes the out-of-line `allocate`.
+        let slot = &mut self.pages[index];
+        if slot.is_none() {
+            return Self::allocate(slot);
         }
-        match &mut self.pages[index] {
+        match slot {
             Some(p) => p,
-            None => unreachable!("page {index} was just allocated"),
+            None => unreachable!("tested above"),
         }
     }
 
@@ -43,8 +46,8 @@ impl Ram {
     /// simulator's load/store paths, and every guest store paid a call.
     #[cold]
     #[inline(never)]
-    fn allocate(&mut self, index: usize) {
-        self.pages[index] = Some(Box::new([0; PAGE]));
+    fn allocate(slot: &mut Option<Box<Page>>) -> &mut Page {
+        slot.insert(Box::new([0; PAGE]))
     }
 
     #[cold]
@@ -73,10 +76,40 @@ impl Ram {
         let Some(p) = &self.pages[off >> PAGE_SHIFT] else {
             return 0;
         };
+        // One slice per size, so one bounds check (implied by the test above) and one
+        // host load; indexing the bytes one by one cost a check and a load per byte.
         match size {
             1 => p[o] as u32,
-            2 => u16::from_le_bytes([p[o], p[o + 1]]) as u32,
-            _ => u32::from_le_bytes([p[o], p[o + 1], p[o + 2], p[o + 3]]),
+            2 => u16::from_le_bytes(p[o..o + 2].try_into().expect("2 bytes")) as u32,
+            _ => u32::from_le_bytes(p[o..o + 4].try_into().expect("4 bytes")),
+        }
+    }
+
+    /// `read` of N = 1, 2 or 4 bytes at an N-aligned `off`, which never straddles pages.
+    #[inline(always)]
+    pub fn read_aligned<const N: u32>(&self, off: usize) -> u32 {
+        debug_assert!(off % N as usize == 0);
+        let Some(p) = &self.pages[off >> PAGE_SHIFT] else {
+            return 0;
+        };
+        let o = off & (PAGE - N as usize);
+        match N {
+            1 => p[o] as u32,
+            2 => u16::from_le_bytes(p[o..o + 2].try_into().expect("2 bytes")) as u32,
+            _ => u32::from_le_bytes(p[o..o + 4].try_into().expect("4 bytes")),
+        }
+    }
+
+    /// `write` of N = 1, 2 or 4 bytes at an N-aligned `off`.
+    #[inline(always)]
+    pub fn write_aligned<const N: u32>(&mut self, off: usize, value: u32) {
+        debug_assert!(off % N as usize == 0);
+        let p = self.page_mut(off >> PAGE_SHIFT);
+        let o = off & (PAGE - N as usize);
+        match N {
+            1 => p[o] = value as u8,
+            2 => p[o..o + 2].copy_from_slice(&(value as u16).to_le_bytes()),
+            _ => p[o..o + 4].copy_from_slice(&value.to_le_bytes()),
         }
     }
 

@@ -74,6 +74,11 @@ impl Drop for Page {
     }
 }
 
+/// A page of nothing but generic forms: what the dispatch loop reads for a page with no
+/// decoded code yet, and while the core is in a delay or execution slot (where every
+/// instruction takes the slow side), so that its one test of the kind covers both.
+pub(crate) static GENERIC_PAGE: [Packed; SLOTS] = [Packed::GENERIC; SLOTS];
+
 pub struct DecodedCache {
     base: u32,
     pages: Vec<Option<Box<Page>>>,
@@ -119,7 +124,7 @@ impl DecodedCache {
     }
 
     /// The lowered forms of RAM page `page` (from `page_of`), indexed by page offset / 2;
-    /// null while nothing in the page was decoded. The pointer stays valid until the cache
+    /// `GENERIC_PAGE` while nothing in the page was decoded. The pointer stays valid until the cache
     /// is cleared or dropped, which cannot happen while the machine runs: the dispatch
     /// loop reads through it (in bounds: index < `SLOTS`) across stores that invalidate
     /// slots, and takes it again after every generic step (which may create the page).
@@ -127,7 +132,7 @@ impl DecodedCache {
     pub fn uops_ptr(&self, page: usize) -> *const Packed {
         match &self.pages[page] {
             Some(p) => p.uops.as_ptr(),
-            None => std::ptr::null(),
+            None => GENERIC_PAGE.as_ptr(),
         }
     }
 

@@ -9,7 +9,8 @@
 //! events and does a full fetch again, when
 //! - the next PC is in another virtual page (or a taken branch leaves it);
 //! - after an instruction of the slow side (below): the MMU generation changed (every
-//!   TLBCommand and PID write bumps it) or STATUS32.U flipped (exception entry, RTIE,
+//!   TLBCommand and PID write bumps it) and the page is translated (kernel code at and
+//!   above 0x8000_0000 never is), or STATUS32.U flipped (exception entry, RTIE,
 //!   SR/FLAG/KFLAG): the page's translation may differ;
 //! - the next scheduled event is due (`cycles >= next_event`, checked after every
 //!   instruction): timer expiry, `--irq-at`, injections, the instruction budget, or
@@ -24,11 +25,14 @@
 //! (decoded once, on first execution, by the shared decoder) and its lowered form
 //! (`uop.rs`): the frequent instructions with operands, condition "always", no `.d` and
 //! flag behaviour settled once (ALU ops, compares, loads/stores of 1–4 bytes, branches
-//! without delay slot) run on the fast side without the generic executor's dispatch;
-//! LR, SR and RTIE have a lowered form on the slow side; everything else runs through
-//! `Machine::execute` (`step_at`), which stays the one definition of every instruction.
-//! With tracing on, every instruction takes the generic path (the engine tests compare
-//! both paths).
+//! without delay slot) run on the fast side without the generic executor's dispatch, and
+//! so do LR of the exception and MMU registers and SR of those among them that change
+//! neither translation nor interrupts (the register resolved when lowering; in user mode
+//! and on ARC700 they leave the work to `read_aux`/`write_aux`). Other LR/SR and RTIE
+//! have a lowered form on the slow side; everything else runs through `Machine::execute`
+//! (`step_at`), which stays the one definition of every instruction. In a delay or
+//! execution slot, and with tracing on, every instruction takes the generic path (the
+//! engine tests compare both paths).
 //!
 //! # Invalidation
 //! Self-modifying code needs no block rule: every store drops the cached forms it may
@@ -41,12 +45,12 @@
 mod cache;
 mod uop;
 
-pub(crate) use cache::{DecodedCache, SLOTS};
+pub(crate) use cache::{DecodedCache, GENERIC_PAGE, SLOTS};
 
 use crate::cpu::{st, BLINK, PCL};
 use crate::machine::{Exception, Flow, Machine, Stop, Trap, PAGE_MASK};
-use crate::mmu::Access;
-use uop::{aux, br, k, m, Packed, Uop, BIT_A_IMM, BIT_B_IMM, BIT_C_IMM, BIT_X};
+use crate::mmu::{Access, UNTRANSLATED};
+use uop::{aux, br, k, m, xa, Packed, Uop, BIT_A_IMM, BIT_B_IMM, BIT_C_IMM, BIT_X};
 
 impl Machine {
     /// Runs one block (at least one instruction, or one fetch fault) from `cpu.pc`.
@@ -63,29 +67,39 @@ impl Machine {
         };
         let vpage = pc & PAGE_MASK;
         let ppage = ppc & PAGE_MASK;
-        let generation = self.mmu.generation;
         let user = self.cpu.status & st::U;
-        let mut uops = self.code.uops_ptr(page);
+        let generation = self.mmu.generation;
+        // Kernel code at and above 0x8000_0000 is never translated: no TLB or PID change
+        // can move its page, so such a block goes on across them (a TLB refill handler
+        // continues after its TLBCommand).
+        let untranslated = vpage >= UNTRANSLATED && user == 0;
         // In a delay or execution slot every instruction takes the slow side, so the fast
-        // side never has a slot to end (lowered instructions open none).
-        let mut slotted = self.in_any_slot();
+        // side never has a slot to end (lowered instructions open none): there the loop
+        // reads the all-generic page (branches check "not in a delay slot" in the
+        // generic executor).
+        let uops_now = |m: &Machine| {
+            if m.in_any_slot() {
+                GENERIC_PAGE.as_ptr()
+            } else {
+                m.code.uops_ptr(page)
+            }
+        };
+        let mut uops = uops_now(self);
         loop {
-            let p = if TRACE || uops.is_null() {
-                Packed::default()
+            let p = if TRACE {
+                Packed::GENERIC
             } else {
                 // SAFETY: see `DecodedCache::uops_ptr`; the index is below `SLOTS`.
                 unsafe { *uops.add((pc as usize >> 1) & (SLOTS - 1)) }
             };
-            // Branches check "not in a delay slot" in the generic executor.
-            if p.kind() == k::GENERIC || slotted {
+            if p.kind() == k::GENERIC {
                 self.step_slow::<TRACE>(p, pc, ppage | (pc & !PAGE_MASK))?;
-                uops = self.code.uops_ptr(page);
+                uops = uops_now(self);
                 pc = self.cpu.pc;
-                slotted = self.in_any_slot();
                 // The slow side may change anything: privilege, MMU, interrupts.
                 if self.cycles >= self.next_event
                     || pc & PAGE_MASK != vpage
-                    || self.mmu.generation != generation
+                    || (self.mmu.generation != generation && !untranslated)
                     || self.cpu.status & st::U != user
                 {
                     return Ok(());
@@ -111,7 +125,7 @@ impl Machine {
     #[inline(never)]
     fn step_slow<const TRACE: bool>(&mut self, p: Packed, pc: u32, ppc: u32) -> Result<(), Stop> {
         let u = p.unpack();
-        if u.kind == k::GENERIC && u.mode == aux::RTIE {
+        if u.mode == aux::RTIE {
             self.cpu.regs[PCL] = pc & !3;
             let r = self.exec_rtie();
             self.cycles += 1;
@@ -121,9 +135,14 @@ impl Machine {
                 Err(Trap::Stop(s)) => Err(s),
             };
         }
-        if u.kind == k::GENERIC && (u.mode == aux::LR || u.mode == aux::SR) {
+        // (LR/SR of a plain resolved register is on the fast side: `k::LR_AUX`/`SR_AUX`.)
+        if u.mode == aux::LR || u.mode == aux::SR {
             self.cpu.regs[PCL] = pc & !3;
-            let r = self.run_aux(u, pc);
+            let r = if u.size != xa::OTHER && self.aux_resolvable() {
+                self.run_aux_resolved(u, pc)
+            } else {
+                self.run_aux(u, pc)
+            };
             self.cycles += 1;
             return match r {
                 Ok(_) => Ok(()),
@@ -153,6 +172,77 @@ impl Machine {
                 r[(u.c & 63) as usize]
             };
             self.write_aux(addr, b)?;
+        }
+        Ok(self.advance(pc.wrapping_add(u.len as u32)))
+    }
+
+    /// Whether LR/SR of a resolved register (`xa`) may take the resolved form: in kernel
+    /// mode on an ARCv2 core. In user mode (a privilege violation) and on ARC700
+    /// `read_aux`/`write_aux` decide.
+    #[inline(always)]
+    fn aux_resolvable(&self) -> bool {
+        !self.cpu.user() && self.cfg.isa != crate::decode::Isa::ArcCompact
+    }
+
+    /// LR of resolved register `xa` (`aux_resolvable`): what `read_aux` returns for it.
+    #[inline(always)]
+    fn lr_resolved(&self, xa: u8) -> u32 {
+        let (c, mmu) = (&self.cpu, &self.mmu);
+        match xa {
+            xa::ERET => c.eret,
+            xa::ERBTA => c.erbta,
+            xa::ERSTATUS => c.erstatus,
+            xa::ECR => c.ecr,
+            xa::EFA => c.efa,
+            xa::TLBPD0 => mmu.pd0,
+            xa::TLBPD1 => mmu.pd1,
+            xa::TLBINDEX => mmu.index,
+            xa::TLBCOMMAND => mmu.command,
+            xa::PID => mmu.pid,
+            _ => mmu.scratch_data0,
+        }
+    }
+
+    /// SR of `v` to resolved register `xa` (`aux_resolvable`): what `write_aux` does.
+    #[inline(always)]
+    fn sr_resolved(&mut self, xa: u8, v: u32) -> Result<(), Exception> {
+        let (c, mmu) = (&mut self.cpu, &mut self.mmu);
+        match xa {
+            xa::ERET => c.eret = v,
+            xa::ERBTA => c.erbta = v & !1,
+            xa::ERSTATUS => c.erstatus = v,
+            xa::ECR => c.ecr = v,
+            xa::EFA => c.efa = v,
+            xa::TLBPD0 => mmu.pd0 = v,
+            xa::TLBPD1 => mmu.pd1 = v,
+            xa::TLBINDEX => mmu.index = v,
+            xa::TLBCOMMAND => {
+                if v == 3 || v == 4 {
+                    self.hazard("TLBCommand GetIndex/Probe (QEMU aborts)");
+                }
+                if !self.mmu.command(v) {
+                    return Err(Exception::INSTRUCTION_ERROR);
+                }
+            }
+            xa::PID => mmu.write_pid(v),
+            _ => mmu.scratch_data0 = v,
+        }
+        Ok(())
+    }
+
+    /// LR and SR of a resolved register on the slow side (SR to TLBCommand or PID, which
+    /// change translation), `aux_resolvable`.
+    #[inline(always)]
+    fn run_aux_resolved(&mut self, u: Uop, pc: u32) -> Result<u32, Trap> {
+        if u.mode == aux::LR {
+            self.cpu.regs[(u.a & 63) as usize] = self.lr_resolved(u.size);
+        } else {
+            let b = if u.bits & BIT_B_IMM != 0 {
+                u.imm
+            } else {
+                self.cpu.regs[(u.b & 63) as usize]
+            };
+            self.sr_resolved(u.size, b)?;
         }
         Ok(self.advance(pc.wrapping_add(u.len as u32)))
     }
@@ -262,16 +352,28 @@ impl Machine {
                     m::POST => (b, Some(b.wrapping_add(c))),
                     _ => (b.wrapping_add(c << (p.size() >> 1)), None),
                 };
-                let size = p.size() as u32;
+                // One branch on the size, then accessors specialised for it.
                 if p.kind() == k::LD {
-                    let mut v = self.read(addr, size)?;
-                    if p.bits() & BIT_X != 0 {
-                        v = match size {
-                            1 => v as i8 as i32 as u32,
-                            2 => v as i16 as i32 as u32,
-                            _ => v,
-                        };
-                    }
+                    let x = p.bits() & BIT_X != 0;
+                    let v = match p.size() {
+                        4 => self.read_n::<4>(addr)?,
+                        2 => {
+                            let v = self.read_n::<2>(addr)?;
+                            if x {
+                                v as i16 as i32 as u32
+                            } else {
+                                v
+                            }
+                        }
+                        _ => {
+                            let v = self.read_n::<1>(addr)?;
+                            if x {
+                                v as i8 as i32 as u32
+                            } else {
+                                v
+                            }
+                        }
+                    };
                     if let Some(w) = wb {
                         self.cpu.regs[p.b()] = w;
                     }
@@ -282,7 +384,11 @@ impl Machine {
                     } else {
                         self.cpu.regs[p.a()]
                     };
-                    self.write(addr, size, data)?;
+                    match p.size() {
+                        4 => self.write_n::<4>(addr, data)?,
+                        2 => self.write_n::<2>(addr, data)?,
+                        _ => self.write_n::<1>(addr, data)?,
+                    }
                     if let Some(w) = wb {
                         self.cpu.regs[p.b()] = w;
                     }
@@ -315,6 +421,29 @@ impl Machine {
                 };
                 if taken {
                     return Ok(self.jump((pc & !3).wrapping_add(p.imm())));
+                }
+            }
+            k::LR_AUX => {
+                let v = if self.aux_resolvable() {
+                    self.lr_resolved(p.size())
+                } else {
+                    self.read_aux(p.imm())?
+                };
+                self.cpu.regs[p.a()] = v;
+            }
+            k::SR_AUX => {
+                let v = if p.bits() & BIT_B_IMM != 0 {
+                    p.imm()
+                } else {
+                    b
+                };
+                if self.aux_resolvable() {
+                    self.sr_resolved(p.size(), v)?;
+                } else {
+                    self.write_aux(p.imm2(), v).map_err(|t| match t {
+                        Trap::Exc(e) => e,
+                        Trap::Stop(s) => unreachable!("SR to a plain register stopped: {s:?}"),
+                    })?;
                 }
             }
             kind => unreachable!("kind {kind} has no fast path"),

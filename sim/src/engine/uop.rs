@@ -62,7 +62,6 @@ pub(crate) mod k {
     /// Store of 1, 2 or 4 bytes, addressed like LD: data register `a` or (`BIT_A_IMM`)
     /// `imm`.
     pub const ST: u8 = 43;
-    // Branches last: `kind >= BCC` tells the dispatch loop to check for a delay slot.
     /// `b<cc>` without `.d` (cc 0x00–0x0F): target PCL + imm.
     pub const BCC: u8 = 44;
     /// `bl` without `.d`, unconditional.
@@ -70,12 +69,19 @@ pub(crate) mod k {
     /// `br<cc>`/`bbit` without `.d`: `size` says which comparison; c register or
     /// (`BIT_C_IMM`) `imm2`.
     pub const BRCC: u8 = 46;
+    /// `lr a,[imm]` of a resolved register (`size`: its `xa` code, `imm`: its number).
+    /// LR has no side effect on these registers, so it runs on the fast side.
+    pub const LR_AUX: u8 = 47;
+    /// `sr b,[imm2]` (b register or `BIT_B_IMM` `imm`) of a resolved register that is a
+    /// plain field: no effect on translation, privilege or interrupts.
+    pub const SR_AUX: u8 = 48;
 }
 
-/// `Uop::mode` values of GENERIC instructions that still have a lowered form: LR, SR and
+/// `Uop::mode` values of instructions with a lowered form for the slow side: LR, SR and
 /// RTIE go to the slow side of the dispatch loop, like everything generic (they may
 /// change anything: privilege, MMU, loop registers, interrupts), but skip the generic
-/// executor's dispatch.
+/// executor's dispatch. (LR/SR of the plain registers of `xa` are on the fast side, as
+/// `k::LR_AUX`/`k::SR_AUX`; in a delay slot they run through the generic executor.)
 pub(crate) mod aux {
     /// `lr a,[b]`: the aux number in register `b` or (`BIT_B_IMM`) `imm`.
     pub const LR: u8 = 1;
@@ -84,6 +90,47 @@ pub(crate) mod aux {
     pub const SR: u8 = 2;
     /// `rtie`.
     pub const RTIE: u8 = 3;
+}
+
+/// `Uop::size` of an LR or SR whose aux register number is an immediate: the register,
+/// resolved once when lowering instead of by a match on its number on every execution.
+/// These are the registers a TLB refill and an exception handler use, plain fields
+/// without side effects apart from TLBCommand and PID. `OTHER`: any other register, or
+/// a number in a core register (`Machine::read_aux`/`write_aux` decide).
+pub(crate) mod xa {
+    pub const OTHER: u8 = 0;
+    pub const ERET: u8 = 1;
+    pub const ERBTA: u8 = 2;
+    pub const ERSTATUS: u8 = 3;
+    pub const ECR: u8 = 4;
+    pub const EFA: u8 = 5;
+    pub const TLBPD0: u8 = 6;
+    pub const TLBPD1: u8 = 7;
+    pub const TLBINDEX: u8 = 8;
+    /// LR reads the last command; SR runs one (and may raise Instruction Error).
+    pub const TLBCOMMAND: u8 = 9;
+    pub const PID: u8 = 10;
+    pub const SCRATCH_DATA0: u8 = 11;
+
+    /// The `xa` code of ARCv2 aux register `n` (the ARC700 numbers the MMU registers
+    /// differently: the engine takes these forms on an ARCv2 core only).
+    pub fn of(n: u32) -> u8 {
+        use crate::{aux, mmu};
+        match n {
+            aux::ERET => ERET,
+            aux::ERBTA => ERBTA,
+            aux::ERSTATUS => ERSTATUS,
+            aux::ECR => ECR,
+            aux::EFA => EFA,
+            mmu::AUX_TLBPD0 => TLBPD0,
+            mmu::AUX_TLBPD1 => TLBPD1,
+            mmu::AUX_TLBINDEX => TLBINDEX,
+            mmu::AUX_TLBCOMMAND => TLBCOMMAND,
+            mmu::AUX_PID => PID,
+            mmu::AUX_SCRATCH_DATA0 => SCRATCH_DATA0,
+            _ => OTHER,
+        }
+    }
 }
 
 /// `Uop::mode` values (the address write-back of a load or store).
@@ -115,6 +162,7 @@ pub(crate) struct Uop {
     pub b: u8,
     pub c: u8,
     /// Loads/stores: access size in bytes. BCC: condition code. BRCC: a `br::` comparison.
+    /// LR/SR: an `xa::` register.
     pub size: u8,
     /// Loads/stores: an `m::` address mode. GENERIC: an `aux::` lowered form, or 0.
     pub mode: u8,
@@ -230,6 +278,9 @@ pub(crate) fn lower(i: &Insn) -> Uop {
                 Operand::Imm(v) => {
                     u.bits |= BIT_B_IMM;
                     u.imm = v;
+                    if i.op == Op::Lr {
+                        u.size = xa::of(v);
+                    }
                 }
                 Operand::None => return g,
             }
@@ -239,12 +290,18 @@ pub(crate) fn lower(i: &Insn) -> Uop {
                     Operand::Imm(v) => {
                         u.bits |= BIT_C_IMM;
                         u.imm2 = v;
+                        u.size = xa::of(v);
                     }
                     Operand::None => return g,
                 }
             }
-            u.kind = k::GENERIC;
             u.mode = if i.op == Op::Lr { aux::LR } else { aux::SR };
+            // SR to TLBCommand or PID changes translation: the slow side ends the block.
+            u.kind = match (i.op, u.size) {
+                (_, xa::OTHER) | (Op::Sr, xa::TLBCOMMAND | xa::PID) => k::GENERIC,
+                (Op::Lr, _) => k::LR_AUX,
+                _ => k::SR_AUX,
+            };
             return u;
         }
         Op::Ld | Op::St => {
@@ -382,6 +439,9 @@ impl Uop {
 }
 
 impl Packed {
+    /// The generic form (`k::GENERIC`, no lowered slow-side form): `Packed::default()`.
+    pub(crate) const GENERIC: Packed = Packed(0, 0);
+
     #[inline(always)]
     pub(crate) fn kind(self) -> u8 {
         self.0 as u8
