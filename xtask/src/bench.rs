@@ -75,6 +75,129 @@ const PATH_HISTORY: [(u64, &str, &str); 4] = [
     (3254, "-", "-"),
 ];
 
+/// The shortest sample of each measured system-call path (instructions).
+#[derive(Debug, Clone, Copy)]
+pub struct PathMins {
+    pub getpid: Option<u64>,
+    pub cas: Option<u64>,
+    pub cow: Option<u64>,
+    pub cow_cold: Option<u64>,
+}
+
+/// `cargo xtask validate` on the simulator, run once to warm the target directory and the
+/// run cache, then timed: seconds of the second run (issue 11, goal 3).
+pub fn validate_warm_secs() -> Result<f64> {
+    let opts = crate::validate::ValidateOptions {
+        progress: false,
+        ..Default::default()
+    };
+    let first = crate::validate::validate(&opts)?;
+    if !first.ok() {
+        return Err(Error::new(
+            "bench",
+            "the validation suite failed; see cargo xtask validate",
+        ));
+    }
+    let t = Instant::now();
+    crate::validate::validate(&opts)?;
+    Ok(t.elapsed().as_secs_f64())
+}
+
+/// Issue 11's figures in one table: what the issue measured when it was filed, what this
+/// tree measures now, and the goal (docs/bench.md keeps the history).
+pub fn goal_table(
+    paths: &PathMins,
+    speeds: &[crate::sim_speed::Speed],
+    validate_secs: f64,
+) -> String {
+    let speed = |name: &str| speeds.iter().find(|s| s.name == name);
+    let count = |v: Option<u64>| v.map_or("none".to_string(), |n| n.to_string());
+    let mips =
+        |name: &str| speed(name).map_or("none".to_string(), |s| format!("{:.1}", s.arcsim_mips()));
+    let ratio = |name: &str| {
+        speed(name)
+            .and_then(|s| {
+                s.qemu_mips()
+                    .map(|q| format!("{:.1}x", s.arcsim_mips() / q))
+            })
+            .unwrap_or_else(|| "no QEMU".to_string())
+    };
+    let met_le = |v: Option<u64>, goal: u64| match v {
+        Some(n) if n <= goal => "yes",
+        _ => "NO",
+    };
+    let met_ge = |name: &str, goal: f64| match speed(name) {
+        Some(s) if s.arcsim_mips() >= goal => "yes",
+        _ => "NO",
+    };
+    let rows: [(&str, &str, String, &str, &str); 8] = [
+        (
+            "arc_usr_cmpxchg, successful swap (insns)",
+            "409",
+            count(paths.cas),
+            "<=120",
+            met_le(paths.cas, 120),
+        ),
+        (
+            "getpid round trip (insns)",
+            "327",
+            count(paths.getpid),
+            "<=100",
+            met_le(paths.getpid, 100),
+        ),
+        (
+            "COW retry path, cleared frame in reserve (insns)",
+            "3,203",
+            count(paths.cow),
+            "<=1500",
+            met_le(paths.cow, 1500),
+        ),
+        (
+            "COW retry path, reserve empty (insns)",
+            "3,203",
+            count(paths.cow_cold),
+            "-",
+            "-",
+        ),
+        (
+            "arcsim compute (M insns/s wall, min of 5)",
+            "94 wall",
+            mips("compute"),
+            ">=300",
+            met_ge("compute", 300.0),
+        ),
+        (
+            "arcsim tlb_heavy (M insns/s wall, min of 5)",
+            "104 CPU",
+            mips("tlb_heavy"),
+            ">=150",
+            met_ge("tlb_heavy", 150.0),
+        ),
+        (
+            "arcsim / QEMU, compute | tlb_heavy",
+            "-",
+            format!("{} | {}", ratio("compute"), ratio("tlb_heavy")),
+            "-",
+            "-",
+        ),
+        (
+            "cargo xtask validate, warm (s wall)",
+            "34",
+            format!("{validate_secs:.1}"),
+            "<=10",
+            if validate_secs <= 10.0 { "yes" } else { "NO" },
+        ),
+    ];
+    let mut out = format!(
+        "issue 11 (when filed: the issue's own figures; docs/bench.md has every step)\n{:<52} {:>10} {:>14} {:>7} {:>4}\n",
+        "figure", "when filed", "now", "goal", "met"
+    );
+    for (what, then, now, goal, met) in rows {
+        out += &format!("{what:<52} {then:>10} {now:>14} {goal:>7} {met:>4}\n");
+    }
+    out
+}
+
 /// The command that reproduces `kernel_numbers`.
 pub const KERNEL_NUMBERS_COMMAND: &str = "cargo xtask bench";
 
@@ -83,7 +206,7 @@ pub const KERNEL_NUMBERS_COMMAND: &str = "cargo xtask bench";
 /// kernel image size and the simulator's speed on the whole bench run. Each path is
 /// measured many times; min and median are printed (a timer interrupt landing inside a
 /// measured window only makes that sample longer, so the minimum is the path itself).
-pub fn kernel_numbers() -> Result<()> {
+pub fn kernel_numbers() -> Result<PathMins> {
     let opts = BuildOptions {
         manifest: "manifest-bench.txt".into(),
         ..BuildOptions::new("sim")
@@ -311,7 +434,13 @@ pub fn kernel_numbers() -> Result<()> {
         "whole bench run: {total} simulated instructions in {secs:.2} s = {:.1} simulated MIPS",
         total as f64 / secs / 1e6
     );
-    Ok(())
+    let min = |k: usize| round_trips[k].first().copied();
+    Ok(PathMins {
+        getpid: min(0),
+        cas: min(1),
+        cow: min(2),
+        cow_cold: min(3),
+    })
 }
 
 /// Instructions per function along one path, in the order the path first enters each;
@@ -355,5 +484,60 @@ impl TraceLine {
         let pc = u32::from_str_radix(pc, 16).ok()?;
         let rtie = f.next().is_some_and(|m| m == "rtie");
         Some(TraceLine::Insn { pc, rtie })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim_speed::Speed;
+
+    fn row<'a>(table: &'a str, start: &str) -> &'a str {
+        table.lines().find(|l| l.starts_with(start)).unwrap()
+    }
+
+    #[test]
+    fn the_goal_table_says_which_goals_are_met() {
+        let paths = PathMins {
+            getpid: Some(101),
+            cas: Some(35),
+            cow: None,
+            cow_cold: Some(2400),
+        };
+        let speeds = [
+            Speed {
+                name: "compute",
+                insns: 300_000_000,
+                arcsim_secs: 1.0,
+                qemu_secs: Some(10.0),
+            },
+            Speed {
+                name: "tlb_heavy",
+                insns: 100_000_000,
+                arcsim_secs: 1.0,
+                qemu_secs: None,
+            },
+        ];
+        let t = goal_table(&paths, &speeds, 10.5);
+        assert!(
+            row(&t, "arc_usr_cmpxchg").ends_with("35   <=120  yes"),
+            "{t}"
+        );
+        assert!(row(&t, "getpid").ends_with("101   <=100   NO"), "{t}");
+        assert!(row(&t, "COW retry path, cleared").contains("none"), "{t}");
+        assert!(row(&t, "COW retry path, cleared").ends_with("NO"), "{t}");
+        assert!(
+            row(&t, "arcsim compute").ends_with("300.0   >=300  yes"),
+            "{t}"
+        );
+        assert!(
+            row(&t, "arcsim tlb_heavy").ends_with("100.0   >=150   NO"),
+            "{t}"
+        );
+        assert!(row(&t, "arcsim / QEMU").contains("10.0x | no QEMU"), "{t}");
+        assert!(
+            row(&t, "cargo xtask validate").ends_with("10.5    <=10   NO"),
+            "{t}"
+        );
     }
 }

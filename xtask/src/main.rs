@@ -239,18 +239,7 @@ fn main() -> ExitCode {
             }
         }),
         Cmd::LibgccArc700 { survey, opt } => libgcc_arc700(survey, &opt),
-        Cmd::Bench { sim_only } => (if sim_only {
-            Ok(())
-        } else {
-            xtask::bench::build_numbers().and_then(|()| xtask::bench::kernel_numbers())
-        })
-        .and_then(|()| {
-            let qemu = xtask::run::on_path("qemu-system-arc");
-            let speeds = xtask::sim_speed::measure(5, qemu)?;
-            print!("{}", xtask::sim_speed::report(&speeds, qemu));
-            Ok(())
-        })
-        .map(|()| ExitCode::SUCCESS),
+        Cmd::Bench { sim_only } => bench(sim_only).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,
@@ -320,6 +309,30 @@ fn libgcc_arc700(survey: bool, opt: &str) -> xtask::Result<ExitCode> {
         print!("{}", l::render_survey(&s, &l::defined_symbols(&b.archive)?));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Build times and sizes, the kernel's paths, the warm validation time, the simulator
+/// beside QEMU, then issue 11's figures in one table (`--sim-only`: the simulator alone).
+fn bench(sim_only: bool) -> xtask::Result<()> {
+    let kernel = if sim_only {
+        None
+    } else {
+        xtask::bench::build_numbers()?;
+        let paths = xtask::bench::kernel_numbers()?;
+        let validate_secs = xtask::bench::validate_warm_secs()?;
+        println!("cargo xtask validate, warm target directory and run cache: {validate_secs:.1} s");
+        Some((paths, validate_secs))
+    };
+    let qemu = xtask::run::on_path("qemu-system-arc");
+    let speeds = xtask::sim_speed::measure(5, qemu)?;
+    print!("{}", xtask::sim_speed::report(&speeds, qemu));
+    if let Some((paths, validate_secs)) = kernel {
+        print!(
+            "{}",
+            xtask::bench::goal_table(&paths, &speeds, validate_secs)
+        );
+    }
+    Ok(())
 }
 
 fn validate(opts: xtask::validate::ValidateOptions) -> xtask::Result<ExitCode> {
