@@ -573,3 +573,75 @@ fn kills_at_every_offset_of_a_syscall_give_everything_back() {
         );
     }
 }
+
+/// Issue 11: ARCv2's lean syscall frame leaves the callee-saved registers in place, so
+/// everything a user sees after a call must still be as it was: every register but r0,
+/// whatever the kernel did meanwhile. k_bench's getpid and zero-page COW cmpxchg (which
+/// faults, retries and returns through the lean path) are stopped at their `trap_s`, every
+/// register is given a pattern, and the call is re-run once per instruction of it with a
+/// timer tick injected there (the tick's interrupt saves and restores a whole frame in
+/// the middle of the lean one).
+#[test]
+fn every_register_but_r0_survives_a_lean_syscall_with_a_tick_at_every_offset() {
+    let out = build_kernel(&BuildOptions {
+        manifest: "manifest-bench.txt".into(),
+        ..BuildOptions::new("sim")
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    let image = std::fs::read(&out.elf).unwrap();
+    let prog = out.programs.iter().find(|p| p.name == "k_bench").unwrap();
+    let user = std::fs::read(&prog.elf).unwrap();
+    let board = boards::Board::load("sim").unwrap();
+    let mut m = arcsim::Machine::try_new(xtask::run::sim_config(&board)).unwrap();
+    m.load_elf(&image).unwrap();
+    // Registers a call must give back: r1..r26, fp, sp, r30, blink (r29 is ILINK).
+    let kept: Vec<usize> = (1..=28).chain([30, 31]).collect();
+    for label in ["bench_getpid_trap", "bench_cas_cow_trap"] {
+        let trap_pc = xtask::validate::elf_symbol(&user, label).expect(label);
+        while !(m.pc() == trap_pc && m.status32() & STATUS32_U != 0) {
+            assert!(matches!(m.run(1), arcsim::Stop::InsnLimit));
+            assert!(m.insns() < 200_000_000, "{label} not reached");
+        }
+        let mut snapshot = m.clone();
+        for &r in &kept {
+            if ![1, 2, 8, 28].contains(&r) {
+                // r0..r2 and r8 are the call; sp is the task's own stack.
+                snapshot.set_reg(r, 0xA500_0000 | r as u32 * 0x0101);
+            }
+        }
+        let want: Vec<u32> = kept.iter().map(|&r| snapshot.reg(r)).collect();
+        let trap_at = snapshot.insns();
+        let back = |r: &mut arcsim::Machine| -> u64 {
+            while !(r.pc() == trap_pc + 2 && r.status32() & STATUS32_U != 0) {
+                assert!(matches!(r.run(1), arcsim::Stop::InsnLimit));
+                assert!(r.insns() - trap_at < 100_000, "{label}: no return");
+            }
+            r.insns() - trap_at
+        };
+        let path = back(&mut snapshot.clone());
+        let mut bad = Vec::new();
+        for k in 0..=path {
+            let mut r = snapshot.clone();
+            r.schedule_irq(trap_at + k, xtask::validate::TIMER_IRQ);
+            back(&mut r);
+            let got: Vec<u32> = kept.iter().map(|&n| r.reg(n)).collect();
+            for ((n, w), g) in kept.iter().zip(&want).zip(&got) {
+                if w != g {
+                    bad.push(format!("tick at +{k}: r{n} {w:#010x} -> {g:#010x}"));
+                }
+            }
+        }
+        println!(
+            "{label}: {} offsets, path {path}, registers changed {}",
+            path + 1,
+            bad.len()
+        );
+        assert!(
+            bad.is_empty(),
+            "{label}:\n{}",
+            bad[..bad.len().min(20)].join("\n")
+        );
+        // Go on, with the program's own registers, to the next label.
+        back(&mut m);
+    }
+}
