@@ -35,28 +35,24 @@ pub const NR_ARC_USR_CMPXCHG: u32 = 248;
 
 /// The calls that read or write the callee-saved registers (r13..r26, fp) in the caller's
 /// frame: clone copies them to the child, rt_sigreturn restores them, arc_settls sets r25.
-/// ARCv2's syscall entry saves those registers only for these (and when the way back has
-/// work); `src/arch/arc/aux.h` lists the same numbers for it.
+/// ARCv2's syscall entry saves those registers only when `dispatch_lean` declines one of
+/// these (or when the way back has work).
 pub const WHOLE_FRAME_CALLS: [u32; 3] = [NR_CLONE, NR_RT_SIGRETURN, NR_ARC_SETTLS];
 
-/// Run the call in `regs` (r8 = number, r0.. = arguments) and put the result in r0.
-///
-/// Calls that only read the task's own state are answered here, in a function small
-/// enough to need no callee-saved registers; the rest go to `dispatch_call`, whose
-/// frame saves twelve (docs/bench.md: getpid 153 -> 123).
+/// Run the call in `regs` (r8 = number, r0.. = arguments) on a whole frame and put the
+/// result in r0.
 pub fn dispatch(regs: &mut PtRegs) {
-    let r0 = match regs.syscall_nr() {
-        NR_GETPID => task::current_tgid(),
-        _ => dispatch_call(regs),
-    };
+    let nr = regs.syscall_nr();
+    let r0 = dispatch_lean(regs, nr).unwrap_or_else(|| dispatch_call(regs));
     regs.set_return(r0);
 }
 
-/// `dispatch` for a frame without the callee-saved registers (ARCv2's lean entry, which
-/// passes the number, r8, in a register): the call's r0, which the entry stores (one
-/// store in assembly instead of an alignment-checked one in lowered Rust). `None`, with
-/// nothing done, for the `WHOLE_FRAME_CALLS`: the entry completes the frame and calls
-/// `dispatch`.
+/// The call's r0, for a frame that may lack the callee-saved registers (ARCv2's lean
+/// entry, which passes the number, r8, in a register, and stores r0 itself: one store in
+/// assembly instead of an alignment-checked one in lowered Rust). getpid is answered
+/// here, in a function small enough to need no callee-saved registers of its own;
+/// `dispatch_call`'s frame saves twelve (docs/bench.md). `None`, with nothing done, for
+/// the `WHOLE_FRAME_CALLS`: the entry completes the frame and calls `dispatch`.
 pub fn dispatch_lean(regs: &mut PtRegs, nr: u32) -> Option<u32> {
     if nr == NR_GETPID {
         return Some(task::current_tgid());
@@ -342,6 +338,7 @@ mod tests {
 
     #[test]
     fn the_lean_dispatch_declines_exactly_the_whole_frame_calls() {
+        let _t = testing::setup();
         let p = process();
         for nr in 0..512 {
             if matches!(nr, NR_EXIT | NR_EXIT_GROUP) {
