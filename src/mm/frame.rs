@@ -9,7 +9,7 @@
 //! Clearing an 8 KiB frame is about 1,040 instructions, most of a zero-page copy-on-write
 //! fault. So the idle loop clears free frames ahead of time into a small reserve
 //! (`zero_spare`), which `alloc` takes first; with the reserve empty it clears on demand.
-//! Reserved frames count as free: `alloc_run` gives them back before it reports
+//! Reserved frames count as free: `take_run` gives them back before it reports
 //! exhaustion.
 
 use crate::arch::{self, PAGE_SIZE};
@@ -96,8 +96,8 @@ impl Frames {
             return Err(OutOfMemory);
         }
         let first = match self.find_run(n) {
-            Some(first) if n <= self.free => first,
-            _ => {
+            Some(first) => first,
+            None => {
                 self.release_spares();
                 self.find_run(n).ok_or(OutOfMemory)?
             }
@@ -124,10 +124,15 @@ impl Frames {
     /// The reserve back to the free pool: memory is short or fragmented.
     fn release_spares(&mut self) {
         while let Some(pa) = self.spares.pop() {
-            let idx = self.index(pa);
-            self.set_refcount(idx, 0);
-            self.free += 1;
+            self.release(pa);
         }
+    }
+
+    /// A frame the allocator held (count 1) back to the free pool.
+    fn release(&mut self, pa: u32) {
+        let idx = self.index(pa);
+        self.set_refcount(idx, 0);
+        self.free += 1;
     }
 }
 
@@ -185,9 +190,7 @@ pub fn zero_spare() -> bool {
     unsafe { core::ptr::write_bytes(arch::phys_ptr(pa), 0, PAGE_SIZE as usize) };
     FRAMES.with(|f| {
         if f.spares.push(pa).is_err() {
-            let idx = f.index(pa);
-            f.set_refcount(idx, 0);
-            f.free += 1;
+            f.release(pa);
         }
     });
     true

@@ -496,7 +496,9 @@ void arc_trap_irq(uint32_t regs, uint32_t irq)
 
 /* Syscalls come only from user mode (exception_entry checks), where no Rust frame is live
  * on this task's shadow stack: its pointer is at the stack's top, and there is no red zone
- * to step over. Without ASYNC_ENTRY this is a tail call (getpid -13, docs/bench.md). */
+ * to step over, so these are plain tail calls. (ARCv2's lean entry calls wasm2c's
+ * trap_syscall_lean export itself; ARC700's entry and ARCv2's whole-frame calls come
+ * here.) */
 void arc_trap_syscall(uint32_t regs)
 {
 	Z_kernZ_trap_syscall(&kern, regs);
