@@ -231,7 +231,10 @@ impl Machine {
     }
 
     /// LR and SR of a resolved register on the slow side (SR to TLBCommand or PID, which
-    /// change translation), `aux_resolvable`.
+    /// change translation), `aux_resolvable`. The LR arm is not reached today (LR of a
+    /// resolved register is always `k::LR_AUX`, and slots run generic forms); removing it
+    /// made `compute` 14 % slower by wall (farm-bench, 11 paired runs: code layout, not
+    /// work), so it stays until the dispatch loop stops depending on layout.
     #[inline(always)]
     fn run_aux_resolved(&mut self, u: Uop, pc: u32) -> Result<u32, Trap> {
         if u.mode == aux::LR {
