@@ -216,7 +216,7 @@ impl Machine {
                 if v == 3 || v == 4 {
                     self.hazard("TLBCommand GetIndex/Probe (QEMU aborts)");
                 }
-                if !self.mmu.command(v) {
+                if !self.tlb_command(v) {
                     return Err(Exception::INSTRUCTION_ERROR.into());
                 }
             }

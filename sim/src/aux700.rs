@@ -50,7 +50,7 @@ impl Machine {
             TLBPD1 => self.mmu.pd1 = v,
             TLBINDEX => self.mmu.index = v,
             TLBCOMMAND => {
-                if v == 0 || v > LAST_COMMAND || !self.mmu.command(v) {
+                if v == 0 || v > LAST_COMMAND || !self.tlb_command(v) {
                     return Some(Err(Exception::INSTRUCTION_ERROR.into()));
                 }
                 // A Probe matching two entries reports TLB_DUP_ERR, which is LKUP_ERR | 1

@@ -146,6 +146,7 @@ pub struct Machine {
     pub(crate) stats: Stats,
     pub(crate) tracer: Option<Tracer>,
     pub(crate) xlate: [PageXlate; 3],
+    pub(crate) refill_hint: Option<crate::memory::RefillHint>,
 }
 
 pub(crate) const PAGE_MASK: u32 = !0x1FFF;
@@ -210,6 +211,7 @@ impl Machine {
             stats: Stats::default(),
             tracer: None,
             xlate: [PageXlate::EMPTY; 3],
+            refill_hint: None,
             cfg,
         }
     }

@@ -227,6 +227,15 @@ impl Mmu {
             Ok(None) => return Err(MmuFault::TlbMiss(access)),
             Ok(Some(i)) => self.entries[i as usize],
         };
+        if !Self::permits(e.pd1, access, user) {
+            return Err(MmuFault::ProtV(access));
+        }
+        Ok((e.pd1 & PPN_MASK) | (vaddr & (PAGE_SIZE - 1)))
+    }
+
+    /// Whether an entry with TLBPD1 `pd1` allows `access` at this privilege.
+    #[inline(always)]
+    fn permits(pd1: u32, access: Access, user: bool) -> bool {
         let need = match (access, user) {
             (Access::Fetch, false) => PD1_KX,
             (Access::Read, false) => PD1_KR,
@@ -237,10 +246,22 @@ impl Mmu {
             (Access::Write, true) => PD1_UW,
             (Access::Exchange, true) => PD1_UR | PD1_UW,
         };
-        if e.pd1 & need != need {
-            return Err(MmuFault::ProtV(access));
+        pd1 & need == need
+    }
+
+    /// What `translate` now returns for page `vpage` right after an InsertEntry that
+    /// wrote TLBPD0/TLBPD1 for it, without searching the set: InsertEntry invalidates
+    /// every entry the new one could be confused with, so when TLBPD0 names this page
+    /// and the current ASID (or is global) the new entry is the page's only match.
+    /// `None` when the insert was for something else (or did not insert).
+    pub fn inserted_translation(&self, vpage: u32, access: Access, user: bool) -> Option<u32> {
+        let pd0 = self.pd0;
+        let names_page = pd0 & (VPN_MASK | PD0_V) == (vpage & VPN_MASK) | PD0_V
+            && (pd0 & PD0_G != 0 || pd0 & PD0_ASID == self.asid());
+        if !names_page || !self.enabled() || vpage >= UNTRANSLATED || self.command != 7 {
+            return None;
         }
-        Ok((e.pd1 & PPN_MASK) | (vaddr & (PAGE_SIZE - 1)))
+        Self::permits(self.pd1, access, user).then_some(self.pd1 & PPN_MASK)
     }
 
     /// Entries of TLBPD0's set that match TLBPD0 (VPN, and ASID unless TLBPD0.G).
@@ -554,6 +575,61 @@ mod tests {
             Err(MmuFault::DuplicateMatch)
         );
         assert_eq!(MmuFault::DuplicateMatch.ecr_parts(), (3, 1, 0));
+    }
+
+    /// `inserted_translation` must agree with a full search of the set, whatever the
+    /// set held before the InsertEntry (duplicates, global entries, other ASIDs).
+    #[test]
+    fn inserted_translation_agrees_with_a_search() {
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut rnd = |n: u32| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as u32
+        };
+        let mut m = Mmu::new(64, 4);
+        let stride = 64 * PAGE_SIZE; // same set
+        let (mut primed, mut declined) = (0, 0);
+        for _ in 0..20_000 {
+            let page = |r: u32| 0x4000 + r * stride;
+            let entry = |rnd: &mut dyn FnMut(u32) -> u32| {
+                let g = if rnd(4) == 0 { PD0_G } else { 0 };
+                let v = if rnd(8) == 0 { 0 } else { PD0_V };
+                (
+                    page(rnd(3)) | g | v | rnd(3),
+                    0x8000_0000 + rnd(64) * PAGE_SIZE | rnd(64) << 1,
+                )
+            };
+            if rnd(2) == 0 {
+                let (pd0, pd1) = entry(&mut rnd);
+                (m.pd0, m.pd1, m.index) = (pd0, pd1, rnd(64 * 4));
+                m.command(1);
+            }
+            m.write_pid(PID_ENABLE | rnd(3));
+            let (pd0, pd1) = entry(&mut rnd);
+            (m.pd0, m.pd1) = (pd0, pd1);
+            m.command(7);
+            let va = page(rnd(3)) + 4 * rnd(2048);
+            for access in [Access::Fetch, Access::Read, Access::Write, Access::Exchange] {
+                for user in [false, true] {
+                    let search = m.peek(va, access, user);
+                    match m.inserted_translation(va & !(PAGE_SIZE - 1), access, user) {
+                        Some(ppage) => {
+                            primed += 1;
+                            assert_eq!(search, Ok(ppage | va & (PAGE_SIZE - 1)));
+                        }
+                        None => {
+                            declined += 1;
+                            let names = pd0 & (VPN_MASK | PD0_V) == va & VPN_MASK | PD0_V
+                                && (pd0 & PD0_G != 0 || pd0 & PD0_ASID == m.asid());
+                            assert!(!names || search.is_err(), "{search:?} for {va:#x}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(primed > 10_000 && declined > 10_000, "{primed} {declined}");
     }
 
     #[test]
