@@ -351,24 +351,7 @@ impl Mmu {
             // IVUTLB: no µTLBs to invalidate.
             6 => {}
             // InsertEntry: replace a matching entry or a victim way.
-            7 => {
-                self.entries_changed(self.set_of(self.pd0));
-                let m = self.pd0_matches();
-                for &i in m.iter() {
-                    self.entries[i as usize].pd0 &= !PD0_V;
-                }
-                if self.pd0 & PD0_V == 0 {
-                    self.index = INDEX_E;
-                } else {
-                    let slot = if m.len() == 1 {
-                        m[0]
-                    } else {
-                        self.next_victim(self.set_of(self.pd0))
-                    };
-                    self.write_entry(slot);
-                    self.index = slot;
-                }
-            }
+            7 => self.insert_entry(),
             // DeleteEntry
             8 => {
                 self.entries_changed(self.set_of(self.pd0));
@@ -382,6 +365,52 @@ impl Mmu {
         }
         self.command = cmd;
         true
+    }
+
+    /// InsertEntry in one pass over the set (every TLB refill runs it): invalidates the
+    /// entries that match TLBPD0 (`pd0_matches`), then writes TLBPD0/TLBPD1 over the one
+    /// match, or else over the set's next victim.
+    fn insert_entry(&mut self) {
+        let set = self.set_of(self.pd0);
+        self.entries_changed(set);
+        let base = set * self.ways;
+        let (pd0, pd1) = (self.pd0, self.pd1);
+        let (vpn, any_asid, asid) = (pd0 & VPN_MASK, pd0 & PD0_G != 0, pd0 & PD0_ASID);
+        let hit = |e: &TlbEntry| {
+            e.pd0 & PD0_V != 0
+                && e.pd0 & VPN_MASK == vpn
+                && (any_asid || e.pd0 & PD0_G != 0 || e.pd0 & PD0_ASID == asid)
+        };
+        let ways = &mut self.entries[base as usize..(base + self.ways) as usize];
+        let (hits, way) = match <&mut [TlbEntry; 4]>::try_from(&mut *ways) {
+            Ok(four) => Self::invalidate(four, hit),
+            Err(_) => Self::invalidate(ways, hit),
+        };
+        if pd0 & PD0_V == 0 {
+            self.index = INDEX_E;
+            return;
+        }
+        let slot = if hits == 1 {
+            base + way
+        } else {
+            self.next_victim(set)
+        };
+        self.entries[slot as usize] = TlbEntry { pd0, pd1 };
+        self.index = slot;
+    }
+
+    /// Clears V of the `ways` that satisfy `hit`: how many did, and the way of the last.
+    #[inline(always)]
+    fn invalidate(ways: &mut [TlbEntry], hit: impl Fn(&TlbEntry) -> bool) -> (u32, u32) {
+        let (mut hits, mut way) = (0, 0);
+        for (k, e) in ways.iter_mut().enumerate() {
+            if hit(e) {
+                e.pd0 &= !PD0_V;
+                hits += 1;
+                way = k as u32;
+            }
+        }
+        (hits, way)
     }
 
     pub fn write_pid(&mut self, v: u32) {
