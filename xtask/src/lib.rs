@@ -7,6 +7,7 @@ pub mod fuzz;
 pub mod insn_streams;
 pub mod libgcc_arc700;
 pub mod lowering;
+pub mod placement;
 pub mod report;
 pub mod run;
 pub mod runcache;

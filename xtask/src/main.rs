@@ -326,10 +326,18 @@ fn bench(sim_only: bool) -> xtask::Result<()> {
     let qemu = xtask::run::on_path("qemu-system-arc");
     let speeds = xtask::sim_speed::measure(5, qemu)?;
     print!("{}", xtask::sim_speed::report(&speeds, qemu));
+    let shipped = xtask::sim_speed::arcsim_binary()?;
+    let images: Vec<_> = xtask::sim_speed::build_images()?
+        .into_iter()
+        .filter(|(name, _)| *name != "empty")
+        .collect();
+    let placements = xtask::placement::sweep(&shipped, &images, 5)?;
+    let offset = xtask::placement::shipped_offset(&shipped)?;
+    print!("{}", xtask::placement::report(&placements, offset));
     if let Some((paths, validate_secs)) = kernel {
         print!(
             "{}",
-            xtask::bench::goal_table(&paths, &speeds, validate_secs)
+            xtask::bench::goal_table(&paths, &speeds, &placements, validate_secs)
         );
     }
     Ok(())

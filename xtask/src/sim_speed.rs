@@ -93,7 +93,7 @@ pub fn build_images() -> Result<Vec<(&'static str, PathBuf)>> {
 }
 
 /// The release `arcsim` binary, as users run it (`cargo xtask` itself is a dev build).
-fn arcsim_binary() -> Result<PathBuf> {
+pub fn arcsim_binary() -> Result<PathBuf> {
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cmd.args(["build", "--release", "--quiet", "-p", "arcsim"]);
     crate::build::run("cargo build --release -p arcsim", &mut cmd)?;
@@ -105,7 +105,7 @@ fn arcsim_binary() -> Result<PathBuf> {
 
 /// One arcsim run: (instructions, wall seconds of the whole process). Fails unless the
 /// image printed the marker.
-fn arcsim_once(arcsim: &Path, elf: &Path) -> Result<(u64, f64)> {
+pub fn arcsim_once(arcsim: &Path, elf: &Path) -> Result<(u64, f64)> {
     let t = Instant::now();
     let out = Command::new(arcsim)
         .args(["run", "--stats"])
