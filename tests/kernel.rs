@@ -580,7 +580,10 @@ fn kills_at_every_offset_of_a_syscall_give_everything_back() {
 /// faults, retries and returns through the lean path) are stopped at their `trap_s`, every
 /// register is given a pattern, and the call is re-run once per instruction of it with a
 /// timer tick injected there (the tick's interrupt saves and restores a whole frame in
-/// the middle of the lean one).
+/// the middle of the lean one). Last, its kill of itself with SIGUSR1: that lean call
+/// returns with a signal pending, so its way back is the work path (`.Lsyscall_more`,
+/// which saves the callee-saved registers late), the handler and rt_sigreturn; every
+/// re-run must have run the handler.
 #[test]
 fn every_register_but_r0_survives_a_lean_syscall_with_a_tick_at_every_offset() {
     let out = build_kernel(&BuildOptions {
@@ -596,8 +599,14 @@ fn every_register_but_r0_survives_a_lean_syscall_with_a_tick_at_every_offset() {
     m.load_elf(&image).unwrap();
     // Registers a call must give back: r1..r26, fp, sp, r30, blink (r29 is ILINK).
     let kept: Vec<usize> = (1..=28).chain([30, 31]).collect();
-    for label in ["bench_getpid_trap", "bench_cas_cow_trap"] {
+    let handler = xtask::validate::elf_symbol(&user, "bench_usr1_handler").expect("handler");
+    for label in [
+        "bench_getpid_trap",
+        "bench_cas_cow_trap",
+        "bench_kill_self_trap",
+    ] {
         let trap_pc = xtask::validate::elf_symbol(&user, label).expect(label);
+        let signalled = label == "bench_kill_self_trap";
         while !(m.pc() == trap_pc && m.status32() & STATUS32_U != 0) {
             assert!(matches!(m.run(1), arcsim::Stop::InsnLimit));
             assert!(m.insns() < 200_000_000, "{label} not reached");
@@ -611,19 +620,25 @@ fn every_register_but_r0_survives_a_lean_syscall_with_a_tick_at_every_offset() {
         }
         let want: Vec<u32> = kept.iter().map(|&r| snapshot.reg(r)).collect();
         let trap_at = snapshot.insns();
-        let back = |r: &mut arcsim::Machine| -> u64 {
+        // Runs to the return from the call: its length, and whether the handler ran.
+        let back = |r: &mut arcsim::Machine| -> (u64, bool) {
+            let mut handled = false;
             while !(r.pc() == trap_pc + 2 && r.status32() & STATUS32_U != 0) {
                 assert!(matches!(r.run(1), arcsim::Stop::InsnLimit));
                 assert!(r.insns() - trap_at < 100_000, "{label}: no return");
+                handled |= r.pc() == handler;
             }
-            r.insns() - trap_at
+            (r.insns() - trap_at, handled)
         };
-        let path = back(&mut snapshot.clone());
+        let (path, handled) = back(&mut snapshot.clone());
+        assert_eq!(handled, signalled, "{label}: the handler ran: {handled}");
         let mut bad = Vec::new();
         for k in 0..=path {
             let mut r = snapshot.clone();
             r.schedule_irq(trap_at + k, xtask::validate::TIMER_IRQ);
-            back(&mut r);
+            if back(&mut r).1 != signalled {
+                bad.push(format!("tick at +{k}: the handler ran: {}", !signalled));
+            }
             let got: Vec<u32> = kept.iter().map(|&n| r.reg(n)).collect();
             for ((n, w), g) in kept.iter().zip(&want).zip(&got) {
                 if w != g {

@@ -13,7 +13,11 @@
  *   - the same after DRAIN fresh pages have emptied that reserve, so each fault clears
  *     its frame itself (`bench_cas_cow_cold_trap`),
  * and prints `BENCH done`. The host finds the labels in this ELF and counts the traced
- * instructions from each `trap_s` to the next user-mode instruction. */
+ * instructions from each `trap_s` to the next user-mode instruction.
+ * Last, unmeasured, one kill(2) of itself with SIGUSR1 (`bench_kill_self_trap`): the
+ * lean syscall returns with a signal pending, so its way back to user mode is the work
+ * path (`.Lsyscall_more` in entry.S: the callee-saved registers saved late, the signal
+ * frame, `bench_usr1_handler`, rt_sigreturn). tests/kernel.rs sweeps a tick over it. */
 #include "k_common.h"
 
 #define BPAGES 1536
@@ -28,11 +32,22 @@ __asm__(".text\n"
         ".global bench_cas_cow\n.balign 4\nbench_cas_cow:\n    mov r8, 248\n"
         ".global bench_cas_cow_trap\nbench_cas_cow_trap:\n    trap_s 0\n    j_s [blink]\n"
         ".global bench_cas_cow_cold\n.balign 4\nbench_cas_cow_cold:\n    mov r8, 248\n"
-        ".global bench_cas_cow_cold_trap\nbench_cas_cow_cold_trap:\n    trap_s 0\n    j_s [blink]\n");
+        ".global bench_cas_cow_cold_trap\nbench_cas_cow_cold_trap:\n    trap_s 0\n    j_s [blink]\n"
+        ".global bench_kill_self\n.balign 4\nbench_kill_self:\n    mov r8, 129\n"
+        ".global bench_kill_self_trap\nbench_kill_self_trap:\n    trap_s 0\n    j_s [blink]\n");
 long bench_getpid(void);
 int bench_cas(volatile u32 *p, u32 exp, u32 nv);
 int bench_cas_cow(volatile u32 *p, u32 exp, u32 nv);
 int bench_cas_cow_cold(volatile u32 *p, u32 exp, u32 nv);
+long bench_kill_self(long pid, int sig);
+
+#define SIGUSR1 10
+static volatile int usr1_seen;
+
+void bench_usr1_handler(int sig)
+{
+    usr1_seen += sig == SIGUSR1;
+}
 
 int main(void)
 {
@@ -83,7 +98,12 @@ int main(void)
         bad += *(volatile u32 *)(cow + i * PAGE_SIZE) != i + 1;
 
     pr("BENCH done\n");
-    int ok = sum == BPAGES * (BPAGES - 1) / 2 && acc == BPAGES && pid > 0 && bad == 0 && cas[0] == REPS && zsum == 0;
-    KCHECK("bench", ok, "sum=%u calls=%d pid=%d wrong=%d", sum, acc, (int)pid, bad);
+    struct k_sigaction usr1 = {(void *)bench_usr1_handler, SA_RESTORER, (void *)k_restorer, {0, 0}};
+    long act = __syscall(K_SYS_rt_sigaction, SIGUSR1, (long)&usr1, 0, 8, 0, 0);
+    long killed = bench_kill_self(pid, SIGUSR1);
+    int ok = sum == BPAGES * (BPAGES - 1) / 2 && acc == BPAGES && pid > 0 && bad == 0 && cas[0] == REPS && zsum == 0 &&
+             act == 0 && killed == 0 && usr1_seen == 1;
+    KCHECK("bench", ok, "sum=%u calls=%d pid=%d wrong=%d sigaction=%d kill=%d usr1=%d", sum, acc, (int)pid, bad,
+           (int)act, (int)killed, usr1_seen);
     return k_failed;
 }
