@@ -106,10 +106,11 @@ impl Machine {
     /// and goes into the one-page cache: a refill then costs one set search, not two.
     /// Returns false for a command that does not exist.
     pub(crate) fn tlb_command(&mut self, cmd: u32) -> bool {
-        if !self.mmu.command(cmd) {
-            return false;
+        if cmd != 7 {
+            return self.mmu.command(cmd);
         }
-        if cmd == 7 {
+        self.mmu.insert();
+        {
             if let Some(h) = self.refill_hint.take() {
                 if let Some(ppage) = self.mmu.inserted_translation(h.vpage, h.access, h.user) {
                     if h.access != Access::Exchange {

@@ -202,6 +202,7 @@ impl Mmu {
 
     /// Translates `vaddr` for an access in user or kernel mode. A miss loads TLBPD0 with
     /// VPN | V | ASID, as the refill handler expects.
+    #[inline]
     pub fn translate(&mut self, vaddr: u32, access: Access, user: bool) -> Result<u32, MmuFault> {
         let r = self.peek(vaddr, access, user);
         if let Err(MmuFault::TlbMiss(_)) = r {
@@ -350,7 +351,6 @@ impl Mmu {
             }
             // IVUTLB: no µTLBs to invalidate.
             6 => {}
-            // InsertEntry: replace a matching entry or a victim way.
             7 => self.insert_entry(),
             // DeleteEntry
             8 => {
@@ -367,9 +367,19 @@ impl Mmu {
         true
     }
 
-    /// InsertEntry in one pass over the set (every TLB refill runs it): invalidates the
-    /// entries that match TLBPD0 (`pd0_matches`), then writes TLBPD0/TLBPD1 over the one
-    /// match, or else over the set's next victim.
+    /// TLBCommand InsertEntry (`command(7)`), for callers that inline it: every TLB refill
+    /// runs it.
+    #[inline(always)]
+    pub fn insert(&mut self) {
+        self.generation += 1;
+        self.insert_entry();
+        self.command = 7;
+    }
+
+    /// InsertEntry in one pass over the set: invalidates the entries that match TLBPD0
+    /// (`pd0_matches`), then writes TLBPD0/TLBPD1 over the one match, or else over the
+    /// set's next victim.
+    #[inline(always)]
     fn insert_entry(&mut self) {
         let set = self.set_of(self.pd0);
         self.entries_changed(set);
