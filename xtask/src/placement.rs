@@ -152,7 +152,7 @@ pub fn spread(placements: &[Placement], bench: &str) -> Option<(f64, f64, f64)> 
         return None;
     }
     v.sort_by(f64::total_cmp);
-    let median = if v.len() % 2 == 0 {
+    let median = if v.len().is_multiple_of(2) {
         (v[v.len() / 2 - 1] + v[v.len() / 2]) / 2.0
     } else {
         v[v.len() / 2]
