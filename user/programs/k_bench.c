@@ -14,10 +14,11 @@
  *     its frame itself (`bench_cas_cow_cold_trap`),
  * and prints `BENCH done`. The host finds the labels in this ELF and counts the traced
  * instructions from each `trap_s` to the next user-mode instruction.
- * Last, unmeasured, one kill(2) of itself with SIGUSR1 (`bench_kill_self_trap`): the
- * lean syscall returns with a signal pending, so its way back to user mode is the work
- * path (`.Lsyscall_more` in entry.S: the callee-saved registers saved late, the signal
- * frame, `bench_usr1_handler`, rt_sigreturn). tests/kernel.rs sweeps a tick over it. */
+ * Last, one kill(2) of itself with SIGUSR1 (`bench_kill_self_trap`; counted to the
+ * handler's first instruction): the lean syscall returns with a signal pending, so its
+ * way back to user mode is the work path (`.Lsyscall_more` in entry.S: the callee-saved
+ * registers saved late, the signal frame, `bench_usr1_handler`, rt_sigreturn).
+ * tests/kernel.rs sweeps a tick over all of it. */
 #include "k_common.h"
 
 #define BPAGES 1536
@@ -97,10 +98,11 @@ int main(void)
     for (u32 i = 0; i < 2 * REPS; i++)
         bad += *(volatile u32 *)(cow + i * PAGE_SIZE) != i + 1;
 
-    pr("BENCH done\n");
     struct k_sigaction usr1 = {(void *)bench_usr1_handler, SA_RESTORER, (void *)k_restorer, {0, 0}};
     long act = __syscall(K_SYS_rt_sigaction, SIGUSR1, (long)&usr1, 0, 8, 0, 0);
     long killed = bench_kill_self(pid, SIGUSR1);
+
+    pr("BENCH done\n");
     int ok = sum == BPAGES * (BPAGES - 1) / 2 && acc == BPAGES && pid > 0 && bad == 0 && cas[0] == REPS && zsum == 0 &&
              act == 0 && killed == 0 && usr1_seen == 1;
     KCHECK("bench", ok, "sum=%u calls=%d pid=%d wrong=%d sigaction=%d kill=%d usr1=%d", sum, acc, (int)pid, bad,

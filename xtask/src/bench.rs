@@ -270,6 +270,10 @@ pub fn kernel_numbers() -> Result<PathMins> {
             "the same, no cleared frame in reserve (clears its own)",
             sym(&user, "bench_cas_cow_cold_trap")?,
         ),
+        (
+            "kill(2) of itself, to its SIGUSR1 handler's first insn",
+            sym(&user, "bench_kill_self_trap")?,
+        ),
     ];
 
     let board = boards::Board::load("sim").map_err(|e| Error::new("board", e.to_string()))?;
