@@ -324,13 +324,10 @@ fn bench(sim_only: bool) -> xtask::Result<()> {
         Some((paths, validate_secs))
     };
     let qemu = xtask::run::on_path("qemu-system-arc");
-    let speeds = xtask::sim_speed::measure(5, qemu)?;
-    print!("{}", xtask::sim_speed::report(&speeds, qemu));
+    let images = xtask::sim_speed::build_images()?;
     let shipped = xtask::sim_speed::arcsim_binary()?;
-    let images: Vec<_> = xtask::sim_speed::build_images()?
-        .into_iter()
-        .filter(|(name, _)| *name != "empty")
-        .collect();
+    let speeds = xtask::sim_speed::measure(&shipped, &images, 5, qemu)?;
+    print!("{}", xtask::sim_speed::report(&speeds, qemu));
     // The sweep needs lld's --symbol-ordering-file (Rust's default linker here); without
     // it the rest of the bench still stands, and the goal rows say "none".
     let placements = match xtask::placement::sweep(&shipped, &images, 5)

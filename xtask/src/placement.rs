@@ -9,9 +9,9 @@
 //! first in `.text` behind zero to three 16-byte functions (an lld symbol-ordering file),
 //! which gives the four 16-byte offsets modulo 64, and times each binary on the benchmark
 //! images. Each placement keeps its own target directory, so a second sweep of the same
-//! sources only relinks nothing.
+//! sources builds nothing.
 
-use crate::sim_speed::{arcsim_once, Speed};
+use crate::sim_speed::{arcsim_speeds, Speed};
 use crate::{Error, Result};
 use object::{Object, ObjectSymbol, SymbolKind};
 use std::path::{Path, PathBuf};
@@ -123,22 +123,7 @@ pub fn sweep(
     for pads in 0..4 {
         let binary = build_placed(&sym, pads)?;
         let offset = symbols(&binary)?.run_addr % 64;
-        let mut speeds = Vec::new();
-        for (name, elf) in images {
-            let mut best = f64::INFINITY;
-            let mut insns = 0;
-            for _ in 0..runs {
-                let (n, s) = arcsim_once(&binary, elf)?;
-                insns = n;
-                best = best.min(s);
-            }
-            speeds.push(Speed {
-                name,
-                insns,
-                arcsim_secs: best,
-                qemu_secs: None,
-            });
-        }
+        let speeds = arcsim_speeds(&binary, images, runs)?;
         out.push(Placement { offset, speeds });
     }
     out.sort_by_key(|p| p.offset);

@@ -105,7 +105,7 @@ pub fn arcsim_binary() -> Result<PathBuf> {
 
 /// One arcsim run: (instructions, wall seconds of the whole process). Fails unless the
 /// image printed the marker.
-pub fn arcsim_once(arcsim: &Path, elf: &Path) -> Result<(u64, f64)> {
+fn arcsim_once(arcsim: &Path, elf: &Path) -> Result<(u64, f64)> {
     let t = Instant::now();
     let out = Command::new(arcsim)
         .args(["run", "--stats"])
@@ -168,47 +168,57 @@ fn min(v: impl Iterator<Item = f64>) -> f64 {
     v.fold(f64::INFINITY, f64::min)
 }
 
-/// Measures every benchmark `runs` times on arcsim and, if `with_qemu`, on QEMU.
-pub fn measure(runs: usize, with_qemu: bool) -> Result<Vec<Speed>> {
-    let images = build_images()?;
-    let arcsim = arcsim_binary()?;
-    let qemu_startup = if with_qemu {
-        let empty = &images.iter().find(|(n, _)| *n == "empty").expect("built").1;
-        let mut v = Vec::new();
-        for _ in 0..runs {
-            v.push(qemu_once(empty)?);
-        }
-        Some(min(v.into_iter()))
-    } else {
-        None
-    };
-    let mut out = Vec::new();
-    for (name, elf) in images.iter().filter(|(n, _)| *n != "empty") {
-        let mut insns = 0;
-        let mut times = Vec::new();
-        for _ in 0..runs {
-            let (n, s) = arcsim_once(&arcsim, elf)?;
-            insns = n;
-            times.push(s);
-        }
-        let qemu_secs = match qemu_startup {
-            Some(start) => {
-                let mut v = Vec::new();
-                for _ in 0..runs {
-                    v.push(qemu_once(elf)?);
-                }
-                Some((min(v.into_iter()) - start).max(1e-3))
+/// Each image but `empty` run `runs` times on `arcsim`, the fastest run kept; no QEMU
+/// figures.
+pub fn arcsim_speeds(
+    arcsim: &Path,
+    images: &[(&'static str, PathBuf)],
+    runs: usize,
+) -> Result<Vec<Speed>> {
+    images
+        .iter()
+        .filter(|(n, _)| *n != "empty")
+        .map(|&(name, ref elf)| {
+            let (mut insns, mut best) = (0, f64::INFINITY);
+            for _ in 0..runs {
+                let (n, s) = arcsim_once(arcsim, elf)?;
+                insns = n;
+                best = best.min(s);
             }
-            None => None,
+            Ok(Speed {
+                name,
+                insns,
+                arcsim_secs: best,
+                qemu_secs: None,
+            })
+        })
+        .collect()
+}
+
+/// `arcsim_speeds`, and if `with_qemu` each image on QEMU too (`runs` times, net of
+/// QEMU's start-up).
+pub fn measure(
+    arcsim: &Path,
+    images: &[(&'static str, PathBuf)],
+    runs: usize,
+    with_qemu: bool,
+) -> Result<Vec<Speed>> {
+    let mut speeds = arcsim_speeds(arcsim, images, runs)?;
+    if with_qemu {
+        let elf = |name: &str| &images.iter().find(|(n, _)| *n == name).expect("built").1;
+        let fastest = |elf: &Path| -> Result<f64> {
+            let mut v = Vec::new();
+            for _ in 0..runs {
+                v.push(qemu_once(elf)?);
+            }
+            Ok(min(v.into_iter()))
         };
-        out.push(Speed {
-            name,
-            insns,
-            arcsim_secs: min(times.into_iter()),
-            qemu_secs,
-        });
+        let start = fastest(elf("empty"))?;
+        for s in &mut speeds {
+            s.qemu_secs = Some((fastest(elf(s.name))? - start).max(1e-3));
+        }
     }
-    Ok(out)
+    Ok(speeds)
 }
 
 /// The table `cargo xtask bench` prints.
