@@ -212,14 +212,7 @@ impl Machine {
             mmu::AUX_TLBPD1 => self.mmu.pd1 = v,
             mmu::AUX_TLBPD1HI => self.mmu.pd1hi = v,
             mmu::AUX_TLBINDEX => self.mmu.index = v,
-            mmu::AUX_TLBCOMMAND => {
-                if v == 3 || v == 4 {
-                    self.hazard("TLBCommand GetIndex/Probe (QEMU aborts)");
-                }
-                if !self.tlb_command(v) {
-                    return Err(Exception::INSTRUCTION_ERROR.into());
-                }
-            }
+            mmu::AUX_TLBCOMMAND => self.sr_tlb_command(v)?,
             mmu::AUX_PID => self.mmu.write_pid(v),
             mmu::AUX_SCRATCH_DATA0 => self.mmu.scratch_data0 = v,
             0x10 | 0x11 | 0x16 | 0x19 | 0x47 | 0x48 | 0x49 | 0x4A | 0x4B | 0x4C => {}

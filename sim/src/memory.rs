@@ -17,11 +17,11 @@ pub(crate) struct PageXlate {
     set_generation: u64,
 }
 
-/// The page whose TLB miss was raised last, for the refill that follows (`tlb_command`).
+/// The page whose TLB miss was raised last, for the refill that follows (`tlb_command`);
+/// only for the access kinds the one-page cache holds (not `Exchange`).
 #[derive(Clone, Copy)]
 pub(crate) struct RefillHint {
     vpage: u32,
-    slot: usize,
     access: Access,
     user: bool,
 }
@@ -54,11 +54,7 @@ impl Machine {
         if !self.mmu.enabled() || (vaddr >= UNTRANSLATED && !user) {
             return Ok(vaddr);
         }
-        let slot = match access {
-            Access::Fetch => 0,
-            Access::Read => 1,
-            Access::Write | Access::Exchange => 2,
-        };
+        let slot = Self::xlate_slot(access);
         let c = self.xlate[slot];
         if c.vpage == vaddr & PAGE_MASK
             && c.user == user
@@ -82,10 +78,9 @@ impl Machine {
                 Ok(p)
             }
             Err(f) => {
-                if let MmuFault::TlbMiss(_) = f {
+                if matches!(f, MmuFault::TlbMiss(_)) && access != Access::Exchange {
                     self.refill_hint = Some(RefillHint {
                         vpage: vaddr & PAGE_MASK,
-                        slot,
                         access,
                         user,
                     });
@@ -101,29 +96,48 @@ impl Machine {
         }
     }
 
-    /// SR to TLBCommand. After an InsertEntry for the page of the last TLB miss, the
-    /// retried access's translation is known without a search (`inserted_translation`)
-    /// and goes into the one-page cache: a refill then costs one set search, not two.
-    /// Returns false for a command that does not exist.
+    /// The one-page cache's slot for an access kind (`Exchange` is never cached).
+    #[inline(always)]
+    fn xlate_slot(access: Access) -> usize {
+        match access {
+            Access::Fetch => 0,
+            Access::Read => 1,
+            Access::Write | Access::Exchange => 2,
+        }
+    }
+
+    /// SR to TLBCommand on an ARCv2 core, from `write_aux` and from the lowered SR:
+    /// GetIndex and Probe are QEMU hazards, an unknown command is an Instruction Error.
+    pub(crate) fn sr_tlb_command(&mut self, cmd: u32) -> Result<(), Exception> {
+        if cmd == 3 || cmd == 4 {
+            self.hazard("TLBCommand GetIndex/Probe (QEMU aborts)");
+        }
+        if !self.tlb_command(cmd) {
+            return Err(Exception::INSTRUCTION_ERROR);
+        }
+        Ok(())
+    }
+
+    /// TLBCommand `cmd`; false for a command that does not exist. After an InsertEntry
+    /// for the page of the last TLB miss, the retried access's translation is known
+    /// without a search (`inserted_translation`) and goes into the one-page cache: a
+    /// refill then costs one set search, not two.
     pub(crate) fn tlb_command(&mut self, cmd: u32) -> bool {
         if cmd != 7 {
             return self.mmu.command(cmd);
         }
         self.mmu.insert();
-        {
-            if let Some(h) = self.refill_hint.take() {
-                if let Some(ppage) = self.mmu.inserted_translation(h.vpage, h.access, h.user) {
-                    if h.access != Access::Exchange {
-                        self.xlate[h.slot] = PageXlate {
-                            vpage: h.vpage,
-                            ppage,
-                            user: h.user,
-                            pid_generation: self.mmu.pid_generation,
-                            set_generation: self.mmu.set_generation(h.vpage),
-                        };
-                    }
-                }
-            }
+        let Some(h) = self.refill_hint.take() else {
+            return true;
+        };
+        if let Some(ppage) = self.mmu.inserted_translation(h.vpage, h.access, h.user) {
+            self.xlate[Self::xlate_slot(h.access)] = PageXlate {
+                vpage: h.vpage,
+                ppage,
+                user: h.user,
+                pid_generation: self.mmu.pid_generation,
+                set_generation: self.mmu.set_generation(h.vpage),
+            };
         }
         true
     }

@@ -216,14 +216,7 @@ impl Machine {
             xa::TLBPD0 => mmu.pd0 = v,
             xa::TLBPD1 => mmu.pd1 = v,
             xa::TLBINDEX => mmu.index = v,
-            xa::TLBCOMMAND => {
-                if v == 3 || v == 4 {
-                    self.hazard("TLBCommand GetIndex/Probe (QEMU aborts)");
-                }
-                if !self.tlb_command(v) {
-                    return Err(Exception::INSTRUCTION_ERROR);
-                }
-            }
+            xa::TLBCOMMAND => self.sr_tlb_command(v)?,
             xa::PID => mmu.write_pid(v),
             _ => mmu.scratch_data0 = v,
         }
