@@ -265,23 +265,24 @@ impl Mmu {
         Self::permits(self.pd1, access, user).then_some(self.pd1 & PPN_MASK)
     }
 
+    /// Whether valid entry `e` is one a command with TLBPD0 `pd0` names: the same VPN,
+    /// and the same ASID unless either is global.
+    #[inline(always)]
+    fn matches_pd0(e: &TlbEntry, pd0: u32) -> bool {
+        e.pd0 & PD0_V != 0
+            && e.pd0 & VPN_MASK == pd0 & VPN_MASK
+            && (pd0 & PD0_G != 0 || e.pd0 & PD0_G != 0 || e.pd0 & PD0_ASID == pd0 & PD0_ASID)
+    }
+
     /// Entries of TLBPD0's set that match TLBPD0 (VPN, and ASID unless TLBPD0.G).
     fn pd0_matches(&self) -> Matches {
         let base = self.set_of(self.pd0) * self.ways;
-        let vpn = self.pd0 & VPN_MASK;
         let mut m = Matches {
             index: [0; MAX_WAYS],
             n: 0,
         };
         for i in base..base + self.ways {
-            let e = &self.entries[i as usize];
-            if e.pd0 & PD0_V != 0
-                && e.pd0 & VPN_MASK == vpn
-                && (self.pd0 & PD0_G != 0
-                    || e.pd0 & PD0_G != 0
-                    || e.pd0 & PD0_ASID == self.pd0 & PD0_ASID)
-                && m.n < MAX_WAYS
-            {
+            if Self::matches_pd0(&self.entries[i as usize], self.pd0) && m.n < MAX_WAYS {
                 m.index[m.n] = i;
                 m.n += 1;
             }
@@ -385,12 +386,7 @@ impl Mmu {
         self.entries_changed(set);
         let base = set * self.ways;
         let (pd0, pd1) = (self.pd0, self.pd1);
-        let (vpn, any_asid, asid) = (pd0 & VPN_MASK, pd0 & PD0_G != 0, pd0 & PD0_ASID);
-        let hit = |e: &TlbEntry| {
-            e.pd0 & PD0_V != 0
-                && e.pd0 & VPN_MASK == vpn
-                && (any_asid || e.pd0 & PD0_G != 0 || e.pd0 & PD0_ASID == asid)
-        };
+        let hit = |e: &TlbEntry| Self::matches_pd0(e, pd0);
         let ways = &mut self.entries[base as usize..(base + self.ways) as usize];
         let (hits, way) = match <&mut [TlbEntry; 4]>::try_from(&mut *ways) {
             Ok(four) => Self::invalidate(four, hit),
