@@ -138,8 +138,8 @@ impl Machine {
         // (LR/SR of a plain resolved register is on the fast side: `k::LR_AUX`/`SR_AUX`.)
         if u.mode == aux::LR || u.mode == aux::SR {
             self.cpu.regs[PCL] = pc & !3;
-            let r = if u.size != xa::OTHER && self.aux_resolvable() {
-                self.run_aux_resolved(u, pc)
+            let r = if u.mode == aux::SR && u.size != xa::OTHER && self.aux_resolvable() {
+                self.run_sr_resolved(u, pc)
             } else {
                 self.run_aux(u, pc)
             };
@@ -223,23 +223,16 @@ impl Machine {
         Ok(())
     }
 
-    /// LR and SR of a resolved register on the slow side (SR to TLBCommand or PID, which
-    /// change translation), `aux_resolvable`. The LR arm is not reached today (LR of a
-    /// resolved register is always `k::LR_AUX`, and slots run generic forms); removing it
-    /// made `compute` 14 % slower by wall (farm-bench, 11 paired runs: code layout, not
-    /// work), so it stays until the dispatch loop stops depending on layout.
+    /// SR of a resolved register on the slow side (to TLBCommand or PID, which change
+    /// translation), `aux_resolvable`. (LR of a resolved register is always `k::LR_AUX`.)
     #[inline(always)]
-    fn run_aux_resolved(&mut self, u: Uop, pc: u32) -> Result<u32, Trap> {
-        if u.mode == aux::LR {
-            self.cpu.regs[(u.a & 63) as usize] = self.lr_resolved(u.size);
+    fn run_sr_resolved(&mut self, u: Uop, pc: u32) -> Result<u32, Trap> {
+        let b = if u.bits & BIT_B_IMM != 0 {
+            u.imm
         } else {
-            let b = if u.bits & BIT_B_IMM != 0 {
-                u.imm
-            } else {
-                self.cpu.regs[(u.b & 63) as usize]
-            };
-            self.sr_resolved(u.size, b)?;
-        }
+            self.cpu.regs[(u.b & 63) as usize]
+        };
+        self.sr_resolved(u.size, b)?;
         Ok(self.advance(pc.wrapping_add(u.len as u32)))
     }
 
