@@ -26,6 +26,21 @@ pub(crate) struct RefillHint {
     user: bool,
 }
 
+/// Why a lowered load or store did not complete on the fast side.
+pub(crate) enum FastMem {
+    /// The access faults (the state is unchanged).
+    Exc(Exception),
+    /// Misaligned, or not RAM: the generic executor runs the instruction.
+    Slow,
+}
+
+impl From<Exception> for FastMem {
+    #[inline(always)]
+    fn from(e: Exception) -> FastMem {
+        FastMem::Exc(e)
+    }
+}
+
 impl PageXlate {
     pub(crate) const EMPTY: PageXlate = PageXlate {
         vpage: 1,
@@ -243,46 +258,52 @@ impl Machine {
         Ok(v)
     }
 
-    /// `read` of a size known at compile time (the lowered loads): an aligned access
-    /// of 1, 2 or 4 bytes cannot straddle a page, so alignment is the only test before
-    /// the translation, and the RAM access needs no straddling check either.
+    /// A lowered load of N = 1, 2 or 4 bytes by privilege `user`, from RAM only. An
+    /// aligned access of 1, 2 or 4 bytes cannot straddle a page, so alignment is the only
+    /// test before the translation, and the RAM access needs no straddling check either.
+    /// A misaligned access or one outside RAM (a device, or a bus error) is left to the
+    /// generic executor (`FastMem::Slow`): nothing has changed yet, and device accesses,
+    /// which may read the cycle counter or request an interrupt recheck, then happen only
+    /// where the dispatch loop keeps those current.
     #[inline(always)]
-    pub(crate) fn read_n<const N: u32>(&mut self, vaddr: u32) -> Result<u32, Exception> {
-        let user = self.cpu.user();
+    pub(crate) fn read_ram_n<const N: u32>(
+        &mut self,
+        vaddr: u32,
+        user: bool,
+    ) -> Result<u32, FastMem> {
         if vaddr & (N - 1) != 0 {
-            return self.read_unaligned(vaddr, N, N, Access::Read, user);
+            return Err(FastMem::Slow);
         }
         let paddr = self.translate_as(vaddr, Access::Read, user)?;
-        if let Some(off) = self.bus.ram_offset(paddr, N) {
-            return Ok(self.bus.ram.read_aligned::<N>(off));
+        match self.bus.ram_offset(paddr, N) {
+            Some(off) => Ok(self.bus.ram.read_aligned::<N>(off)),
+            None => Err(FastMem::Slow),
         }
-        self.read_io(paddr, N, Access::Read, vaddr)
     }
 
-    /// `write` of a size known at compile time (the lowered stores), like `read_n`.
+    /// A lowered store, like `read_ram_n`.
     #[inline(always)]
-    pub(crate) fn write_n<const N: u32>(
+    pub(crate) fn write_ram_n<const N: u32>(
         &mut self,
         vaddr: u32,
         value: u32,
-    ) -> Result<(), Exception> {
-        let user = self.cpu.user();
+        user: bool,
+    ) -> Result<(), FastMem> {
         if vaddr & (N - 1) != 0 {
-            return self.write_unaligned(vaddr, N, N, value, Access::Write, user);
+            return Err(FastMem::Slow);
         }
         let paddr = self.translate_as(vaddr, Access::Write, user)?;
+        let Some(off) = self.bus.ram_offset(paddr, N) else {
+            return Err(FastMem::Slow);
+        };
         if let Some(res) = self.cpu.reservation {
             if paddr < res.wrapping_add(8) && res < paddr.wrapping_add(N) {
                 self.cpu.reservation = None;
             }
         }
-        if let Some(off) = self.bus.ram_offset(paddr, N) {
-            self.bus.ram.write_aligned::<N>(off, value);
-            self.code.invalidate(paddr, N);
-            return Ok(());
-        }
-        self.write_io(paddr, N, value)
-            .map_err(|_| Self::bus_error(Access::Write, vaddr))
+        self.bus.ram.write_aligned::<N>(off, value);
+        self.code.invalidate(paddr, N);
+        Ok(())
     }
 
     /// Data write of 1, 2 or 4 bytes by the current privilege level.

@@ -7,7 +7,7 @@
 //! data that merely shares a page with code (a `.bss` array right after `main`, a stack in
 //! the kernel image's page) costs two byte tests instead of a slot walk.
 
-use super::uop::{lower, Packed};
+use super::uop::{lower, Packed, Uop};
 use crate::decode::Insn;
 use std::ptr::NonNull;
 
@@ -156,7 +156,14 @@ impl DecodedCache {
             for chunk in lo >> CHUNK_SHIFT..=hi >> CHUNK_SHIFT {
                 p.code[chunk as usize] = 1;
             }
-            p.set_uop(slot, lower(&insn).pack());
+            // The dispatch loop does not test the page after an instruction in sequence:
+            // one ending at the page's end takes the slow side, which does.
+            let lowered = if hi + 1 < 1 << PAGE_SHIFT {
+                lower(&insn)
+            } else {
+                Uop::generic(&insn)
+            };
+            p.set_uop(slot, lowered.pack());
             p.insns[slot] = insn;
         }
     }

@@ -48,9 +48,72 @@ mod uop;
 pub(crate) use cache::{DecodedCache, GENERIC_PAGE, SLOTS};
 
 use crate::cpu::{st, BLINK, PCL};
-use crate::machine::{Exception, Flow, Machine, Stop, Trap, PAGE_MASK};
+use crate::machine::{Exception, Machine, Stop, Trap, PAGE_MASK};
+use crate::memory::FastMem;
 use crate::mmu::{Access, UNTRANSLATED};
-use uop::{aux, br, k, m, xa, Packed, Uop, BIT_A_IMM, BIT_B_IMM, BIT_C_IMM, BIT_X};
+use uop::{aux, br, k, xa, Packed, Uop, BIT_A_IMM, BIT_B_IMM, BIT_C_IMM, BIT_POST, BIT_WB};
+
+/// What a lowered instruction asks the dispatch loop to do next.
+enum Done {
+    /// Go on at the next instruction in sequence, here (a zero-overhead loop may
+    /// redirect it).
+    Next(u32),
+    /// Go on at this target: a taken branch.
+    Jump(u32),
+    /// Not on the fast side: `step_slow` runs the instruction from its lowered form.
+    Slow,
+    /// A load or store the generic executor runs (misaligned, or not RAM).
+    Generic,
+    /// The instruction raised this exception, having changed nothing.
+    Exc(Exception),
+}
+
+impl From<FastMem> for Done {
+    #[inline(always)]
+    fn from(m: FastMem) -> Done {
+        match m {
+            FastMem::Exc(e) => Done::Exc(e),
+            FastMem::Slow => Done::Generic,
+        }
+    }
+}
+
+/// What cannot change while the fast side runs, read once per block and again after every
+/// instruction of the slow side: only that side changes privilege, the loop registers
+/// and the event schedule. The cycle counter and the PC live here too; `Machine::cycles`
+/// and `cpu.pc` are written back (`sync`) before anything that reads them runs: the slow
+/// side, exception entry, the end of the block. Nothing on the fast side reads them (its
+/// loads and stores leave devices to the generic executor).
+struct BlockState {
+    cycles: u64,
+    /// `next_event`: the block ends when `cycles` reaches it.
+    end: u64,
+    /// LP_END while STATUS32.L is clear (loops enabled), else an odd address that no
+    /// instruction ends at.
+    lp_end: u32,
+    user: bool,
+    /// LR/SR of the resolved registers may take their resolved form (`aux_resolvable`).
+    aux_resolvable: bool,
+}
+
+impl BlockState {
+    const NO_LOOP: u32 = u32::MAX;
+
+    #[inline(always)]
+    fn load(m: &Machine) -> BlockState {
+        BlockState {
+            cycles: m.cycles,
+            end: m.next_event,
+            lp_end: if m.cpu.status & st::L == 0 {
+                m.cpu.lp_end
+            } else {
+                Self::NO_LOOP
+            },
+            user: m.cpu.user(),
+            aux_resolvable: m.aux_resolvable(),
+        }
+    }
+}
 
 impl Machine {
     /// Runs one block (at least one instruction, or one fetch fault) from `cpu.pc`.
@@ -85,6 +148,13 @@ impl Machine {
             }
         };
         let mut uops = uops_now(self);
+        let mut s = BlockState::load(self);
+        macro_rules! sync {
+            () => {{
+                self.cycles = s.cycles;
+                self.cpu.pc = pc;
+            }};
+        }
         loop {
             let p = if TRACE {
                 Packed::GENERIC
@@ -92,28 +162,59 @@ impl Machine {
                 // SAFETY: see `DecodedCache::uops_ptr`; the index is below `SLOTS`.
                 unsafe { *uops.add((pc as usize >> 1) & (SLOTS - 1)) }
             };
-            if p.kind() == k::GENERIC {
-                self.step_slow::<TRACE>(p, pc, ppage | (pc & !PAGE_MASK))?;
-                uops = uops_now(self);
-                pc = self.cpu.pc;
-                // The slow side may change anything: privilege, MMU, interrupts.
-                if self.cycles >= self.next_event
-                    || pc & PAGE_MASK != vpage
-                    || (self.mmu.generation != generation && !untranslated)
-                    || self.cpu.status & st::U != user
-                {
-                    return Ok(());
+            match self.run_uop(p, pc, &s) {
+                Done::Next(next) => {
+                    s.cycles += 1;
+                    pc = if next == s.lp_end {
+                        // A loop's start may lie in another page.
+                        let to = self.loop_back(next);
+                        if to & PAGE_MASK != vpage {
+                            pc = to;
+                            sync!();
+                            return Ok(());
+                        }
+                        to
+                    } else {
+                        // Lowered instructions never end at their page's end (`insert`).
+                        next
+                    };
+                    if s.cycles >= s.end {
+                        sync!();
+                        return Ok(());
+                    }
                 }
-            } else {
-                let r = self.run_uop(p, pc);
-                self.cycles += 1;
-                match r {
-                    Ok(next_pc) => pc = next_pc,
-                    Err(e) => return self.enter_exception(e, pc, pc),
+                Done::Jump(target) => {
+                    s.cycles += 1;
+                    pc = target;
+                    if s.cycles >= s.end || target & PAGE_MASK != vpage {
+                        sync!();
+                        return Ok(());
+                    }
                 }
-                // A lowered instruction changes neither the MMU nor the privilege.
-                if self.cycles >= self.next_event || pc & PAGE_MASK != vpage {
-                    return Ok(());
+                Done::Exc(e) => {
+                    s.cycles += 1;
+                    sync!();
+                    return self.enter_exception(e, pc, pc);
+                }
+                d @ (Done::Slow | Done::Generic) => {
+                    sync!();
+                    let ppc = ppage | (pc & !PAGE_MASK);
+                    if matches!(d, Done::Slow) {
+                        self.step_slow::<TRACE>(p, pc, ppc)?;
+                    } else {
+                        self.step_at::<TRACE>(pc, ppc)?;
+                    }
+                    uops = uops_now(self);
+                    pc = self.cpu.pc;
+                    s = BlockState::load(self);
+                    // The slow side may change anything: privilege, MMU, interrupts.
+                    if s.cycles >= s.end
+                        || pc & PAGE_MASK != vpage
+                        || (self.mmu.generation != generation && !untranslated)
+                        || self.cpu.status & st::U != user
+                    {
+                        return Ok(());
+                    }
                 }
             }
         }
@@ -236,11 +337,11 @@ impl Machine {
         Ok(self.advance(pc.wrapping_add(u.len as u32)))
     }
 
-    /// Executes a lowered instruction and moves the PC on, exactly as `execute` followed
-    /// by `complete` would, and returns the new PC; an exception leaves the state
-    /// `execute` leaves. Fields are taken out of the packed form only where used.
+    /// Executes a lowered instruction, exactly as `execute` would, and says where the
+    /// dispatch loop goes on. An exception leaves
+    /// the state `execute` leaves. Fields are taken out of the packed form only where used.
     #[inline(always)]
-    fn run_uop(&mut self, p: Packed, pc: u32) -> Result<u32, Exception> {
+    fn run_uop(&mut self, p: Packed, pc: u32, s: &BlockState) -> Done {
         let next = pc.wrapping_add(p.len());
         let r = &mut self.cpu.regs;
         let b = r[p.b()];
@@ -255,7 +356,52 @@ impl Machine {
                 r[p.a()] = v;
             }};
         }
+        macro_rules! mem {
+            ($e:expr) => {
+                match $e {
+                    Ok(v) => v,
+                    Err(m) => return m.into(),
+                }
+            };
+        }
+        let branch = || Done::Jump((pc & !3).wrapping_add(p.imm()) & !1);
+        // A load's or store's address, and the value its write-back gives `b`.
+        let address = |r: &[u32; 64]| {
+            let c = if p.bits() & BIT_C_IMM != 0 {
+                p.imm2()
+            } else {
+                r[p.c()]
+            };
+            let ea = b.wrapping_add(c << p.size());
+            (if p.bits() & BIT_POST != 0 { b } else { ea }, ea)
+        };
+        macro_rules! ld {
+            ($n:literal, $extend:expr) => {{
+                let (addr, ea) = address(&self.cpu.regs);
+                let v = mem!(self.read_ram_n::<$n>(addr, s.user));
+                let r = &mut self.cpu.regs;
+                if p.bits() & BIT_WB != 0 {
+                    r[p.b()] = ea;
+                }
+                r[p.a()] = $extend(v);
+            }};
+        }
+        macro_rules! st {
+            ($n:literal) => {{
+                let (addr, ea) = address(&self.cpu.regs);
+                let data = if p.bits() & BIT_A_IMM != 0 {
+                    p.imm()
+                } else {
+                    self.cpu.regs[p.a()]
+                };
+                mem!(self.write_ram_n::<$n>(addr, data, s.user));
+                if p.bits() & BIT_WB != 0 {
+                    self.cpu.regs[p.b()] = ea;
+                }
+            }};
+        }
         match p.kind() {
+            k::GENERIC => return Done::Slow,
             k::NOP => {}
             k::MOV_R => alu!(b),
             k::MOV_I => alu!(p.imm()),
@@ -326,71 +472,22 @@ impl Machine {
                 };
                 self.cpu.set_zn(b & c);
             }
-            k::LD | k::ST => {
-                let c = if p.bits() & BIT_C_IMM != 0 {
-                    p.imm2()
-                } else {
-                    rc!()
-                };
-                let (addr, wb) = match p.mode() {
-                    m::NONE => (b.wrapping_add(c), None),
-                    m::PRE => {
-                        let a = b.wrapping_add(c);
-                        (a, Some(a))
-                    }
-                    m::POST => (b, Some(b.wrapping_add(c))),
-                    _ => (b.wrapping_add(c << (p.size() >> 1)), None),
-                };
-                // One branch on the size, then accessors specialised for it.
-                if p.kind() == k::LD {
-                    let x = p.bits() & BIT_X != 0;
-                    let v = match p.size() {
-                        4 => self.read_n::<4>(addr)?,
-                        2 => {
-                            let v = self.read_n::<2>(addr)?;
-                            if x {
-                                v as i16 as i32 as u32
-                            } else {
-                                v
-                            }
-                        }
-                        _ => {
-                            let v = self.read_n::<1>(addr)?;
-                            if x {
-                                v as i8 as i32 as u32
-                            } else {
-                                v
-                            }
-                        }
-                    };
-                    if let Some(w) = wb {
-                        self.cpu.regs[p.b()] = w;
-                    }
-                    self.cpu.regs[p.a()] = v;
-                } else {
-                    let data = if p.bits() & BIT_A_IMM != 0 {
-                        p.imm()
-                    } else {
-                        self.cpu.regs[p.a()]
-                    };
-                    match p.size() {
-                        4 => self.write_n::<4>(addr, data)?,
-                        2 => self.write_n::<2>(addr, data)?,
-                        _ => self.write_n::<1>(addr, data)?,
-                    }
-                    if let Some(w) = wb {
-                        self.cpu.regs[p.b()] = w;
-                    }
-                }
-            }
+            k::LD_W => ld!(4, |v| v),
+            k::LD_H => ld!(2, |v| v),
+            k::LD_HX => ld!(2, |v| v as i16 as i32 as u32),
+            k::LD_B => ld!(1, |v| v),
+            k::LD_BX => ld!(1, |v| v as i8 as i32 as u32),
+            k::ST_W => st!(4),
+            k::ST_H => st!(2),
+            k::ST_B => st!(1),
             k::BCC => {
                 if p.size() == 0 || self.cpu.cond(p.size()) {
-                    return Ok(self.jump((pc & !3).wrapping_add(p.imm())));
+                    return branch();
                 }
             }
             k::BL => {
                 self.cpu.regs[BLINK] = next;
-                return Ok(self.jump((pc & !3).wrapping_add(p.imm())));
+                return branch();
             }
             k::BRCC => {
                 let c = if p.bits() & BIT_C_IMM != 0 {
@@ -409,61 +506,39 @@ impl Machine {
                     _ => b & (1 << (c & 31)) != 0,
                 };
                 if taken {
-                    return Ok(self.jump((pc & !3).wrapping_add(p.imm())));
+                    return branch();
                 }
             }
+            // In user mode and on ARC700 `read_aux`/`write_aux` decide, on the slow side.
             k::LR_AUX => {
-                let v = if self.aux_resolvable() {
-                    self.lr_resolved(p.size())
-                } else {
-                    self.read_aux(p.imm())?
-                };
-                self.cpu.regs[p.a()] = v;
+                if !s.aux_resolvable {
+                    return Done::Slow;
+                }
+                self.cpu.regs[p.a()] = self.lr_resolved(p.size());
             }
             k::SR_AUX => {
+                if !s.aux_resolvable {
+                    return Done::Slow;
+                }
                 let v = if p.bits() & BIT_B_IMM != 0 {
                     p.imm()
                 } else {
                     b
                 };
-                if self.aux_resolvable() {
-                    self.sr_resolved(p.size(), v)?;
-                } else {
-                    self.write_aux(p.imm2(), v).map_err(|t| match t {
-                        Trap::Exc(e) => e,
-                        Trap::Stop(s) => unreachable!("SR to a plain register stopped: {s:?}"),
-                    })?;
+                if let Err(e) = self.sr_resolved(p.size(), v) {
+                    return Done::Exc(e);
                 }
             }
-            kind => unreachable!("kind {kind} has no fast path"),
+            // SAFETY: `Packed::kind` is below `k::COUNT`, and every kind below it has its
+            // arm: the dispatch is one jump table without a range test.
+            _ => unsafe { std::hint::unreachable_unchecked() },
         }
-        Ok(self.advance_unslotted(next))
+        Done::Next(next)
     }
 
     /// The next instruction is in a delay slot (taken or not) or EI_S's execution slot.
     #[inline(always)]
     fn in_any_slot(&self) -> bool {
         self.cpu.in_slot || self.cpu.status & (st::DE | st::ES) != 0
-    }
-
-    /// `advance` for an instruction outside any slot: only a zero-overhead loop's end
-    /// can redirect it.
-    #[inline(always)]
-    fn advance_unslotted(&mut self, next: u32) -> u32 {
-        let pc = if next == self.cpu.lp_end && self.cpu.status & st::L == 0 {
-            self.loop_back(next)
-        } else {
-            next
-        };
-        self.cpu.pc = pc;
-        pc
-    }
-
-    /// A taken branch without delay slot (`complete` with `Flow::jump`).
-    #[inline(always)]
-    fn jump(&mut self, target: u32) -> u32 {
-        let target = target & !1;
-        let _ = self.complete(Flow::jump(target), 0, 0);
-        target
     }
 }

@@ -56,25 +56,34 @@ pub(crate) mod k {
     pub const EXTH: u8 = 39;
     pub const SEXB: u8 = 40;
     pub const SEXH: u8 = 41;
-    /// Load of 1, 2 or 4 bytes (`size`), address mode `mode`, `.x` as `BIT_X`; base
-    /// register `b`, offset register `c` or (`BIT_C_IMM`) `imm2`.
-    pub const LD: u8 = 42;
-    /// Store of 1, 2 or 4 bytes, addressed like LD: data register `a` or (`BIT_A_IMM`)
-    /// `imm`.
-    pub const ST: u8 = 43;
+    // Loads and stores of a word, a halfword (`_X`: sign-extended) and a byte: base
+    // register `b`, offset register `c` or (`BIT_C_IMM`) `imm2`, scaled by `size`
+    // (a shift); the address is `b` + offset or, with `BIT_POST`, `b`; `BIT_WB` writes
+    // `b` + offset back to `b`. Loads go to `a`; stores take register `a` or (`BIT_A_IMM`)
+    // `imm`. One kind per size, so the dispatch picks the accessor.
+    pub const LD_W: u8 = 42;
+    pub const LD_H: u8 = 43;
+    pub const LD_HX: u8 = 44;
+    pub const LD_B: u8 = 45;
+    pub const LD_BX: u8 = 46;
+    pub const ST_W: u8 = 47;
+    pub const ST_H: u8 = 48;
+    pub const ST_B: u8 = 49;
     /// `b<cc>` without `.d` (cc 0x00–0x0F): target PCL + imm.
-    pub const BCC: u8 = 44;
+    pub const BCC: u8 = 50;
     /// `bl` without `.d`, unconditional.
-    pub const BL: u8 = 45;
+    pub const BL: u8 = 51;
     /// `br<cc>`/`bbit` without `.d`: `size` says which comparison; c register or
     /// (`BIT_C_IMM`) `imm2`.
-    pub const BRCC: u8 = 46;
+    pub const BRCC: u8 = 52;
     /// `lr a,[imm]` of a resolved register (`size`: its `xa` code, `imm`: its number).
     /// LR has no side effect on these registers, so it runs on the fast side.
-    pub const LR_AUX: u8 = 47;
+    pub const LR_AUX: u8 = 53;
     /// `sr b,[imm2]` (b register or `BIT_B_IMM` `imm`) of a resolved register that is a
     /// plain field: no effect on translation, privilege or interrupts.
-    pub const SR_AUX: u8 = 48;
+    pub const SR_AUX: u8 = 54;
+    /// Every kind is below this: `Uop::pack` checks it, and the dispatch loop relies on it.
+    pub const COUNT: u8 = 55;
 }
 
 /// `Uop::mode` values of instructions with a lowered form for the slow side: LR, SR and
@@ -133,14 +142,6 @@ pub(crate) mod xa {
     }
 }
 
-/// `Uop::mode` values (the address write-back of a load or store).
-pub(crate) mod m {
-    pub const NONE: u8 = 0;
-    pub const PRE: u8 = 1;
-    pub const POST: u8 = 2;
-    pub const SCALED: u8 = 3;
-}
-
 /// BRCC comparisons (`Uop::size`).
 pub(crate) mod br {
     pub const EQ: u8 = 0;
@@ -161,10 +162,10 @@ pub(crate) struct Uop {
     pub a: u8,
     pub b: u8,
     pub c: u8,
-    /// Loads/stores: access size in bytes. BCC: condition code. BRCC: a `br::` comparison.
+    /// Loads/stores: the offset's scale (a shift). BCC: condition code. BRCC: a `br::` comparison.
     /// LR/SR: an `xa::` register.
     pub size: u8,
-    /// Loads/stores: an `m::` address mode. GENERIC: an `aux::` lowered form, or 0.
+    /// GENERIC: an `aux::` lowered form, or 0.
     pub mode: u8,
     /// `BIT_*` flags: which operands are immediates, `.x` of loads.
     pub bits: u8,
@@ -178,15 +179,17 @@ pub(crate) struct Uop {
 
 /// `Uop::bits`: operand `c` is `imm2`.
 pub(crate) const BIT_C_IMM: u8 = 1;
-/// `Uop::bits`: the load sign-extends (`.x`).
-pub(crate) const BIT_X: u8 = 2;
+/// `Uop::bits`: a load or store writes its computed address back to `b` (`.a`, `.ab`).
+pub(crate) const BIT_WB: u8 = 2;
 /// `Uop::bits`: operand `a` (store data) is `imm`.
 pub(crate) const BIT_A_IMM: u8 = 4;
 /// `Uop::bits`: operand `b` (LR/SR) is `imm`.
 pub(crate) const BIT_B_IMM: u8 = 8;
+/// `Uop::bits`: a load or store accesses `b` itself, before the write-back (`.ab`).
+pub(crate) const BIT_POST: u8 = 16;
 
 impl Uop {
-    fn generic(i: &Insn) -> Uop {
+    pub(crate) fn generic(i: &Insn) -> Uop {
         Uop {
             kind: k::GENERIC,
             len: i.len,
@@ -328,18 +331,24 @@ pub(crate) fn lower(i: &Insn) -> Uop {
                 }
                 _ => return g,
             }
-            if i.op == Op::Ld && i.has(flag::X) {
-                u.bits |= BIT_X;
-            }
-            u.kind = if i.op == Op::Ld { k::LD } else { k::ST };
-            u.b = b;
-            u.size = size;
-            u.mode = match i.mode {
-                AddrMode::None => m::NONE,
-                AddrMode::PreUpdate => m::PRE,
-                AddrMode::PostUpdate => m::POST,
-                AddrMode::Scaled => m::SCALED,
+            let x = i.has(flag::X);
+            u.kind = match (i.op, size, x) {
+                (Op::Ld, 4, _) => k::LD_W,
+                (Op::Ld, 2, false) => k::LD_H,
+                (Op::Ld, 2, true) => k::LD_HX,
+                (Op::Ld, _, false) => k::LD_B,
+                (Op::Ld, _, true) => k::LD_BX,
+                (_, 4, _) => k::ST_W,
+                (_, 2, _) => k::ST_H,
+                _ => k::ST_B,
             };
+            u.b = b;
+            match i.mode {
+                AddrMode::None => {}
+                AddrMode::PreUpdate => u.bits |= BIT_WB,
+                AddrMode::PostUpdate => u.bits |= BIT_WB | BIT_POST,
+                AddrMode::Scaled => u.size = size >> 1,
+            }
             return u;
         }
         _ => {}
@@ -424,6 +433,7 @@ pub(crate) struct Packed(u64, u64);
 
 impl Uop {
     pub(crate) fn pack(&self) -> Packed {
+        assert!(self.kind < k::COUNT, "no lowered kind {}", self.kind);
         Packed(
             self.kind as u64
                 | (self.len as u64) << 8
@@ -442,6 +452,7 @@ impl Packed {
     /// The generic form (`k::GENERIC`, no lowered slow-side form): `Packed::default()`.
     pub(crate) const GENERIC: Packed = Packed(0, 0);
 
+    /// Always below `k::COUNT`: a `Packed` is made only by `Uop::pack`, which checks it.
     #[inline(always)]
     pub(crate) fn kind(self) -> u8 {
         self.0 as u8
@@ -471,11 +482,6 @@ impl Packed {
     #[inline(always)]
     pub(crate) fn size(self) -> u8 {
         (self.0 >> 40) as u8
-    }
-
-    #[inline(always)]
-    pub(crate) fn mode(self) -> u8 {
-        (self.0 >> 48) as u8
     }
 
     #[inline(always)]
@@ -517,14 +523,14 @@ mod tests {
     #[test]
     fn pack_round_trips() {
         let u = Uop {
-            kind: k::ST,
+            kind: k::ST_W,
             len: 8,
             a: 63,
             b: 28,
             c: 1,
             size: 4,
-            mode: m::POST,
-            bits: BIT_C_IMM | BIT_A_IMM,
+            mode: 3,
+            bits: BIT_C_IMM | BIT_A_IMM | BIT_WB | BIT_POST,
             imm: 0xDEAD_BEEF,
             imm2: 0xFFFF_FFFC,
         };
