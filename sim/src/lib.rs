@@ -17,6 +17,7 @@ mod dsp;
 pub mod elf;
 mod engine;
 mod exec;
+mod host_tlb;
 mod inject;
 pub mod irq;
 mod irq700;

@@ -236,7 +236,7 @@ impl Machine {
                 .ram
                 .zero(off + bytes.len(), seg.memsz as usize - bytes.len());
         }
-        self.code.clear();
+        self.clear_code();
         self.cpu.pc = parsed.info.entry;
         Ok(parsed.info)
     }
@@ -270,6 +270,12 @@ impl Machine {
                 return stop;
             }
         }
+    }
+
+    /// Drops every decoded instruction, and the host TLB's pointers to them.
+    fn clear_code(&mut self) {
+        self.code.clear();
+        self.mmu.host.invalidate_all();
     }
 
     /// Retired instructions (cycles) so far.
@@ -618,7 +624,7 @@ impl Machine {
         match self.bus.ram_offset(paddr, bytes.len() as u32) {
             Some(off) => {
                 self.bus.ram.write_bytes(off, bytes);
-                self.code.clear();
+                self.clear_code();
                 true
             }
             None => false,

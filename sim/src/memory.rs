@@ -3,6 +3,7 @@
 
 use crate::cpu::st;
 use crate::decode::{self, Insn};
+use crate::host_tlb::{Dir, HostPage};
 use crate::machine::{Exception, Machine, PAGE_MASK};
 use crate::mmu::{Access, MmuFault, UNTRANSLATED};
 
@@ -32,6 +33,34 @@ pub(crate) enum FastMem {
     Exc(Exception),
     /// Misaligned, or not RAM: the generic executor runs the instruction.
     Slow,
+    /// Not in the host TLB: the access must be translated.
+    Miss,
+}
+
+/// Little-endian load of N = 1, 2 or 4 bytes.
+///
+/// # Safety
+/// `p` must be valid for reading N bytes.
+#[inline(always)]
+unsafe fn load_le<const N: u32>(p: *const u8) -> u32 {
+    match N {
+        1 => *p as u32,
+        2 => u16::from_le(std::ptr::read_unaligned(p as *const u16)) as u32,
+        _ => u32::from_le(std::ptr::read_unaligned(p as *const u32)),
+    }
+}
+
+/// Little-endian store of the low N = 1, 2 or 4 bytes of `v`.
+///
+/// # Safety
+/// `p` must be valid for writing N bytes.
+#[inline(always)]
+unsafe fn store_le<const N: u32>(p: *mut u8, v: u32) {
+    match N {
+        1 => *p = v as u8,
+        2 => std::ptr::write_unaligned(p as *mut u16, (v as u16).to_le()),
+        _ => std::ptr::write_unaligned(p as *mut u32, v.to_le()),
+    }
 }
 
 impl From<Exception> for FastMem {
@@ -153,8 +182,29 @@ impl Machine {
                 pid_generation: self.mmu.pid_generation,
                 set_generation: self.mmu.set_generation(h.vpage),
             };
+            self.fill_host(h.vpage, ppage, h.access, h.user);
         }
         true
+    }
+
+    /// Enters the RAM page of `paddr`, the translation of `vaddr`'s page for `access` by
+    /// `user`, in the host TLB (see `host_tlb.rs` for which pages may be entered); nothing
+    /// when `paddr` is not RAM.
+    fn fill_host(&mut self, vaddr: u32, paddr: u32, access: Access, user: bool) {
+        let dir = match access {
+            Access::Read => Dir::Read,
+            Access::Write => Dir::Write,
+            Access::Fetch | Access::Exchange => return,
+        };
+        let Some(off) = self.bus.ram_offset(paddr, 1) else {
+            return;
+        };
+        let host = self.bus.ram.page_ptr(off);
+        let code = match dir {
+            Dir::Read => std::ptr::null(),
+            Dir::Write => self.code.code_map(paddr),
+        };
+        self.mmu.host.fill(user, dir, vaddr, paddr, host, code);
     }
 
     fn bus_error(access: Access, vaddr: u32) -> Exception {
@@ -258,37 +308,75 @@ impl Machine {
         Ok(v)
     }
 
-    /// A lowered load of N = 1, 2 or 4 bytes by privilege `user`, from RAM only. An
-    /// aligned access of 1, 2 or 4 bytes cannot straddle a page, so alignment is the only
-    /// test before the translation, and the RAM access needs no straddling check either.
-    /// A misaligned access or one outside RAM (a device, or a bus error) is left to the
-    /// generic executor (`FastMem::Slow`): nothing has changed yet, and device accesses,
-    /// which may read the cycle counter or request an interrupt recheck, then happen only
-    /// where the dispatch loop keeps those current.
+    /// A lowered load of N = 1, 2 or 4 bytes by the current privilege, through the host
+    /// TLB's `table` for it and reading (`HostTlb::table`); `FastMem::Miss` when the
+    /// table does not have the page (or the address is misaligned).
     #[inline(always)]
     pub(crate) fn read_ram_n<const N: u32>(
         &mut self,
         vaddr: u32,
-        user: bool,
+        table: *const HostPage,
     ) -> Result<u32, FastMem> {
-        if vaddr & (N - 1) != 0 {
-            return Err(FastMem::Slow);
-        }
-        let paddr = self.translate_as(vaddr, Access::Read, user)?;
-        match self.bus.ram_offset(paddr, N) {
-            Some(off) => Ok(self.bus.ram.read_aligned::<N>(off)),
-            None => Err(FastMem::Slow),
+        match self.mmu.host.lookup::<N>(table, vaddr) {
+            // SAFETY: a hit points into a live RAM page, N-aligned, so N bytes fit.
+            Some(h) => Ok(unsafe { load_le::<N>(h.host) }),
+            None => Err(FastMem::Miss),
         }
     }
 
-    /// A lowered store, like `read_ram_n`.
+    /// A lowered store, like `read_ram_n` (`table`: for writing).
     #[inline(always)]
     pub(crate) fn write_ram_n<const N: u32>(
         &mut self,
         vaddr: u32,
         value: u32,
-        user: bool,
+        table: *const HostPage,
     ) -> Result<(), FastMem> {
+        let Some(h) = self.mmu.host.lookup::<N>(table, vaddr) else {
+            return Err(FastMem::Miss);
+        };
+        self.break_reservation(h.paddr, N);
+        // SAFETY: as in `read_ram_n`.
+        unsafe { store_le::<N>(h.host, value) };
+        if !h.code.is_null() {
+            let (lo, hi) = (h.paddr & !PAGE_MASK, (h.paddr & !PAGE_MASK) + N - 1);
+            // SAFETY: `code` is the page's live map of `8192 >> 6` chunks; hi < 8192.
+            let touched = unsafe { *h.code.add(lo as usize >> 6) | *h.code.add(hi as usize >> 6) };
+            if touched != 0 {
+                self.code.invalidate(h.paddr, N);
+            }
+        }
+        Ok(())
+    }
+
+    /// A lowered load that missed the host TLB: translated, from RAM only, and entered
+    /// in the host TLB for next time. A misaligned access or one outside RAM (a device,
+    /// or a bus error) is left to the generic executor (`FastMem::Slow`): nothing has
+    /// changed yet, and devices, which may read the cycle counter or request an
+    /// interrupt recheck, are then accessed only where the dispatch loop keeps those
+    /// current.
+    #[inline(always)]
+    pub(crate) fn read_ram_translated<const N: u32>(&mut self, vaddr: u32) -> Result<u32, FastMem> {
+        let user = self.cpu.user();
+        if vaddr & (N - 1) != 0 {
+            return Err(FastMem::Slow);
+        }
+        let paddr = self.translate_as(vaddr, Access::Read, user)?;
+        let Some(off) = self.bus.ram_offset(paddr, N) else {
+            return Err(FastMem::Slow);
+        };
+        self.fill_host(vaddr, paddr, Access::Read, user);
+        Ok(self.bus.ram.read_aligned::<N>(off))
+    }
+
+    /// A lowered store that missed the host TLB, like `read_ram_translated`.
+    #[inline(always)]
+    pub(crate) fn write_ram_translated<const N: u32>(
+        &mut self,
+        vaddr: u32,
+        value: u32,
+    ) -> Result<(), FastMem> {
+        let user = self.cpu.user();
         if vaddr & (N - 1) != 0 {
             return Err(FastMem::Slow);
         }
@@ -296,14 +384,21 @@ impl Machine {
         let Some(off) = self.bus.ram_offset(paddr, N) else {
             return Err(FastMem::Slow);
         };
+        self.break_reservation(paddr, N);
+        self.bus.ram.write_aligned::<N>(off, value);
+        self.code.invalidate(paddr, N);
+        self.fill_host(vaddr, paddr, Access::Write, user);
+        Ok(())
+    }
+
+    /// A store to [paddr, paddr + n) ends an LLOCK reservation it overlaps.
+    #[inline(always)]
+    fn break_reservation(&mut self, paddr: u32, n: u32) {
         if let Some(res) = self.cpu.reservation {
-            if paddr < res.wrapping_add(8) && res < paddr.wrapping_add(N) {
+            if paddr < res.wrapping_add(8) && res < paddr.wrapping_add(n) {
                 self.cpu.reservation = None;
             }
         }
-        self.bus.ram.write_aligned::<N>(off, value);
-        self.code.invalidate(paddr, N);
-        Ok(())
     }
 
     /// Data write of 1, 2 or 4 bytes by the current privilege level.
@@ -437,8 +532,9 @@ impl Machine {
         }
         let insn = decode::decode_for(isa, hw);
         self.stats.decodes += 1;
-        if (ppc & !PAGE_MASK) + insn.len as u32 <= !PAGE_MASK + 1 {
-            self.code.insert(ppc, insn);
+        if (ppc & !PAGE_MASK) + insn.len as u32 <= !PAGE_MASK + 1 && self.code.insert(ppc, insn) {
+            // Write entries of the page say it has no code.
+            self.mmu.host.invalidate_writes();
         }
         Ok(insn)
     }

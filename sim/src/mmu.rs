@@ -117,6 +117,8 @@ pub struct Mmu {
     /// lookup only reads the page's own set).
     pub pid_generation: u64,
     set_generation: Vec<u64>,
+    /// Translations of the lowered loads and stores, dropped here as entries change.
+    pub(crate) host: crate::host_tlb::HostTlb,
 }
 
 impl Mmu {
@@ -136,6 +138,7 @@ impl Mmu {
             generation: 0,
             pid_generation: 0,
             set_generation: vec![0; sets as usize],
+            host: crate::host_tlb::HostTlb::new(sets),
         }
     }
 
@@ -149,6 +152,7 @@ impl Mmu {
         if let Some(g) = self.set_generation.get_mut(set as usize) {
             *g += 1;
         }
+        self.host.invalidate_set(set);
     }
 
     /// MMU_BUILD for this geometry: version 4, 8 KiB pages, n_entry = log2(sets/64),
@@ -423,6 +427,7 @@ impl Mmu {
         self.pid = v & (PID_ENABLE | PD0_ASID);
         self.generation += 1;
         self.pid_generation += 1;
+        self.host.invalidate_all();
     }
 }
 

@@ -85,6 +85,13 @@ impl Ram {
         }
     }
 
+    /// The host memory of the page holding `off` (`off < len`), allocated (zeroed) now if
+    /// it never was: the simulator's host TLB reads and writes RAM pages through such
+    /// pointers. It stays where it is for as long as this `Ram` lives.
+    pub(crate) fn page_ptr(&mut self, off: usize) -> *mut u8 {
+        self.page_mut(off >> PAGE_SHIFT).as_mut_ptr()
+    }
+
     /// `read` of N = 1, 2 or 4 bytes at an N-aligned `off`, which never straddles pages.
     #[inline(always)]
     pub fn read_aligned<const N: u32>(&self, off: usize) -> u32 {

@@ -562,3 +562,167 @@ page_b: SELF 22
     let (o, _) = run(&body);
     assert_eq!(o.stop, Stop::Exit(22_22_11));
 }
+
+/// TLBPD0/TLBPD1 ← (VA 0x30000, ASID in r2, V) / (PA in r1, permissions in r4), then
+/// InsertEntry: a data page for the host TLB tests.
+const MAP_DATA: &str = "
+        .macro MAPD
+        mov r3,0x30200
+        or r3,r3,r2
+        sr r3,[0x460]
+        or r3,r1,r4
+        sr r3,[0x461]
+        mov r3,7
+        sr r3,[0x465]
+        .endm
+        .macro RW
+        mov r4,0x60
+        .endm
+        .macro RO
+        mov r4,0x40
+        .endm";
+
+/// Two data pages: `data_a` holds 11 at its start, `data_b` 22.
+const TWO_DATA_PAGES: &str = "
+        .data
+        .balign 8192
+data_a: .word 11
+        .balign 8192
+data_b: .word 22
+        .balign 8192";
+
+// Loads and stores take the host TLB only once lowered, from their second execution on:
+// each test below runs its accesses in a loop or a subroutine called more than once.
+
+#[test]
+fn loads_and_stores_follow_every_remap_of_their_page() {
+    // Each remap (InsertEntry over the same page, a PID write to another ASID) must send
+    // the next access to the page the MMU now names, and a store must land in the page
+    // mapped when it ran.
+    let body = format!(
+        "{MAP_DATA}
+_start: SETUP
+        mov r11,3
+1:      mov r0,0x80000001
+        sr r0,[0x468]
+        mov r9,0x30000
+        mov r2,1
+        RW
+        mov r1,data_a
+        MAPD
+        ld r5,[r9]          ; 11 from data_a
+        mov r1,data_b
+        MAPD
+        ld r6,[r9]          ; 22 from data_b
+        st r5,[r9,4]        ; data_b+4 = 11
+        mov r1,data_a
+        MAPD
+        ld r7,[r9,4]        ; data_a+4 is still 0
+        ; ASID 2 maps the VA to data_b; back in ASID 1 it is data_a again.
+        mov r0,0x80000002
+        sr r0,[0x468]
+        mov r2,2
+        mov r1,data_b
+        MAPD
+        ld r8,[r9,4]        ; 11, stored through ASID 1 before
+        mov r0,0x80000001
+        sr r0,[0x468]
+        ld r10,[r9]         ; 11 from data_a
+        sub r11,r11,1
+        brne r11,0,1b
+        mpy r0,r5,1000000
+        mpy r1,r6,10000
+        add r0,r0,r1
+        mpy r1,r8,100
+        add r0,r0,r1
+        add r0,r0,r7
+        add r0,r0,r10
+        EXIT r0
+{TWO_DATA_PAGES}"
+    );
+    let (o, _) = run(&body);
+    assert_eq!(o.stop, Stop::Exit(11_22_11_11));
+}
+
+#[test]
+fn a_store_after_a_page_becomes_read_only_faults() {
+    // A write entry made while the page was writable must not outlive the remap that
+    // takes the write permission away: the store raises a protection violation
+    // (ECR vector 6), which `unexpected` reports. The first round maps the page
+    // writable throughout; the second makes it read-only before the last store.
+    let body = format!(
+        "{MAP_DATA}
+_start: SETUP
+        mov r0,0x80000001
+        sr r0,[0x468]
+        mov r9,0x30000
+        mov r2,1
+        mov r1,data_a
+        mov r11,2
+1:      RW
+        MAPD
+        mov r5,7
+        st r5,[r9]
+        ld r6,[r9]
+        brne r11,1,2f
+        RO
+        MAPD
+2:      ld r6,[r9]
+        st r5,[r9,4]
+        sub r11,r11,1
+        brne r11,0,1b
+        EXIT 99
+{TWO_DATA_PAGES}"
+    );
+    let (o, _) = run(&body);
+    let Stop::Exit(code) = o.stop else {
+        panic!("{:?}", o.stop)
+    };
+    assert_eq!(code >> 16 & 0xFF, 6, "protection violation, got {code:#x}");
+    assert_eq!((o.regs[6], o.regs[11]), (7, 1));
+}
+
+#[test]
+fn a_store_through_a_page_mapped_before_it_held_code_drops_that_code() {
+    // `poke` stores through a data mapping of `code_page`. Called twice before any code
+    // there ran, its second (lowered) store makes a write entry while the page holds no
+    // decoded code; then `patch` runs, and a third `poke` overwrites its first
+    // instruction: the next call must run the new one.
+    let body = format!(
+        "{MAP_DATA}
+_start: SETUP
+        mov r0,0x80000001
+        sr r0,[0x468]
+        mov r9,0x30000
+        mov r2,1
+        mov r1,code_page
+        RW
+        MAPD
+        mov r10,0
+        mov r13,0x80
+        jl poke
+        jl poke
+        jl patch
+        mov r6,r0           ; 1
+        ld r12,[r9,0x10]    ; the 4 bytes of `add r0,r10,2` at patch + 0x10
+        mov r13,0
+        jl poke             ; over `add r0,r10,1` at patch
+        jl patch
+        mpy r6,r6,10
+        add r0,r6,r0        ; 12
+        EXIT r0
+poke:   add r14,r9,r13
+        st r12,[r14]
+        j [blink]
+        .balign 8192
+code_page:
+patch:  add r0,r10,1
+        j [blink]
+        .balign 16
+        add r0,r10,2
+        .balign 8192"
+    );
+    let (o, info) = run(&body);
+    assert_eq!(sym(&info, "patch") % 8192, 0);
+    assert_eq!(o.stop, Stop::Exit(12));
+}

@@ -146,10 +146,23 @@ impl DecodedCache {
         }
     }
 
-    /// Caches `insn`, which must lie entirely inside one page of RAM.
-    pub fn insert(&mut self, paddr: u32, insn: Insn) {
+    /// The map of 64-byte chunks holding decoded code of the page holding `paddr` (a
+    /// RAM address): `CHUNKS` bytes, non-zero where an instruction has a byte. Null while
+    /// the page has no decoded code; valid until the cache is cleared or dropped.
+    pub fn code_map(&self, paddr: u32) -> *const u8 {
+        match self.pages.get(self.locate(paddr).0) {
+            Some(Some(p)) => p.code.as_ptr(),
+            _ => std::ptr::null(),
+        }
+    }
+
+    /// Caches `insn`, which must lie entirely inside one page of RAM. Returns true when
+    /// this is the page's first decoded code (it now has a `code_map`).
+    pub fn insert(&mut self, paddr: u32, insn: Insn) -> bool {
         let (page, slot) = self.locate(paddr);
+        let mut created = false;
         if let Some(p) = self.pages.get_mut(page) {
+            created = p.is_none();
             let p = p.get_or_insert_with(|| Box::new(Page::new()));
             let lo = (slot as u32) << 1;
             let hi = lo + insn.len.max(1) as u32 - 1;
@@ -166,6 +179,7 @@ impl DecodedCache {
             p.set_uop(slot, lowered.pack());
             p.insns[slot] = insn;
         }
+        created
     }
 
     /// Forgets every instruction that may include a byte of [paddr, paddr + size).

@@ -48,6 +48,7 @@ mod uop;
 pub(crate) use cache::{DecodedCache, GENERIC_PAGE, SLOTS};
 
 use crate::cpu::{st, BLINK, PCL};
+use crate::host_tlb::{Dir, HostPage, HostTlb};
 use crate::machine::{Exception, Machine, Stop, Trap, PAGE_MASK};
 use crate::memory::FastMem;
 use crate::mmu::{Access, UNTRANSLATED};
@@ -55,15 +56,16 @@ use uop::{aux, br, k, xa, Packed, Uop, BIT_A_IMM, BIT_B_IMM, BIT_C_IMM, BIT_POST
 
 /// What a lowered instruction asks the dispatch loop to do next.
 enum Done {
-    /// Go on at the next instruction in sequence, here (a zero-overhead loop may
-    /// redirect it).
-    Next(u32),
+    /// Go on at the next instruction in sequence (a zero-overhead loop may redirect it).
+    Next,
     /// Go on at this target: a taken branch.
     Jump(u32),
     /// Not on the fast side: `step_slow` runs the instruction from its lowered form.
     Slow,
     /// A load or store the generic executor runs (misaligned, or not RAM).
     Generic,
+    /// A load or store whose page is not in the host TLB: `step_translating` runs it.
+    Miss,
     /// The instruction raised this exception, having changed nothing.
     Exc(Exception),
 }
@@ -74,6 +76,7 @@ impl From<FastMem> for Done {
         match m {
             FastMem::Exc(e) => Done::Exc(e),
             FastMem::Slow => Done::Generic,
+            FastMem::Miss => Done::Miss,
         }
     }
 }
@@ -91,9 +94,8 @@ struct BlockState {
     /// LP_END while STATUS32.L is clear (loops enabled), else an odd address that no
     /// instruction ends at.
     lp_end: u32,
-    user: bool,
-    /// LR/SR of the resolved registers may take their resolved form (`aux_resolvable`).
-    aux_resolvable: bool,
+    /// The host TLB's table for reads by the current privilege (`HostTlb::table`).
+    reads: *const HostPage,
 }
 
 impl BlockState {
@@ -104,13 +106,25 @@ impl BlockState {
         BlockState {
             cycles: m.cycles,
             end: m.next_event,
-            lp_end: if m.cpu.status & st::L == 0 {
-                m.cpu.lp_end
-            } else {
-                Self::NO_LOOP
-            },
-            user: m.cpu.user(),
-            aux_resolvable: m.aux_resolvable(),
+            lp_end: Self::lp_end(m),
+            reads: m.mmu.host.table(m.cpu.user(), Dir::Read),
+        }
+    }
+
+    /// After a slow-side instruction that left the privilege as it was.
+    #[inline(always)]
+    fn reload(&mut self, m: &Machine) {
+        self.cycles = m.cycles;
+        self.end = m.next_event;
+        self.lp_end = Self::lp_end(m);
+    }
+
+    #[inline(always)]
+    fn lp_end(m: &Machine) -> u32 {
+        if m.cpu.status & st::L == 0 {
+            m.cpu.lp_end
+        } else {
+            Self::NO_LOOP
         }
     }
 }
@@ -162,8 +176,9 @@ impl Machine {
                 // SAFETY: see `DecodedCache::uops_ptr`; the index is below `SLOTS`.
                 unsafe { *uops.add((pc as usize >> 1) & (SLOTS - 1)) }
             };
-            match self.run_uop(p, pc, &s) {
-                Done::Next(next) => {
+            let next = pc.wrapping_add(p.len());
+            match self.run_uop::<false>(p, pc, next, &s) {
+                Done::Next => {
                     s.cycles += 1;
                     pc = if next == s.lp_end {
                         // A loop's start may lie in another page.
@@ -196,25 +211,26 @@ impl Machine {
                     sync!();
                     return self.enter_exception(e, pc, pc);
                 }
-                d @ (Done::Slow | Done::Generic) => {
+                d @ (Done::Slow | Done::Generic | Done::Miss) => {
                     sync!();
                     let ppc = ppage | (pc & !PAGE_MASK);
-                    if matches!(d, Done::Slow) {
-                        self.step_slow::<TRACE>(p, pc, ppc)?;
-                    } else {
-                        self.step_at::<TRACE>(pc, ppc)?;
+                    match d {
+                        Done::Slow => self.step_slow::<TRACE>(p, pc, ppc)?,
+                        Done::Miss => self.step_translating::<TRACE>(p, pc, ppc)?,
+                        _ => self.step_at::<TRACE>(pc, ppc)?,
                     }
                     uops = uops_now(self);
                     pc = self.cpu.pc;
-                    s = BlockState::load(self);
                     // The slow side may change anything: privilege, MMU, interrupts.
-                    if s.cycles >= s.end
+                    if self.cycles >= self.next_event
                         || pc & PAGE_MASK != vpage
                         || (self.mmu.generation != generation && !untranslated)
                         || self.cpu.status & st::U != user
                     {
                         return Ok(());
                     }
+                    // The privilege is the same, and so are the host TLB's tables.
+                    s.reload(self);
                 }
             }
         }
@@ -338,11 +354,16 @@ impl Machine {
     }
 
     /// Executes a lowered instruction, exactly as `execute` would, and says where the
-    /// dispatch loop goes on. An exception leaves
+    /// dispatch loop goes on (`next`: the instruction in sequence). An exception leaves
     /// the state `execute` leaves. Fields are taken out of the packed form only where used.
     #[inline(always)]
-    fn run_uop(&mut self, p: Packed, pc: u32, s: &BlockState) -> Done {
-        let next = pc.wrapping_add(p.len());
+    fn run_uop<const TRANSLATE: bool>(
+        &mut self,
+        p: Packed,
+        pc: u32,
+        next: u32,
+        s: &BlockState,
+    ) -> Done {
         let r = &mut self.cpu.regs;
         let b = r[p.b()];
         macro_rules! rc {
@@ -366,19 +387,25 @@ impl Machine {
         }
         let branch = || Done::Jump((pc & !3).wrapping_add(p.imm()) & !1);
         // A load's or store's address, and the value its write-back gives `b`.
-        let address = |r: &[u32; 64]| {
-            let c = if p.bits() & BIT_C_IMM != 0 {
-                p.imm2()
-            } else {
-                r[p.c()]
-            };
-            let ea = b.wrapping_add(c << p.size());
-            (if p.bits() & BIT_POST != 0 { b } else { ea }, ea)
-        };
+        macro_rules! address {
+            () => {{
+                let c = if p.bits() & BIT_C_IMM != 0 {
+                    p.imm2()
+                } else {
+                    self.cpu.regs[p.c()]
+                };
+                let ea = b.wrapping_add(c << p.size());
+                (if p.bits() & BIT_POST != 0 { b } else { ea }, ea)
+            }};
+        }
         macro_rules! ld {
             ($n:literal, $extend:expr) => {{
-                let (addr, ea) = address(&self.cpu.regs);
-                let v = mem!(self.read_ram_n::<$n>(addr, s.user));
+                let (addr, ea) = address!();
+                let v = if TRANSLATE {
+                    mem!(self.read_ram_translated::<$n>(addr))
+                } else {
+                    mem!(self.read_ram_n::<$n>(addr, s.reads))
+                };
                 let r = &mut self.cpu.regs;
                 if p.bits() & BIT_WB != 0 {
                     r[p.b()] = ea;
@@ -388,13 +415,17 @@ impl Machine {
         }
         macro_rules! st {
             ($n:literal) => {{
-                let (addr, ea) = address(&self.cpu.regs);
+                let (addr, ea) = address!();
                 let data = if p.bits() & BIT_A_IMM != 0 {
                     p.imm()
                 } else {
                     self.cpu.regs[p.a()]
                 };
-                mem!(self.write_ram_n::<$n>(addr, data, s.user));
+                if TRANSLATE {
+                    mem!(self.write_ram_translated::<$n>(addr, data))
+                } else {
+                    mem!(self.write_ram_n::<$n>(addr, data, HostTlb::writes(s.reads)))
+                };
                 if p.bits() & BIT_WB != 0 {
                     self.cpu.regs[p.b()] = ea;
                 }
@@ -511,13 +542,13 @@ impl Machine {
             }
             // In user mode and on ARC700 `read_aux`/`write_aux` decide, on the slow side.
             k::LR_AUX => {
-                if !s.aux_resolvable {
+                if !self.aux_resolvable() {
                     return Done::Slow;
                 }
                 self.cpu.regs[p.a()] = self.lr_resolved(p.size());
             }
             k::SR_AUX => {
-                if !s.aux_resolvable {
+                if !self.aux_resolvable() {
                     return Done::Slow;
                 }
                 let v = if p.bits() & BIT_B_IMM != 0 {
@@ -533,7 +564,49 @@ impl Machine {
             // arm: the dispatch is one jump table without a range test.
             _ => unsafe { std::hint::unreachable_unchecked() },
         }
-        Done::Next(next)
+        Done::Next
+    }
+
+    /// A lowered load or store that missed the host TLB (`Done::Miss`), as a step of the
+    /// slow side: run again with the accessors that translate (which enter the page in
+    /// the host TLB), then completed like the dispatch loop completes the fast side's.
+    /// Out of line, so that the loop's loads and stores keep their registers for a hit.
+    #[inline(never)]
+    fn step_translating<const TRACE: bool>(
+        &mut self,
+        p: Packed,
+        pc: u32,
+        ppc: u32,
+    ) -> Result<(), Stop> {
+        // (No host TLB table: this instance translates.)
+        let s = BlockState {
+            cycles: self.cycles,
+            end: self.next_event,
+            lp_end: BlockState::lp_end(self),
+            reads: std::ptr::null(),
+        };
+        let next = pc.wrapping_add(p.len());
+        let done = self.run_uop::<true>(p, pc, next, &s);
+        if !matches!(done, Done::Generic) {
+            self.cycles += 1;
+        }
+        match done {
+            Done::Next => {
+                self.cpu.pc = if next == s.lp_end {
+                    self.loop_back(next)
+                } else {
+                    next
+                };
+                Ok(())
+            }
+            Done::Jump(target) => {
+                self.cpu.pc = target;
+                Ok(())
+            }
+            Done::Exc(e) => self.enter_exception(e, pc, pc),
+            Done::Generic => self.step_at::<TRACE>(pc, ppc),
+            Done::Slow | Done::Miss => unreachable!("a load or store that translates"),
+        }
     }
 
     /// The next instruction is in a delay slot (taken or not) or EI_S's execution slot.
