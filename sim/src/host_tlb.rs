@@ -6,8 +6,12 @@
 //! It is indexed like the MMU's own sets (`vaddr >> 13` modulo the set count), so a TLB
 //! command that changes a set drops exactly that slot of every table (`invalidate_set`);
 //! a PID write (ASID or enable) drops everything. An entry is made only from a
-//! translation that succeeded for its privilege and direction, and only for RAM; making
-//! one allocates the page if it never was (RAM is otherwise sparse: see `ram.rs`).
+//! translation that succeeded for its privilege and direction, and only for RAM. RAM is
+//! sparse (`ram.rs`): a write entry allocates its page; a read entry for a page never
+//! written points at `ZERO_PAGE` instead, and such entries are dropped whenever RAM
+//! allocates a page (`invalidate_zero_reads`, which the machine calls when it sees the
+//! allocation count change: at block starts, after the slow side, after a translated
+//! store).
 //!
 //! Stores must still drop decoded instructions they overwrite: a write entry carries the
 //! page's map of code chunks (`DecodedCache::code_map`), or null while the page has no
@@ -31,6 +35,14 @@ pub(crate) struct HostPage {
 /// which never has bit 12 set.
 const INVALID: u32 = 0x1000;
 const PAGE_MASK: u32 = !0x1FFF;
+
+/// What a page never written reads as. Only read entries point here.
+static ZERO_PAGE: [u8; 8192] = [0; 8192];
+
+/// `HostPage::host` of an entry for a page never written.
+pub(crate) fn zero_page() -> *mut u8 {
+    ZERO_PAGE.as_ptr() as *mut u8
+}
 
 const EMPTY: HostPage = HostPage {
     tag: INVALID,
@@ -162,6 +174,16 @@ impl HostTlb {
         for set in self.slots.iter_mut() {
             set[Dir::Write as usize].tag = INVALID;
             set[2 + Dir::Write as usize].tag = INVALID;
+        }
+    }
+
+    /// Read entries of pages that were never written: one of them may just have been.
+    pub(crate) fn invalidate_zero_reads(&mut self) {
+        let zero = zero_page();
+        for s in self.slots.iter_mut().flatten() {
+            if s.host == zero {
+                s.tag = INVALID;
+            }
         }
     }
 

@@ -146,6 +146,8 @@ pub struct Machine {
     pub(crate) stats: Stats,
     pub(crate) tracer: Option<Tracer>,
     pub(crate) xlate: [PageXlate; 3],
+    /// `Ram::allocations` when the host TLB last dropped its zero-page read entries.
+    pub(crate) ram_allocations_seen: u64,
     pub(crate) refill_hint: Option<crate::memory::RefillHint>,
 }
 
@@ -211,6 +213,7 @@ impl Machine {
             stats: Stats::default(),
             tracer: None,
             xlate: [PageXlate::EMPTY; 3],
+            ram_allocations_seen: 0,
             refill_hint: None,
             cfg,
         }

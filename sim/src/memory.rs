@@ -3,7 +3,7 @@
 
 use crate::cpu::st;
 use crate::decode::{self, Insn};
-use crate::host_tlb::{Dir, HostPage};
+use crate::host_tlb::{zero_page, Dir, HostPage};
 use crate::machine::{Exception, Machine, PAGE_MASK};
 use crate::mmu::{Access, MmuFault, UNTRANSLATED};
 
@@ -199,10 +199,15 @@ impl Machine {
         let Some(off) = self.bus.ram_offset(paddr, 1) else {
             return;
         };
-        let host = self.bus.ram.page_ptr(off);
-        let code = match dir {
-            Dir::Read => std::ptr::null(),
-            Dir::Write => self.code.code_map(paddr),
+        let (host, code) = match dir {
+            Dir::Read => (
+                self.bus
+                    .ram
+                    .allocated_page_ptr(off)
+                    .unwrap_or_else(zero_page),
+                std::ptr::null(),
+            ),
+            Dir::Write => (self.bus.ram.page_ptr(off), self.code.code_map(paddr)),
         };
         self.mmu.host.fill(user, dir, vaddr, paddr, host, code);
     }
@@ -387,8 +392,20 @@ impl Machine {
         self.break_reservation(paddr, N);
         self.bus.ram.write_aligned::<N>(off, value);
         self.code.invalidate(paddr, N);
+        self.sync_host_with_ram();
         self.fill_host(vaddr, paddr, Access::Write, user);
         Ok(())
+    }
+
+    /// Drops the host TLB's read entries of never-written pages if RAM allocated a page
+    /// since the last call (see `host_tlb.rs`).
+    #[inline(always)]
+    pub(crate) fn sync_host_with_ram(&mut self) {
+        let n = self.bus.ram.allocations();
+        if n != self.ram_allocations_seen {
+            self.ram_allocations_seen = n;
+            self.mmu.host.invalidate_zero_reads();
+        }
     }
 
     /// A store to [paddr, paddr + n) ends an LLOCK reservation it overlaps.

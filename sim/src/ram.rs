@@ -12,6 +12,8 @@ type Page = [u8; PAGE];
 pub struct Ram {
     pages: Vec<Option<Box<Page>>>,
     len: usize,
+    /// Pages allocated so far (the host TLB's zero-page entries watch it).
+    allocations: u64,
 }
 
 impl Ram {
@@ -20,6 +22,7 @@ impl Ram {
         Ram {
             pages: vec![None; len.div_ceil(PAGE)],
             len,
+            allocations: 0,
         }
     }
 
@@ -33,6 +36,7 @@ impl Ram {
         // takes the out-of-line `allocate`.
         let slot = &mut self.pages[index];
         if slot.is_none() {
+            self.allocations += 1;
             return Self::allocate(slot);
         }
         match slot {
@@ -86,10 +90,23 @@ impl Ram {
     }
 
     /// The host memory of the page holding `off` (`off < len`), allocated (zeroed) now if
-    /// it never was: the simulator's host TLB reads and writes RAM pages through such
-    /// pointers. It stays where it is for as long as this `Ram` lives.
+    /// it never was: the simulator's host TLB writes RAM pages through such pointers. It
+    /// stays where it is for as long as this `Ram` lives.
     pub(crate) fn page_ptr(&mut self, off: usize) -> *mut u8 {
         self.page_mut(off >> PAGE_SHIFT).as_mut_ptr()
+    }
+
+    /// `page_ptr` of a page already allocated; `None` for one never written.
+    pub(crate) fn allocated_page_ptr(&mut self, off: usize) -> Option<*mut u8> {
+        self.pages[off >> PAGE_SHIFT]
+            .as_mut()
+            .map(|p| p.as_mut_ptr())
+    }
+
+    /// How many pages were allocated so far.
+    #[inline(always)]
+    pub(crate) fn allocations(&self) -> u64 {
+        self.allocations
     }
 
     /// `read` of N = 1, 2 or 4 bytes at an N-aligned `off`, which never straddles pages.

@@ -726,3 +726,36 @@ patch:  add r0,r10,1
     assert_eq!(sym(&info, "patch") % 8192, 0);
     assert_eq!(o.stop, Stop::Exit(12));
 }
+
+#[test]
+fn a_load_sees_the_first_store_to_a_page_it_read_as_zero() {
+    // `peek` reads a page nothing wrote yet, so its lowered load reads the host TLB's
+    // zero page; then a store (generic: it runs once) allocates the RAM page, and
+    // the next `peek` must read what it stored, through the same mapping.
+    let body = format!(
+        "{MAP_DATA}
+_start: SETUP
+        mov r0,0x80000001
+        sr r0,[0x468]
+        mov r9,0x30000
+        mov r2,1
+        mov r1,fresh
+        RW
+        MAPD
+        jl peek
+        jl peek
+        mov r6,r0           ; 0
+        mov r5,33
+        st r5,[r9,8]
+        jl peek
+        add r0,r0,r6
+        EXIT r0
+peek:   ld r0,[r9,8]
+        j [blink]
+        .section .bss
+        .balign 8192
+fresh:  .skip 8192"
+    );
+    let (o, _) = run(&body);
+    assert_eq!(o.stop, Stop::Exit(33));
+}

@@ -161,6 +161,7 @@ impl Machine {
                 m.code.uops_ptr(page)
             }
         };
+        self.sync_host_with_ram();
         let mut uops = uops_now(self);
         let mut s = BlockState::load(self);
         macro_rules! sync {
@@ -219,6 +220,7 @@ impl Machine {
                         Done::Miss => self.step_translating::<TRACE>(p, pc, ppc)?,
                         _ => self.step_at::<TRACE>(pc, ppc)?,
                     }
+                    self.sync_host_with_ram();
                     uops = uops_now(self);
                     pc = self.cpu.pc;
                     // The slow side may change anything: privilege, MMU, interrupts.
