@@ -269,7 +269,7 @@ impl Machine {
                 }
                 continue;
             }
-            if let Err(stop) = self.run_block::<TRACE>() {
+            if let Err(stop) = self.run_blocks::<TRACE>() {
                 return stop;
             }
         }
@@ -469,6 +469,8 @@ impl Machine {
         if let Some(before) = before {
             self.trace_insn(&insn, pc, &before);
         }
+        // The generic executor's stores may have allocated a RAM page.
+        self.sync_host_with_ram();
         r
     }
 
