@@ -164,8 +164,10 @@ impl Machine {
 
     /// TLBCommand `cmd`; false for a command that does not exist. After an InsertEntry
     /// for the page of the last TLB miss, the retried access's translation is known
-    /// without a search (`inserted_translation`) and goes into the one-page cache: a
-    /// refill then costs one set search, not two.
+    /// without a search (`inserted_translation`): a data page goes into the host TLB
+    /// (the retried load or store is a lowered one, or the generic executor searches
+    /// once), a code page into the one-page fetch cache. A refill then costs one set
+    /// search, not two.
     pub(crate) fn tlb_command(&mut self, cmd: u32) -> bool {
         if cmd != 7 {
             return self.mmu.command(cmd);
@@ -174,7 +176,10 @@ impl Machine {
         let Some(h) = self.refill_hint.take() else {
             return true;
         };
-        if let Some(ppage) = self.mmu.inserted_translation(h.vpage, h.access, h.user) {
+        let Some(ppage) = self.mmu.inserted_translation(h.vpage, h.access, h.user) else {
+            return true;
+        };
+        if h.access == Access::Fetch {
             self.xlate[Self::xlate_slot(h.access)] = PageXlate {
                 vpage: h.vpage,
                 ppage,
@@ -182,6 +187,7 @@ impl Machine {
                 pid_generation: self.mmu.pid_generation,
                 set_generation: self.mmu.set_generation(h.vpage),
             };
+        } else {
             self.fill_host(h.vpage, ppage, h.access, h.user);
         }
         true
