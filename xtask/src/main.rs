@@ -338,7 +338,7 @@ fn bench(sim_only: bool) -> xtask::Result<()> {
             p
         }
         Err(e) => {
-            println!("arcsim by placement of Machine::run: SKIPPED ({e})");
+            println!("arcsim by placement of Machine::run_blocks: SKIPPED ({e})");
             Vec::new()
         }
     };

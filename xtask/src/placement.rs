@@ -1,11 +1,11 @@
 //! How much of arcsim's measured speed is where the linker happened to put its dispatch
-//! loop. `Machine::run` holds the whole loop (everything hot is inlined into it), and on
-//! this machine the same code runs up to 30 % faster or slower when nothing but that
-//! function's address modulo 64 changes (docs/sim-speed.md). So a speed taken from one
+//! loop. `Machine::run_blocks` holds the whole loop (everything hot is inlined into its
+//! untraced instance), and on this machine the same code has run up to 30 % faster or
+//! slower when nothing but that function's address modulo 64 changed (docs/sim-speed.md). So a speed taken from one
 //! binary says as much about the link as about the code, and an unrelated change can move
 //! it either way.
 //!
-//! The sweep builds the release arcsim four more times, each with `Machine::run` placed
+//! The sweep builds the release arcsim four more times, each with the loop placed
 //! first in `.text` behind zero to three 16-byte functions (an lld symbol-ordering file),
 //! which gives the four 16-byte offsets modulo 64, and times each binary on the benchmark
 //! images. Each placement keeps its own target directory, so a second sweep of the same
@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 /// One placement's figures.
 #[derive(Debug, Clone)]
 pub struct Placement {
-    /// `Machine::run`'s address modulo 64 in this binary.
+    /// The dispatch loop's address modulo 64 in this binary.
     pub offset: u64,
     pub speeds: Vec<Speed>,
 }
@@ -44,33 +44,39 @@ struct Symbols {
     pads: Vec<String>,
 }
 
+/// Part of the mangled name of `Machine::run_blocks`: its traced and untraced instances.
+const LOOP: &str = "10run_blocks17h";
+
 fn symbols(binary: &Path) -> Result<Symbols> {
     let data = std::fs::read(binary).map_err(|e| err(format!("{}: {e}", binary.display())))?;
     let file =
         object::File::parse(&*data).map_err(|e| err(format!("{}: {e}", binary.display())))?;
-    let mut run = None;
+    let mut run: Option<(String, u64, u64)> = None;
     let mut pads = Vec::new();
     for sym in file.symbols() {
         let (Ok(name), SymbolKind::Text) = (sym.name(), sym.kind()) else {
             continue;
         };
-        if name.contains("6arcsim7machine7Machine3run17h") {
-            run = Some((name.to_string(), sym.address()));
+        if name.contains(LOOP) {
+            // The untraced instance is the larger: everything hot is inlined into it.
+            if run.as_ref().is_none_or(|r| sym.size() > r.2) {
+                run = Some((name.to_string(), sym.address(), sym.size()));
+            }
         } else if sym.size() == 16 {
             pads.push(name.to_string());
         }
     }
     pads.sort();
     pads.dedup();
-    let (run, run_addr) = run.ok_or_else(|| {
+    let (run, run_addr, _) = run.ok_or_else(|| {
         err(format!(
-            "{}: no arcsim::machine::Machine::run symbol (was it renamed or inlined?)",
+            "{}: no Machine::run_blocks symbol (was it renamed or inlined?)",
             binary.display()
         ))
     })?;
     if pads.len() < 3 {
         return Err(err(format!(
-            "{}: fewer than three 16-byte functions to place before Machine::run",
+            "{}: fewer than three 16-byte functions to place before Machine::run_blocks",
             binary.display()
         )));
     }
@@ -82,12 +88,12 @@ fn symbols(binary: &Path) -> Result<Symbols> {
     })
 }
 
-/// Address of `Machine::run` in the binary `cargo xtask bench` measures, modulo 64.
+/// Address of the dispatch loop in the binary `cargo xtask bench` measures, modulo 64.
 pub fn shipped_offset(binary: &Path) -> Result<u64> {
     Ok(symbols(binary)?.run_addr % 64)
 }
 
-/// Builds arcsim with `Machine::run` behind `pads` 16-byte functions; returns the binary.
+/// Builds arcsim with the dispatch loop behind `pads` 16-byte functions; returns the binary.
 fn build_placed(sym: &Symbols, pads: usize) -> Result<PathBuf> {
     let dir = crate::repo_root().join(format!("target/placement/{pads}"));
     std::fs::create_dir_all(&dir).map_err(err)?;
@@ -110,7 +116,7 @@ fn build_placed(sym: &Symbols, pads: usize) -> Result<PathBuf> {
     Ok(dir.join("release/arcsim"))
 }
 
-/// Times `images` (`runs` runs each, the minimum kept) on arcsim with `Machine::run` at
+/// Times `images` (`runs` runs each, the minimum kept) on arcsim with the dispatch loop at
 /// each of the four 16-byte offsets modulo 64. `shipped` is the release binary, whose
 /// symbols name what to place.
 pub fn sweep(
@@ -148,7 +154,7 @@ pub fn spread(placements: &[Placement], bench: &str) -> Option<(f64, f64, f64)> 
 /// The sweep's table.
 pub fn report(placements: &[Placement], shipped_offset: u64) -> String {
     let mut s = format!(
-        "arcsim by placement of Machine::run (M insns/s wall, min of runs; the shipped binary's is at {shipped_offset} mod 64)\n{:<18} {:>10} {:>10}\n",
+        "arcsim by placement of Machine::run_blocks (M insns/s wall, min of runs; the shipped binary's is at {shipped_offset} mod 64)\n{:<18} {:>10} {:>10}\n",
         "address mod 64", "compute", "tlb_heavy"
     );
     let fmt = |v: Option<f64>| v.map_or("-".to_string(), |m| format!("{m:.1}"));
