@@ -5,8 +5,9 @@
 //! translation) without anything happening that could change what the next instruction
 //! means. `run_block` translates the PC once, then executes instruction after instruction
 //! straight out of that page's cached forms while control stays in the page, sequentially
-//! or by branches, jumps and loop-backs within it. It ends, and the run loop services
-//! events and does a full fetch again, when
+//! or by branches, jumps and loop-backs within it. It ends, and the next block does a
+//! full fetch again (`run_blocks` returns to the run loop's event service only when an
+//! event is due), when
 //! - the next PC is in another virtual page (or a taken branch leaves it);
 //! - after an instruction of the slow side (below): the MMU generation changed (every
 //!   TLBCommand and PID write bumps it) and the page is translated (kernel code at and
@@ -24,11 +25,14 @@
 //! Each RAM page that ever held executed code has, per halfword, the decoded `Insn`
 //! (decoded once, on first execution, by the shared decoder) and its lowered form
 //! (`uop.rs`): the frequent instructions with operands, condition "always", no `.d` and
-//! flag behaviour settled once (ALU ops, compares, loads/stores of 1–4 bytes, branches
-//! without delay slot) run on the fast side without the generic executor's dispatch, and
+//! flag behaviour settled once (ALU ops, compares, loads/stores of 1–4 bytes through the
+//! host TLB (`host_tlb.rs`; a miss runs the instruction again on the slow side, with
+//! the accessors that translate, and a device or misaligned access is the generic
+//! executor's), branches without delay slot) run on the fast side without the generic
+//! executor's dispatch, and
 //! so do LR of the exception and MMU registers and SR of those among them that change
 //! neither translation nor interrupts (the register resolved when lowering; in user mode
-//! and on ARC700 they leave the work to `read_aux`/`write_aux`). Other LR/SR and RTIE
+//! and on ARC700 they take the slow side, where `read_aux`/`write_aux` decide). Other LR/SR and RTIE
 //! have a lowered form on the slow side; everything else runs through `Machine::execute`
 //! (`step_at`), which stays the one definition of every instruction. In a delay or
 //! execution slot, and with tracing on, every instruction takes the generic path (the
@@ -40,7 +44,9 @@
 //! and the next instruction of the block is looked up in the slot array again, so a
 //! store to the very next instruction is seen. Instructions that cross a page end are
 //! never cached (their second half may fault); they are fetched and decoded on each
-//! execution. `load_elf` and `write_phys_bytes` clear the cache; a clone starts empty.
+//! execution, and one that ends at its page's end is never lowered, so that an
+//! instruction in sequence needs no page test. `load_elf` and `write_phys_bytes` clear
+//! the cache; a clone starts empty.
 
 mod cache;
 mod uop;
