@@ -72,6 +72,8 @@ enum Done {
     Generic,
     /// A load or store whose page is not in the host TLB: `step_translating` runs it.
     Miss,
+    /// Done like `Next`, but translation may have changed (an SR to TLBCommand or PID).
+    NextMmu,
     /// The instruction raised this exception, having changed nothing.
     Exc(Exception),
 }
@@ -219,6 +221,19 @@ impl Machine {
                         return Ok(());
                     }
                 }
+                Done::NextMmu => {
+                    s.cycles += 1;
+                    pc = if next == s.lp_end {
+                        self.loop_back(next)
+                    } else {
+                        next
+                    };
+                    // Only untranslated kernel code goes on: its page cannot move.
+                    if s.cycles >= s.end || !untranslated || pc & PAGE_MASK != vpage {
+                        sync!();
+                        return Ok(());
+                    }
+                }
                 Done::Jump(target) => {
                     s.cycles += 1;
                     pc = target;
@@ -273,14 +288,11 @@ impl Machine {
                 Err(Trap::Stop(s)) => Err(s),
             };
         }
-        // (LR/SR of a plain resolved register is on the fast side: `k::LR_AUX`/`SR_AUX`.)
+        // (LR/SR of a resolved register in kernel mode is on the fast side: `k::LR_AUX`,
+        // `SR_AUX`, `SR_MMU`.)
         if u.mode == aux::LR || u.mode == aux::SR {
             self.cpu.regs[PCL] = pc & !3;
-            let r = if u.mode == aux::SR && u.size != xa::OTHER && self.aux_resolvable() {
-                self.run_sr_resolved(u, pc)
-            } else {
-                self.run_aux(u, pc)
-            };
+            let r = self.run_aux(u, pc);
             self.cycles += 1;
             return match r {
                 Ok(_) => Ok(()),
@@ -359,19 +371,6 @@ impl Machine {
             _ => mmu.scratch_data0 = v,
         }
         Ok(())
-    }
-
-    /// SR of a resolved register on the slow side (to TLBCommand or PID, which change
-    /// translation), `aux_resolvable`. (LR of a resolved register is always `k::LR_AUX`.)
-    #[inline(always)]
-    fn run_sr_resolved(&mut self, u: Uop, pc: u32) -> Result<u32, Trap> {
-        let b = if u.bits & BIT_B_IMM != 0 {
-            u.imm
-        } else {
-            self.cpu.regs[(u.b & 63) as usize]
-        };
-        self.sr_resolved(u.size, b)?;
-        Ok(self.advance(pc.wrapping_add(u.len as u32)))
     }
 
     /// Executes a lowered instruction, exactly as `execute` would, and says where the
@@ -581,6 +580,20 @@ impl Machine {
                     return Done::Exc(e);
                 }
             }
+            k::SR_MMU => {
+                if !self.aux_resolvable() {
+                    return Done::Slow;
+                }
+                let v = if p.bits() & BIT_B_IMM != 0 {
+                    p.imm()
+                } else {
+                    b
+                };
+                return match self.sr_resolved(p.size(), v) {
+                    Ok(()) => Done::NextMmu,
+                    Err(e) => Done::Exc(e),
+                };
+            }
             // SAFETY: `Packed::kind` is below `k::COUNT`, and every kind below it has its
             // arm: the dispatch is one jump table without a range test.
             _ => unsafe { std::hint::unreachable_unchecked() },
@@ -626,7 +639,9 @@ impl Machine {
             }
             Done::Exc(e) => self.enter_exception(e, pc, pc),
             Done::Generic => self.step_at::<TRACE>(pc, ppc),
-            Done::Slow | Done::Miss => unreachable!("a load or store that translates"),
+            Done::Slow | Done::Miss | Done::NextMmu => {
+                unreachable!("a load or store that translates")
+            }
         }
     }
 

@@ -82,8 +82,11 @@ pub(crate) mod k {
     /// `sr b,[imm2]` (b register or `BIT_B_IMM` `imm`) of a resolved register that is a
     /// plain field: no effect on translation, privilege or interrupts.
     pub const SR_AUX: u8 = 54;
+    /// `sr b,[imm2]` to TLBCommand or PID (`size`), operands as `SR_AUX`: it changes
+    /// translation, so the block goes on after it only in untranslated kernel code.
+    pub const SR_MMU: u8 = 55;
     /// Every kind is below this: `Uop::pack` checks it, and the dispatch loop relies on it.
-    pub const COUNT: u8 = 55;
+    pub const COUNT: u8 = 56;
 }
 
 /// `Uop::mode` values of instructions with a lowered form for the slow side: LR, SR and
@@ -299,9 +302,9 @@ pub(crate) fn lower(i: &Insn) -> Uop {
                 }
             }
             u.mode = if i.op == Op::Lr { aux::LR } else { aux::SR };
-            // SR to TLBCommand or PID changes translation: the slow side ends the block.
             u.kind = match (i.op, u.size) {
-                (_, xa::OTHER) | (Op::Sr, xa::TLBCOMMAND | xa::PID) => k::GENERIC,
+                (_, xa::OTHER) => k::GENERIC,
+                (Op::Sr, xa::TLBCOMMAND | xa::PID) => k::SR_MMU,
                 (Op::Lr, _) => k::LR_AUX,
                 _ => k::SR_AUX,
             };
