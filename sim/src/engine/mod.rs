@@ -223,11 +223,7 @@ impl Machine {
                 }
                 Done::NextMmu => {
                     s.cycles += 1;
-                    pc = if next == s.lp_end {
-                        self.loop_back(next)
-                    } else {
-                        next
-                    };
+                    pc = self.in_sequence(next, s.lp_end);
                     // Only untranslated kernel code goes on: its page cannot move.
                     if s.cycles >= s.end || !untranslated || pc & PAGE_MASK != vpage {
                         sync!();
@@ -406,6 +402,21 @@ impl Machine {
             };
         }
         let branch = || Done::Jump((pc & !3).wrapping_add(p.imm()) & !1);
+        // SR of a resolved register (`b` or the immediate), or the slow side where
+        // `write_aux` decides (user mode, ARC700).
+        macro_rules! sr_resolved {
+            () => {{
+                if !self.aux_resolvable() {
+                    return Done::Slow;
+                }
+                let v = if p.bits() & BIT_B_IMM != 0 {
+                    p.imm()
+                } else {
+                    b
+                };
+                self.sr_resolved(p.size(), v)
+            }};
+        }
         // A load's or store's address, and the value its write-back gives `b`.
         macro_rules! address {
             () => {{
@@ -568,28 +579,14 @@ impl Machine {
                 self.cpu.regs[p.a()] = self.lr_resolved(p.size());
             }
             k::SR_AUX => {
-                if !self.aux_resolvable() {
-                    return Done::Slow;
-                }
-                let v = if p.bits() & BIT_B_IMM != 0 {
-                    p.imm()
-                } else {
-                    b
-                };
-                if let Err(e) = self.sr_resolved(p.size(), v) {
+                if let Err(e) = sr_resolved!() {
                     return Done::Exc(e);
                 }
             }
+            // Two arms, not one with a test of the kind: merged, the dispatch loop
+            // compiled 2.5 % worse on both benchmarks.
             k::SR_MMU => {
-                if !self.aux_resolvable() {
-                    return Done::Slow;
-                }
-                let v = if p.bits() & BIT_B_IMM != 0 {
-                    p.imm()
-                } else {
-                    b
-                };
-                return match self.sr_resolved(p.size(), v) {
+                return match sr_resolved!() {
                     Ok(()) => Done::NextMmu,
                     Err(e) => Done::Exc(e),
                 };
@@ -613,10 +610,11 @@ impl Machine {
         ppc: u32,
     ) -> Result<(), Stop> {
         // (No host TLB table: this instance translates.)
+        let lp_end = BlockState::lp_end(self);
         let s = BlockState {
             cycles: self.cycles,
             end: self.next_event,
-            lp_end: BlockState::lp_end(self),
+            lp_end,
             reads: std::ptr::null(),
         };
         let next = pc.wrapping_add(p.len());
@@ -626,11 +624,7 @@ impl Machine {
         }
         match done {
             Done::Next => {
-                self.cpu.pc = if next == s.lp_end {
-                    self.loop_back(next)
-                } else {
-                    next
-                };
+                self.cpu.pc = self.in_sequence(next, lp_end);
                 Ok(())
             }
             Done::Jump(target) => {
@@ -642,6 +636,19 @@ impl Machine {
             Done::Slow | Done::Miss | Done::NextMmu => {
                 unreachable!("a load or store that translates")
             }
+        }
+    }
+
+    /// Where an instruction outside any slot that ended at `next` goes on: the loop start
+    /// if `next` ends a zero-overhead loop that repeats (`lp_end`: `BlockState::lp_end`).
+    /// (The dispatch loop's `Done::Next` spells this out, to test the page only after a
+    /// loop-back.)
+    #[inline(always)]
+    fn in_sequence(&mut self, next: u32, lp_end: u32) -> u32 {
+        if next == lp_end {
+            self.loop_back(next)
+        } else {
+            next
         }
     }
 
