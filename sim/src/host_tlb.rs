@@ -107,12 +107,17 @@ impl HostTlb {
         }
     }
 
+    /// Which of a set's four slots is the table for `user` and `dir`.
+    #[inline(always)]
+    fn slot(user: bool, dir: Dir) -> usize {
+        (user as usize) * 2 + dir as usize
+    }
+
     /// The first slot of the table for `user` and `dir`, for `lookup`.
     #[inline(always)]
     pub(crate) fn table(&self, user: bool, dir: Dir) -> *const HostPage {
-        let t = (user as usize) * 2 + dir as usize;
-        // SAFETY: `t` < 4: a slot of the first set.
-        unsafe { (self.slots.as_ptr() as *const HostPage).add(t) }
+        // SAFETY: `slot` < 4: a slot of the first set.
+        unsafe { (self.slots.as_ptr() as *const HostPage).add(Self::slot(user, dir)) }
     }
 
     /// The write table of the privilege whose read table is `reads` (from `table`).
@@ -152,9 +157,8 @@ impl HostTlb {
         host: *mut u8,
         code: *const u8,
     ) {
-        let t = (user as usize) * 2 + dir as usize;
         let i = ((vaddr >> 13) & (self.sets - 1)) as usize;
-        self.slots[i][t] = HostPage {
+        self.slots[i][Self::slot(user, dir)] = HostPage {
             tag: vaddr & PAGE_MASK,
             ppage: ppage & PAGE_MASK,
             host,
@@ -172,8 +176,8 @@ impl HostTlb {
     /// Write entries whose code map may be stale (a page gained decoded code).
     pub(crate) fn invalidate_writes(&mut self) {
         for set in self.slots.iter_mut() {
-            set[Dir::Write as usize].tag = INVALID;
-            set[2 + Dir::Write as usize].tag = INVALID;
+            set[Self::slot(false, Dir::Write)].tag = INVALID;
+            set[Self::slot(true, Dir::Write)].tag = INVALID;
         }
     }
 

@@ -32,7 +32,7 @@ pub(crate) enum FastMem {
     /// The access faults (the state is unchanged).
     Exc(Exception),
     /// Misaligned, or not RAM: the generic executor runs the instruction.
-    Slow,
+    Generic,
     /// Not in the host TLB: the access must be translated.
     Miss,
 }
@@ -360,23 +360,34 @@ impl Machine {
         Ok(())
     }
 
-    /// A lowered load that missed the host TLB: translated, from RAM only, and entered
-    /// in the host TLB for next time. A misaligned access or one outside RAM (a device,
-    /// or a bus error) is left to the generic executor (`FastMem::Slow`): nothing has
-    /// changed yet, and devices, which may read the cycle counter or request an
-    /// interrupt recheck, are then accessed only where the dispatch loop keeps those
+    /// The translation of a lowered load or store that missed the host TLB, from RAM
+    /// only: its physical address and RAM offset. A misaligned access or one outside RAM
+    /// (a device, or a bus error) is left to the generic executor (`FastMem::Generic`):
+    /// nothing has changed yet, and devices, which may read the cycle counter or request
+    /// an interrupt recheck, are then accessed only where the dispatch loop keeps those
     /// current.
     #[inline(always)]
-    pub(crate) fn read_ram_translated<const N: u32>(&mut self, vaddr: u32) -> Result<u32, FastMem> {
-        let user = self.cpu.user();
+    fn translate_ram<const N: u32>(
+        &mut self,
+        vaddr: u32,
+        access: Access,
+    ) -> Result<(u32, usize), FastMem> {
         if vaddr & (N - 1) != 0 {
-            return Err(FastMem::Slow);
+            return Err(FastMem::Generic);
         }
-        let paddr = self.translate_as(vaddr, Access::Read, user)?;
-        let Some(off) = self.bus.ram_offset(paddr, N) else {
-            return Err(FastMem::Slow);
-        };
-        self.fill_host(vaddr, paddr, Access::Read, user);
+        let paddr = self.translate_as(vaddr, access, self.cpu.user())?;
+        match self.bus.ram_offset(paddr, N) {
+            Some(off) => Ok((paddr, off)),
+            None => Err(FastMem::Generic),
+        }
+    }
+
+    /// A lowered load that missed the host TLB: translated (`translate_ram`), and
+    /// entered in the host TLB for next time.
+    #[inline(always)]
+    pub(crate) fn read_ram_translated<const N: u32>(&mut self, vaddr: u32) -> Result<u32, FastMem> {
+        let (paddr, off) = self.translate_ram::<N>(vaddr, Access::Read)?;
+        self.fill_host(vaddr, paddr, Access::Read, self.cpu.user());
         Ok(self.bus.ram.read_aligned::<N>(off))
     }
 
@@ -387,19 +398,12 @@ impl Machine {
         vaddr: u32,
         value: u32,
     ) -> Result<(), FastMem> {
-        let user = self.cpu.user();
-        if vaddr & (N - 1) != 0 {
-            return Err(FastMem::Slow);
-        }
-        let paddr = self.translate_as(vaddr, Access::Write, user)?;
-        let Some(off) = self.bus.ram_offset(paddr, N) else {
-            return Err(FastMem::Slow);
-        };
+        let (paddr, off) = self.translate_ram::<N>(vaddr, Access::Write)?;
         self.break_reservation(paddr, N);
         self.bus.ram.write_aligned::<N>(off, value);
         self.code.invalidate(paddr, N);
         self.sync_host_with_ram();
-        self.fill_host(vaddr, paddr, Access::Write, user);
+        self.fill_host(vaddr, paddr, Access::Write, self.cpu.user());
         Ok(())
     }
 

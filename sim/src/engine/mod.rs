@@ -83,7 +83,7 @@ impl From<FastMem> for Done {
     fn from(m: FastMem) -> Done {
         match m {
             FastMem::Exc(e) => Done::Exc(e),
-            FastMem::Slow => Done::Generic,
+            FastMem::Generic => Done::Generic,
             FastMem::Miss => Done::Miss,
         }
     }
