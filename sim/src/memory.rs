@@ -33,8 +33,9 @@ pub(crate) enum FastMem {
     Exc(Exception),
     /// Misaligned, or not RAM: the generic executor runs the instruction.
     Generic,
-    /// Not in the host TLB: the access must be translated.
-    Miss,
+    /// Not in the host TLB (or misaligned): the access to this address must be
+    /// translated.
+    Miss(u32),
 }
 
 /// Little-endian load of N = 1, 2 or 4 bytes.
@@ -331,7 +332,7 @@ impl Machine {
         match self.mmu.host.lookup::<N>(table, vaddr) {
             // SAFETY: a hit points into a live RAM page, N-aligned, so N bytes fit.
             Some(h) => Ok(unsafe { load_le::<N>(h.host) }),
-            None => Err(FastMem::Miss),
+            None => Err(FastMem::Miss(vaddr)),
         }
     }
 
@@ -344,7 +345,7 @@ impl Machine {
         table: *const HostPage,
     ) -> Result<(), FastMem> {
         let Some(h) = self.mmu.host.lookup::<N>(table, vaddr) else {
-            return Err(FastMem::Miss);
+            return Err(FastMem::Miss(vaddr));
         };
         self.break_reservation(h.paddr, N);
         // SAFETY: as in `read_ram_n`.

@@ -759,3 +759,65 @@ fresh:  .skip 8192"
     let (o, _) = run(&body);
     assert_eq!(o.stop, Stop::Exit(33));
 }
+
+#[test]
+fn lowered_accesses_that_miss_the_tlb_raise_the_access_kind_of_each() {
+    // A lowered load or store that misses the host TLB raises a TLB miss from its
+    // translation alone (`step_missed`): ECR's cause must still say read or write, and
+    // ERET and EFA name the instruction and the address. `access` runs twice through a
+    // mapped page, so its load and store are lowered, then once through unmapped ones:
+    // the first load misses (vec_5 counts it and maps the page), then the store.
+    let body = format!(
+        "{MAP_DATA}
+_start: SETUP
+        mov r0,0x80000001
+        sr r0,[0x468]
+        mov r2,1
+        mov r1,data_a
+        RW
+        MAPD
+        mov r9,0x30000
+        mov r10,0x30000
+        jl access
+        jl access
+        mov r9,0x50000
+        mov r10,0x70000
+        mov r20,0
+        jl access
+        EXIT 0xFFFF
+access: ld r5,[r9]
+        add r5,r5,1
+store:  st r5,[r10,8]
+        j [blink]
+vec_5:  lr r0,[0x403]
+        brne r20,0,2f
+        mov r20,r0
+        lr r21,[0x400]
+        lr r22,[0x404]
+        mov r3,0x50200      ; maps 0x50000 like MAPD maps 0x30000
+        or r3,r3,r2
+        sr r3,[0x460]
+        or r3,r1,r4
+        sr r3,[0x461]
+        mov r3,7
+        sr r3,[0x465]
+        rtie
+2:      lr r23,[0x400]
+        lr r24,[0x404]
+        EXIT r0
+{TWO_DATA_PAGES}"
+    );
+    let (o, info) = run(&body);
+    assert_eq!(o.stop, Stop::Exit(0x05_02_00), "the store: TLBMissD, write");
+    assert_eq!(o.regs[20], 0x05_01_00, "the load: TLBMissD, read");
+    assert_eq!(
+        (o.regs[21], o.regs[22]),
+        (sym(&info, "access"), 0x5_0000),
+        "the load's ERET and EFA"
+    );
+    assert_eq!(
+        (o.regs[23], o.regs[24]),
+        (sym(&info, "store"), 0x7_0008),
+        "the store's ERET and EFA"
+    );
+}

@@ -70,8 +70,9 @@ enum Done {
     Slow,
     /// A load or store the generic executor runs (misaligned, or not RAM).
     Generic,
-    /// A load or store whose page is not in the host TLB: `step_translating` runs it.
-    Miss,
+    /// A load or store whose access to this address missed the host TLB: `step_missed`
+    /// runs it.
+    Miss(u32),
     /// Done like `Next`, but translation may have changed (an SR to TLBCommand or PID).
     NextMmu,
     /// The instruction raised this exception, having changed nothing.
@@ -84,7 +85,7 @@ impl From<FastMem> for Done {
         match m {
             FastMem::Exc(e) => Done::Exc(e),
             FastMem::Generic => Done::Generic,
-            FastMem::Miss => Done::Miss,
+            FastMem::Miss(vaddr) => Done::Miss(vaddr),
         }
     }
 }
@@ -243,12 +244,12 @@ impl Machine {
                     sync!();
                     return self.enter_exception(e, pc, pc);
                 }
-                d @ (Done::Slow | Done::Generic | Done::Miss) => {
+                d @ (Done::Slow | Done::Generic | Done::Miss(_)) => {
                     sync!();
                     let ppc = ppage | (pc & !PAGE_MASK);
                     match d {
                         Done::Slow => self.step_slow::<TRACE>(p, pc, ppc)?,
-                        Done::Miss => self.step_translating::<TRACE>(p, pc, ppc)?,
+                        Done::Miss(vaddr) => self.step_missed::<TRACE>(p, pc, ppc, vaddr)?,
                         _ => self.step_at::<TRACE>(pc, ppc)?,
                     }
                     uops = uops_now(self);
@@ -598,8 +599,38 @@ impl Machine {
         Done::Next
     }
 
-    /// A lowered load or store that missed the host TLB (`Done::Miss`), as a step of the
-    /// slow side: run again with the accessors that translate (which enter the page in
+    /// A lowered load or store whose access to `vaddr` missed the host TLB, as a step of
+    /// the slow side. A TLB miss or protection fault is raised from the translation
+    /// alone: that is every access of a TLB-miss-bound program, and the instruction has
+    /// changed nothing before its access. Anything else takes `step_translating`.
+    #[inline(never)]
+    fn step_missed<const TRACE: bool>(
+        &mut self,
+        p: Packed,
+        pc: u32,
+        ppc: u32,
+        vaddr: u32,
+    ) -> Result<(), Stop> {
+        let (access, size) = match p.kind() {
+            k::LD_W => (Access::Read, 4),
+            k::LD_H | k::LD_HX => (Access::Read, 2),
+            k::LD_B | k::LD_BX => (Access::Read, 1),
+            k::ST_W => (Access::Write, 4),
+            k::ST_H => (Access::Write, 2),
+            _ => (Access::Write, 1),
+        };
+        // A misaligned access is the generic executor's (it may raise Misaligned first).
+        if vaddr & (size - 1) == 0 {
+            if let Err(e) = self.translate(vaddr, access) {
+                self.cycles += 1;
+                return self.enter_exception(e, pc, pc);
+            }
+        }
+        self.step_translating::<TRACE>(p, pc, ppc)
+    }
+
+    /// A lowered load or store that missed the host TLB, as a step of the slow side: run
+    /// again with the accessors that translate (which enter the page in
     /// the host TLB), then completed like the dispatch loop completes the fast side's.
     /// Out of line, so that the loop's loads and stores keep their registers for a hit.
     #[inline(never)]
@@ -633,7 +664,7 @@ impl Machine {
             }
             Done::Exc(e) => self.enter_exception(e, pc, pc),
             Done::Generic => self.step_at::<TRACE>(pc, ppc),
-            Done::Slow | Done::Miss | Done::NextMmu => {
+            Done::Slow | Done::Miss(_) | Done::NextMmu => {
                 unreachable!("a load or store that translates")
             }
         }
