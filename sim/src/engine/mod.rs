@@ -252,7 +252,6 @@ impl Machine {
                         Done::Miss(vaddr) => self.step_missed::<TRACE>(p, pc, ppc, vaddr)?,
                         _ => self.step_at::<TRACE>(pc, ppc)?,
                     }
-                    uops = uops_now(self);
                     pc = self.cpu.pc;
                     // The slow side may change anything: privilege, MMU, interrupts.
                     if self.cycles >= self.next_event
@@ -262,6 +261,7 @@ impl Machine {
                     {
                         return Ok(());
                     }
+                    uops = uops_now(self);
                     // The privilege is the same, and so are the host TLB's tables.
                     s.reload(self);
                 }
