@@ -178,14 +178,15 @@ impl Machine {
 
     /// RTIE in kernel mode: exception return when AE is set or no interrupt is active,
     /// otherwise the interrupt return of the highest active priority. Returns the new PC.
+    /// Inlined: the exception return ends every TLB refill.
+    #[inline(always)]
     pub(crate) fn rtie(&mut self) -> Result<u32, Stop> {
         if self.cfg.isa == crate::decode::Isa::ArcCompact {
             return Ok(self.rtie_700());
         }
         self.cpu.reservation = None;
         self.recheck_irqs_if_requested();
-        let act = self.irq.act;
-        if self.cpu.status & st::AE != 0 || act & 0xFFFF == 0 {
+        if self.cpu.status & st::AE != 0 || self.irq.act & 0xFFFF == 0 {
             self.cpu.status = self.cpu.erstatus;
             self.cpu.bta = self.cpu.erbta;
             if self.cpu.status & st::U != 0 {
@@ -194,6 +195,13 @@ impl Machine {
             self.cpu.in_slot = self.cpu.status & st::DE != 0;
             return Ok(self.cpu.eret);
         }
+        self.rtie_interrupt()
+    }
+
+    /// RTIE's interrupt return, of the highest active priority.
+    #[inline(never)]
+    fn rtie_interrupt(&mut self) -> Result<u32, Stop> {
+        let act = self.irq.act;
         let p = (act & 0xFFFF).trailing_zeros();
         self.irq.act &= !(1 << p);
         let outermost = self.irq.act & 0xFFFF == 0;

@@ -32,8 +32,9 @@
 //! executor's dispatch, and
 //! so do LR of the exception and MMU registers and SR of those among them that change
 //! neither translation nor interrupts (the register resolved when lowering; in user mode
-//! and on ARC700 they take the slow side, where `read_aux`/`write_aux` decide). Other LR/SR and RTIE
-//! have a lowered form on the slow side; everything else runs through `Machine::execute`
+//! and on ARC700 they take the slow side, where `read_aux`/`write_aux` decide). Other
+//! LR/SR have a lowered form on the slow side, and RTIE a step of its own there
+//! (`step_rtie`); everything else runs through `Machine::execute`
 //! (`step_at`), which stays the one definition of every instruction. In a delay or
 //! execution slot, and with tracing on, every instruction takes the generic path (the
 //! engine tests compare both paths).
@@ -75,6 +76,8 @@ enum Done {
     Miss(u32),
     /// Done like `Next`, but translation may have changed (an SR to TLBCommand or PID).
     NextMmu,
+    /// RTIE: a step of the slow side, `step_rtie`.
+    Rtie,
     /// The instruction raised this exception, having changed nothing.
     Exc(Exception),
 }
@@ -244,12 +247,13 @@ impl Machine {
                     sync!();
                     return self.enter_exception(e, pc, pc);
                 }
-                d @ (Done::Slow | Done::Generic | Done::Miss(_)) => {
+                d @ (Done::Slow | Done::Generic | Done::Miss(_) | Done::Rtie) => {
                     sync!();
                     let ppc = ppage | (pc & !PAGE_MASK);
                     match d {
                         Done::Slow => self.step_slow::<TRACE>(p, pc, ppc)?,
                         Done::Miss(vaddr) => self.step_missed::<TRACE>(p, pc, ppc, vaddr)?,
+                        Done::Rtie => self.step_rtie(p, pc)?,
                         _ => self.step_at::<TRACE>(pc, ppc)?,
                     }
                     pc = self.cpu.pc;
@@ -269,22 +273,28 @@ impl Machine {
         }
     }
 
-    /// An instruction of the slow side: LR, SR and RTIE from their lowered form (the same
-    /// steps as `step_at`, minus decoding the dispatch again), anything else through the
+    /// RTIE outside any slot, as a step of the slow side (the same steps as `step_at`):
+    /// without `step_slow`'s unpacking and dispatch, and with the exception return
+    /// inlined (`Machine::rtie`), because every TLB refill ends with it.
+    #[inline(never)]
+    fn step_rtie(&mut self, p: Packed, pc: u32) -> Result<(), Stop> {
+        let next = pc.wrapping_add(p.len());
+        self.cpu.regs[PCL] = pc & !3;
+        let r = self.exec_rtie();
+        self.cycles += 1;
+        match r {
+            Ok(flow) => self.complete(flow, pc, next),
+            Err(Trap::Exc(e)) => self.enter_exception(e, pc, pc),
+            Err(Trap::Stop(s)) => Err(s),
+        }
+    }
+
+    /// An instruction of the slow side: LR and SR from their lowered form (the same steps
+    /// as `step_at`, minus decoding the dispatch again), anything else through the
     /// generic executor (`step_at`).
     #[inline(never)]
     fn step_slow<const TRACE: bool>(&mut self, p: Packed, pc: u32, ppc: u32) -> Result<(), Stop> {
         let u = p.unpack();
-        if u.mode == aux::RTIE {
-            self.cpu.regs[PCL] = pc & !3;
-            let r = self.exec_rtie();
-            self.cycles += 1;
-            return match r {
-                Ok(flow) => self.complete(flow, pc, pc.wrapping_add(u.len as u32)),
-                Err(Trap::Exc(e)) => self.enter_exception(e, pc, pc),
-                Err(Trap::Stop(s)) => Err(s),
-            };
-        }
         // (LR/SR of a resolved register in kernel mode is on the fast side: `k::LR_AUX`,
         // `SR_AUX`, `SR_MMU`.)
         if u.mode == aux::LR || u.mode == aux::SR {
@@ -592,6 +602,7 @@ impl Machine {
                     Err(e) => Done::Exc(e),
                 };
             }
+            k::RTIE => return Done::Rtie,
             // SAFETY: `Packed::kind` is below `k::COUNT`, and every kind below it has its
             // arm: the dispatch is one jump table without a range test.
             _ => unsafe { std::hint::unreachable_unchecked() },
@@ -664,7 +675,7 @@ impl Machine {
             }
             Done::Exc(e) => self.enter_exception(e, pc, pc),
             Done::Generic => self.step_at::<TRACE>(pc, ppc),
-            Done::Slow | Done::Miss(_) | Done::NextMmu => {
+            Done::Slow | Done::Miss(_) | Done::NextMmu | Done::Rtie => {
                 unreachable!("a load or store that translates")
             }
         }

@@ -85,13 +85,17 @@ pub(crate) mod k {
     /// `sr b,[imm2]` to TLBCommand or PID (`size`), operands as `SR_AUX`: it changes
     /// translation, so the block goes on after it only in untranslated kernel code.
     pub const SR_MMU: u8 = 55;
+    /// `rtie`: a step of the slow side (`Done::Rtie`), which may change privilege, the
+    /// loop registers and the interrupt state, but its own one: every TLB refill ends
+    /// with it.
+    pub const RTIE: u8 = 56;
     /// Every kind is below this: `Uop::pack` checks it, and the dispatch loop relies on it.
-    pub const COUNT: u8 = 56;
+    pub const COUNT: u8 = 57;
 }
 
-/// `Uop::mode` values of instructions with a lowered form for the slow side: LR, SR and
-/// RTIE go to the slow side of the dispatch loop, like everything generic (they may
-/// change anything: privilege, MMU, loop registers, interrupts), but skip the generic
+/// `Uop::mode` values of instructions with a lowered form for the slow side: LR and SR
+/// go to the slow side of the dispatch loop, like everything generic (they may change
+/// anything: privilege, MMU, loop registers, interrupts), but skip the generic
 /// executor's dispatch. (LR/SR of the plain registers of `xa` are on the fast side, as
 /// `k::LR_AUX`/`k::SR_AUX`; in a delay slot they run through the generic executor.)
 pub(crate) mod aux {
@@ -100,8 +104,6 @@ pub(crate) mod aux {
     /// `sr b,[c]`: the value in register `b` or (`BIT_B_IMM`) `imm`, the aux number in
     /// register `c` or (`BIT_C_IMM`) `imm2`.
     pub const SR: u8 = 2;
-    /// `rtie`.
-    pub const RTIE: u8 = 3;
 }
 
 /// `Uop::size` of an LR or SR whose aux register number is an immediate: the register,
@@ -242,7 +244,7 @@ pub(crate) fn lower(i: &Insn) -> Uop {
     }
     match i.op {
         Op::Rtie => {
-            u.mode = aux::RTIE;
+            u.kind = k::RTIE;
             return u;
         }
         Op::Nop => {
