@@ -109,7 +109,39 @@ impl Machine {
         {
             return Ok(c.ppage | (vaddr & !PAGE_MASK));
         }
-        match self.mmu.translate(vaddr, access, user) {
+        let r = self.mmu.translate(vaddr, access, user);
+        self.translated(vaddr, access, user, r)
+    }
+
+    /// `translate` for a lowered load or store that missed the host TLB: the MMU's set
+    /// search inlined (`Mmu::translate_inlined`), and no test of the one-page cache first
+    /// (the host TLB missed, so the page is seldom the last one translated).
+    #[inline(always)]
+    pub(crate) fn translate_missed(
+        &mut self,
+        vaddr: u32,
+        access: Access,
+    ) -> Result<u32, Exception> {
+        let user = self.cpu.user();
+        if !self.mmu.enabled() || (vaddr >= UNTRANSLATED && !user) {
+            return Ok(vaddr);
+        }
+        let r = self.mmu.translate_inlined(vaddr, access, user);
+        self.translated(vaddr, access, user, r)
+    }
+
+    /// What the MMU's answer `r` for `vaddr` makes of a translation: an entry of the
+    /// one-page cache, or the exception (and the refill hint of a TLB miss).
+    #[inline(always)]
+    fn translated(
+        &mut self,
+        vaddr: u32,
+        access: Access,
+        user: bool,
+        r: Result<u32, MmuFault>,
+    ) -> Result<u32, Exception> {
+        let slot = Self::xlate_slot(access);
+        match r {
             Ok(p) => {
                 if access != Access::Exchange {
                     self.xlate[slot] = PageXlate {

@@ -632,7 +632,7 @@ impl Machine {
         };
         // A misaligned access is the generic executor's (it may raise Misaligned first).
         if vaddr & (size - 1) == 0 {
-            if let Err(e) = self.translate(vaddr, access) {
+            if let Err(e) = self.translate_missed(vaddr, access) {
                 self.cycles += 1;
                 return self.enter_exception(e, pc, pc);
             }
