@@ -26,8 +26,9 @@
 //! (decoded once, on first execution, by the shared decoder) and its lowered form
 //! (`uop.rs`): the frequent instructions with operands, condition "always", no `.d` and
 //! flag behaviour settled once (ALU ops, compares, loads/stores of 1–4 bytes through the
-//! host TLB (`host_tlb.rs`; a miss runs the instruction again on the slow side, with
-//! the accessors that translate, and a device or misaligned access is the generic
+//! host TLB (`host_tlb.rs`; a miss is a step of the slow side that translates the
+//! address, entering a fault from there or else running the instruction again with the
+//! accessors that translate, and a device or misaligned access is the generic
 //! executor's), branches without delay slot) run on the fast side without the generic
 //! executor's dispatch, and
 //! so do LR of the exception and MMU registers and SR of those among them that change
