@@ -563,11 +563,11 @@ page_b: SELF 22
     assert_eq!(o.stop, Stop::Exit(22_22_11));
 }
 
-/// TLBPD0/TLBPD1 ← (VA 0x30000, ASID in r2, V) / (PA in r1, permissions in r4), then
-/// InsertEntry: a data page for the host TLB tests.
+/// TLBPD0/TLBPD1 ← (VA `va`, by default 0x30000, ASID in r2, V) / (PA in r1, permissions
+/// in r4), then InsertEntry: a data page for the host TLB tests.
 const MAP_DATA: &str = "
-        .macro MAPD
-        mov r3,0x30200
+        .macro MAPD va=0x30000
+        mov r3,\\va+0x200
         or r3,r3,r2
         sr r3,[0x460]
         or r3,r1,r4
@@ -794,13 +794,7 @@ vec_5:  lr r0,[0x403]
         mov r20,r0
         lr r21,[0x400]
         lr r22,[0x404]
-        mov r3,0x50200      ; maps 0x50000 like MAPD maps 0x30000
-        or r3,r3,r2
-        sr r3,[0x460]
-        or r3,r1,r4
-        sr r3,[0x461]
-        mov r3,7
-        sr r3,[0x465]
+        MAPD 0x50000
         rtie
 2:      lr r23,[0x400]
         lr r24,[0x404]
