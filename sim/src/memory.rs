@@ -27,17 +27,6 @@ pub(crate) struct RefillHint {
     user: bool,
 }
 
-/// Why a lowered load or store did not complete on the fast side.
-pub(crate) enum FastMem {
-    /// The access faults (the state is unchanged).
-    Exc(Exception),
-    /// Misaligned, or not RAM: the generic executor runs the instruction.
-    Generic,
-    /// Not in the host TLB (or misaligned): the access to this address must be
-    /// translated.
-    Miss(u32),
-}
-
 /// Little-endian load of N = 1, 2 or 4 bytes.
 ///
 /// # Safety
@@ -61,13 +50,6 @@ unsafe fn store_le<const N: u32>(p: *mut u8, v: u32) {
         1 => *p = v as u8,
         2 => std::ptr::write_unaligned(p as *mut u16, (v as u16).to_le()),
         _ => std::ptr::write_unaligned(p as *mut u32, v.to_le()),
-    }
-}
-
-impl From<Exception> for FastMem {
-    #[inline(always)]
-    fn from(e: Exception) -> FastMem {
-        FastMem::Exc(e)
     }
 }
 
@@ -109,13 +91,25 @@ impl Machine {
         {
             return Ok(c.ppage | (vaddr & !PAGE_MASK));
         }
-        let r = self.mmu.translate(vaddr, access, user);
-        self.translated(vaddr, access, user, r)
+        let p = self
+            .mmu
+            .translate(vaddr, access, user)
+            .map_err(|f| self.mmu_fault(f, vaddr, access, user))?;
+        if access != Access::Exchange {
+            self.xlate[slot] = PageXlate {
+                vpage: vaddr & PAGE_MASK,
+                ppage: p & PAGE_MASK,
+                user,
+                pid_generation: self.mmu.pid_generation,
+                set_generation: self.mmu.set_generation(vaddr),
+            };
+        }
+        Ok(p)
     }
 
     /// `translate` for a lowered load or store that missed the host TLB: the MMU's set
-    /// search inlined (`Mmu::translate_inlined`), and no test of the one-page cache first
-    /// (the host TLB missed, so the page is seldom the last one translated).
+    /// search inlined (`Mmu::translate_inlined`), and no one-page cache (it serves the
+    /// generic executor, and the host TLB gets the page).
     #[inline(always)]
     pub(crate) fn translate_missed(
         &mut self,
@@ -126,50 +120,27 @@ impl Machine {
         if !self.mmu.enabled() || (vaddr >= UNTRANSLATED && !user) {
             return Ok(vaddr);
         }
-        let r = self.mmu.translate_inlined(vaddr, access, user);
-        self.translated(vaddr, access, user, r)
+        self.mmu
+            .translate_inlined(vaddr, access, user)
+            .map_err(|f| self.mmu_fault(f, vaddr, access, user))
     }
 
-    /// What the MMU's answer `r` for `vaddr` makes of a translation: an entry of the
-    /// one-page cache, or the exception (and the refill hint of a TLB miss).
+    /// The exception of MMU fault `f` at `vaddr`; a TLB miss also leaves the refill hint.
     #[inline(always)]
-    fn translated(
-        &mut self,
-        vaddr: u32,
-        access: Access,
-        user: bool,
-        r: Result<u32, MmuFault>,
-    ) -> Result<u32, Exception> {
-        let slot = Self::xlate_slot(access);
-        match r {
-            Ok(p) => {
-                if access != Access::Exchange {
-                    self.xlate[slot] = PageXlate {
-                        vpage: vaddr & PAGE_MASK,
-                        ppage: p & PAGE_MASK,
-                        user,
-                        pid_generation: self.mmu.pid_generation,
-                        set_generation: self.mmu.set_generation(vaddr),
-                    };
-                }
-                Ok(p)
-            }
-            Err(f) => {
-                if matches!(f, MmuFault::TlbMiss(_)) && access != Access::Exchange {
-                    self.refill_hint = Some(RefillHint {
-                        vpage: vaddr & PAGE_MASK,
-                        access,
-                        user,
-                    });
-                }
-                let (vector, cause, param) = f.ecr_parts();
-                Err(Exception {
-                    vector,
-                    cause,
-                    param,
-                    efa: Some(vaddr),
-                })
-            }
+    fn mmu_fault(&mut self, f: MmuFault, vaddr: u32, access: Access, user: bool) -> Exception {
+        if matches!(f, MmuFault::TlbMiss(_)) && access != Access::Exchange {
+            self.refill_hint = Some(RefillHint {
+                vpage: vaddr & PAGE_MASK,
+                access,
+                user,
+            });
+        }
+        let (vector, cause, param) = f.ecr_parts();
+        Exception {
+            vector,
+            cause,
+            param,
+            efa: Some(vaddr),
         }
     }
 
@@ -227,16 +198,16 @@ impl Machine {
     }
 
     /// Enters the RAM page of `paddr`, the translation of `vaddr`'s page for `access` by
-    /// `user`, in the host TLB (see `host_tlb.rs` for which pages may be entered); nothing
-    /// when `paddr` is not RAM.
-    fn fill_host(&mut self, vaddr: u32, paddr: u32, access: Access, user: bool) {
+    /// `user`, in the host TLB (see `host_tlb.rs` for which pages may be entered); false
+    /// when it did not (`paddr` is not RAM, or the access is a fetch or an exchange).
+    pub(crate) fn fill_host(&mut self, vaddr: u32, paddr: u32, access: Access, user: bool) -> bool {
         let dir = match access {
             Access::Read => Dir::Read,
             Access::Write => Dir::Write,
-            Access::Fetch | Access::Exchange => return,
+            Access::Fetch | Access::Exchange => return false,
         };
         let Some(off) = self.bus.ram_offset(paddr, 1) else {
-            return;
+            return false;
         };
         let (host, code) = match dir {
             Dir::Read => (
@@ -246,9 +217,16 @@ impl Machine {
                     .unwrap_or_else(zero_page),
                 std::ptr::null(),
             ),
-            Dir::Write => (self.bus.ram.page_ptr(off), self.code.code_map(paddr)),
+            Dir::Write => {
+                let host = self.bus.ram.page_ptr(off);
+                // The page may be allocated only now: read entries of it must stop reading
+                // the zero page before a store through this entry.
+                self.sync_host_with_ram();
+                (host, self.code.code_map(paddr))
+            }
         };
         self.mmu.host.fill(user, dir, vaddr, paddr, host, code);
+        true
     }
 
     fn bus_error(access: Access, vaddr: u32) -> Exception {
@@ -353,19 +331,17 @@ impl Machine {
     }
 
     /// A lowered load of N = 1, 2 or 4 bytes by the current privilege, through the host
-    /// TLB's `table` for it and reading (`HostTlb::table`); `FastMem::Miss` when the
-    /// table does not have the page (or the address is misaligned).
+    /// TLB's `table` for it and reading (`HostTlb::table`); `None` when the table does
+    /// not have the page (or the address is misaligned).
     #[inline(always)]
     pub(crate) fn read_ram_n<const N: u32>(
         &mut self,
         vaddr: u32,
         table: *const HostPage,
-    ) -> Result<u32, FastMem> {
-        match self.mmu.host.lookup::<N>(table, vaddr) {
-            // SAFETY: a hit points into a live RAM page, N-aligned, so N bytes fit.
-            Some(h) => Ok(unsafe { load_le::<N>(h.host) }),
-            None => Err(FastMem::Miss(vaddr)),
-        }
+    ) -> Option<u32> {
+        let h = self.mmu.host.lookup::<N>(table, vaddr)?;
+        // SAFETY: a hit points into a live RAM page, N-aligned, so N bytes fit.
+        Some(unsafe { load_le::<N>(h.host) })
     }
 
     /// A lowered store, like `read_ram_n` (`table`: for writing).
@@ -375,10 +351,8 @@ impl Machine {
         vaddr: u32,
         value: u32,
         table: *const HostPage,
-    ) -> Result<(), FastMem> {
-        let Some(h) = self.mmu.host.lookup::<N>(table, vaddr) else {
-            return Err(FastMem::Miss(vaddr));
-        };
+    ) -> Option<()> {
+        let h = self.mmu.host.lookup::<N>(table, vaddr)?;
         self.break_reservation(h.paddr, N);
         // SAFETY: as in `read_ram_n`.
         unsafe { store_le::<N>(h.host, value) };
@@ -390,54 +364,7 @@ impl Machine {
                 self.code.invalidate(h.paddr, N);
             }
         }
-        Ok(())
-    }
-
-    /// The translation of a lowered load or store that missed the host TLB, from RAM
-    /// only: its physical address and RAM offset. A misaligned access or one outside RAM
-    /// (a device, or a bus error) is left to the generic executor (`FastMem::Generic`):
-    /// nothing has changed yet, and devices, which may read the cycle counter or request
-    /// an interrupt recheck, are then accessed only where the dispatch loop keeps those
-    /// current.
-    #[inline(always)]
-    fn translate_ram<const N: u32>(
-        &mut self,
-        vaddr: u32,
-        access: Access,
-    ) -> Result<(u32, usize), FastMem> {
-        if vaddr & (N - 1) != 0 {
-            return Err(FastMem::Generic);
-        }
-        let paddr = self.translate_as(vaddr, access, self.cpu.user())?;
-        match self.bus.ram_offset(paddr, N) {
-            Some(off) => Ok((paddr, off)),
-            None => Err(FastMem::Generic),
-        }
-    }
-
-    /// A lowered load that missed the host TLB: translated (`translate_ram`), and
-    /// entered in the host TLB for next time.
-    #[inline(always)]
-    pub(crate) fn read_ram_translated<const N: u32>(&mut self, vaddr: u32) -> Result<u32, FastMem> {
-        let (paddr, off) = self.translate_ram::<N>(vaddr, Access::Read)?;
-        self.fill_host(vaddr, paddr, Access::Read, self.cpu.user());
-        Ok(self.bus.ram.read_aligned::<N>(off))
-    }
-
-    /// A lowered store that missed the host TLB, like `read_ram_translated`.
-    #[inline(always)]
-    pub(crate) fn write_ram_translated<const N: u32>(
-        &mut self,
-        vaddr: u32,
-        value: u32,
-    ) -> Result<(), FastMem> {
-        let (paddr, off) = self.translate_ram::<N>(vaddr, Access::Write)?;
-        self.break_reservation(paddr, N);
-        self.bus.ram.write_aligned::<N>(off, value);
-        self.code.invalidate(paddr, N);
-        self.sync_host_with_ram();
-        self.fill_host(vaddr, paddr, Access::Write, self.cpu.user());
-        Ok(())
+        Some(())
     }
 
     /// Drops the host TLB's read entries of never-written pages if RAM allocated a page

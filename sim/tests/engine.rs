@@ -761,6 +761,44 @@ fresh:  .skip 8192"
 }
 
 #[test]
+fn a_load_sees_the_first_store_to_a_page_when_the_store_is_lowered() {
+    // As above, but the page's first store is a lowered one that misses the host TLB, in
+    // the same block as the load after it: the write entry allocates the page, and the
+    // zero-page read entry the load made in the round before must go at once. Round k
+    // stores to 0x40000 + k * 0x10000 (the third: the page the load reads).
+    let body = format!(
+        "{MAP_DATA}
+_start: SETUP
+        mov r0,0x80000001
+        sr r0,[0x468]
+        mov r2,1
+        RW
+        mov r1,data_a
+        MAPD 0x50000
+        mov r1,data_b
+        MAPD 0x60000
+        mov r1,fresh
+        MAPD 0x70000
+        mov r5,44
+        mov r9,0x70000
+        mov r10,0x50000
+        mov r11,3
+1:      st r5,[r10,8]
+        ld r0,[r9,8]        ; 0, 0, then 44
+        add r10,r10,0x10000
+        sub r11,r11,1
+        brne r11,0,1b
+        EXIT r0
+{TWO_DATA_PAGES}
+        .section .bss
+        .balign 8192
+fresh:  .skip 8192"
+    );
+    let (o, _) = run(&body);
+    assert_eq!(o.stop, Stop::Exit(44));
+}
+
+#[test]
 fn lowered_accesses_that_miss_the_tlb_raise_the_access_kind_of_each() {
     // A lowered load or store that misses the host TLB raises a TLB miss from its
     // translation alone (`step_missed`): ECR's cause must still say read or write, and

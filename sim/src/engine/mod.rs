@@ -27,8 +27,7 @@
 //! (`uop.rs`): the frequent instructions with operands, condition "always", no `.d` and
 //! flag behaviour settled once (ALU ops, compares, loads/stores of 1–4 bytes through the
 //! host TLB (`host_tlb.rs`; a miss is a step of the slow side that translates the
-//! address, entering a fault from there or else running the instruction again with the
-//! accessors that translate, and a device or misaligned access is the generic
+//! address and enters its page, and a device or misaligned access is the generic
 //! executor's), branches without delay slot) run on the fast side without the generic
 //! executor's dispatch, and
 //! so do LR of the exception and MMU registers and SR of those among them that change
@@ -58,7 +57,6 @@ pub(crate) use cache::{DecodedCache, GENERIC_PAGE, SLOTS};
 use crate::cpu::{st, BLINK, PCL};
 use crate::host_tlb::{Dir, HostPage, HostTlb};
 use crate::machine::{Exception, Machine, Stop, Trap, PAGE_MASK};
-use crate::memory::FastMem;
 use crate::mmu::{Access, UNTRANSLATED};
 use uop::{aux, br, k, xa, Packed, Uop, BIT_A_IMM, BIT_B_IMM, BIT_C_IMM, BIT_POST, BIT_WB};
 
@@ -70,8 +68,6 @@ enum Done {
     Jump(u32),
     /// Not on the fast side: `step_slow` runs the instruction from its lowered form.
     Slow,
-    /// A load or store the generic executor runs (misaligned, or not RAM).
-    Generic,
     /// A load or store whose access to this address missed the host TLB: `step_missed`
     /// runs it.
     Miss(u32),
@@ -81,17 +77,6 @@ enum Done {
     Rtie,
     /// The instruction raised this exception, having changed nothing.
     Exc(Exception),
-}
-
-impl From<FastMem> for Done {
-    #[inline(always)]
-    fn from(m: FastMem) -> Done {
-        match m {
-            FastMem::Exc(e) => Done::Exc(e),
-            FastMem::Generic => Done::Generic,
-            FastMem::Miss(vaddr) => Done::Miss(vaddr),
-        }
-    }
 }
 
 /// What cannot change while the fast side runs, read once per block and again after every
@@ -205,7 +190,7 @@ impl Machine {
                 unsafe { *uops.add((pc as usize >> 1) & (SLOTS - 1)) }
             };
             let next = pc.wrapping_add(p.len());
-            match self.run_uop::<false>(p, pc, next, &s) {
+            match self.run_uop(p, pc, next, &s) {
                 Done::Next => {
                     s.cycles += 1;
                     pc = if next == s.lp_end {
@@ -248,14 +233,13 @@ impl Machine {
                     sync!();
                     return self.enter_exception(e, pc, pc);
                 }
-                d @ (Done::Slow | Done::Generic | Done::Miss(_) | Done::Rtie) => {
+                d @ (Done::Slow | Done::Miss(_) | Done::Rtie) => {
                     sync!();
                     let ppc = ppage | (pc & !PAGE_MASK);
                     match d {
                         Done::Slow => self.step_slow::<TRACE>(p, pc, ppc)?,
                         Done::Miss(vaddr) => self.step_missed::<TRACE>(p, pc, ppc, vaddr)?,
-                        Done::Rtie => self.step_rtie(p, pc)?,
-                        _ => self.step_at::<TRACE>(pc, ppc)?,
+                        _ => self.step_rtie(p, pc)?,
                     }
                     pc = self.cpu.pc;
                     // The slow side may change anything: privilege, MMU, interrupts.
@@ -385,13 +369,7 @@ impl Machine {
     /// dispatch loop goes on (`next`: the instruction in sequence). An exception leaves
     /// the state `execute` leaves. Fields are taken out of the packed form only where used.
     #[inline(always)]
-    fn run_uop<const TRANSLATE: bool>(
-        &mut self,
-        p: Packed,
-        pc: u32,
-        next: u32,
-        s: &BlockState,
-    ) -> Done {
+    fn run_uop(&mut self, p: Packed, pc: u32, next: u32, s: &BlockState) -> Done {
         let r = &mut self.cpu.regs;
         let b = r[p.b()];
         macro_rules! rc {
@@ -404,14 +382,6 @@ impl Machine {
                 let v = $v;
                 r[p.a()] = v;
             }};
-        }
-        macro_rules! mem {
-            ($e:expr) => {
-                match $e {
-                    Ok(v) => v,
-                    Err(m) => return m.into(),
-                }
-            };
         }
         let branch = || Done::Jump((pc & !3).wrapping_add(p.imm()) & !1);
         // SR of a resolved register (`b` or the immediate), or the slow side where
@@ -444,10 +414,8 @@ impl Machine {
         macro_rules! ld {
             ($n:literal, $extend:expr) => {{
                 let (addr, ea) = address!();
-                let v = if TRANSLATE {
-                    mem!(self.read_ram_translated::<$n>(addr))
-                } else {
-                    mem!(self.read_ram_n::<$n>(addr, s.reads))
+                let Some(v) = self.read_ram_n::<$n>(addr, s.reads) else {
+                    return Done::Miss(addr);
                 };
                 let r = &mut self.cpu.regs;
                 if p.bits() & BIT_WB != 0 {
@@ -464,11 +432,12 @@ impl Machine {
                 } else {
                     self.cpu.regs[p.a()]
                 };
-                if TRANSLATE {
-                    mem!(self.write_ram_translated::<$n>(addr, data))
-                } else {
-                    mem!(self.write_ram_n::<$n>(addr, data, HostTlb::writes(s.reads)))
-                };
+                if self
+                    .write_ram_n::<$n>(addr, data, HostTlb::writes(s.reads))
+                    .is_none()
+                {
+                    return Done::Miss(addr);
+                }
                 if p.bits() & BIT_WB != 0 {
                     self.cpu.regs[p.b()] = ea;
                 }
@@ -612,9 +581,12 @@ impl Machine {
     }
 
     /// A lowered load or store whose access to `vaddr` missed the host TLB, as a step of
-    /// the slow side. A TLB miss or protection fault is raised from the translation
-    /// alone: that is every access of a TLB-miss-bound program, and the instruction has
-    /// changed nothing before its access. Anything else takes `step_translating`.
+    /// the slow side: the address is translated (a fault is entered from there: the
+    /// instruction has changed nothing before its access), its RAM page entered in the
+    /// host TLB, and the instruction run again on the fast side, where it now hits. A
+    /// misaligned access, or one outside RAM, is the generic executor's: Misaligned comes
+    /// first there, and devices, which may read the cycle counter or request an interrupt
+    /// recheck, are accessed only where the dispatch loop keeps those current.
     #[inline(never)]
     fn step_missed<const TRACE: bool>(
         &mut self,
@@ -631,55 +603,27 @@ impl Machine {
             k::ST_H => (Access::Write, 2),
             _ => (Access::Write, 1),
         };
-        // A misaligned access is the generic executor's (it may raise Misaligned first).
-        if vaddr & (size - 1) == 0 {
-            if let Err(e) = self.translate_missed(vaddr, access) {
+        if vaddr & (size - 1) != 0 {
+            return self.step_at::<TRACE>(pc, ppc);
+        }
+        let paddr = match self.translate_missed(vaddr, access) {
+            Ok(paddr) => paddr,
+            Err(e) => {
                 self.cycles += 1;
                 return self.enter_exception(e, pc, pc);
             }
-        }
-        self.step_translating::<TRACE>(p, pc, ppc)
-    }
-
-    /// A lowered load or store that missed the host TLB, as a step of the slow side: run
-    /// again with the accessors that translate (which enter the page in
-    /// the host TLB), then completed like the dispatch loop completes the fast side's.
-    /// Out of line, so that the loop's loads and stores keep their registers for a hit.
-    #[inline(never)]
-    fn step_translating<const TRACE: bool>(
-        &mut self,
-        p: Packed,
-        pc: u32,
-        ppc: u32,
-    ) -> Result<(), Stop> {
-        // (No host TLB table: this instance translates.)
-        let lp_end = BlockState::lp_end(self);
-        let s = BlockState {
-            cycles: self.cycles,
-            end: self.next_event,
-            lp_end,
-            reads: std::ptr::null(),
         };
+        if !self.fill_host(vaddr, paddr, access, self.cpu.user()) {
+            return self.step_at::<TRACE>(pc, ppc);
+        }
+        let s = BlockState::load(self);
         let next = pc.wrapping_add(p.len());
-        let done = self.run_uop::<true>(p, pc, next, &s);
-        if !matches!(done, Done::Generic) {
-            self.cycles += 1;
+        match self.run_uop(p, pc, next, &s) {
+            Done::Next => self.cpu.pc = self.in_sequence(next, s.lp_end),
+            _ => unreachable!("a load or store through the entry just made"),
         }
-        match done {
-            Done::Next => {
-                self.cpu.pc = self.in_sequence(next, lp_end);
-                Ok(())
-            }
-            Done::Jump(target) => {
-                self.cpu.pc = target;
-                Ok(())
-            }
-            Done::Exc(e) => self.enter_exception(e, pc, pc),
-            Done::Generic => self.step_at::<TRACE>(pc, ppc),
-            Done::Slow | Done::Miss(_) | Done::NextMmu | Done::Rtie => {
-                unreachable!("a load or store that translates")
-            }
-        }
+        self.cycles += 1;
+        Ok(())
     }
 
     /// Where an instruction outside any slot that ended at `next` goes on: the loop start
