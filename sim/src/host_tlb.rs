@@ -10,8 +10,8 @@
 //! sparse (`ram.rs`): a write entry allocates its page; a read entry for a page never
 //! written points at `ZERO_PAGE` instead, and such entries are dropped whenever RAM
 //! allocates a page (`invalidate_zero_reads`, which the machine calls when it sees the
-//! allocation count change: at block starts, after the generic executor, after a
-//! translated store).
+//! allocation count change: at block starts, after the generic executor, when a write
+//! entry is made).
 //!
 //! Stores must still drop decoded instructions they overwrite: a write entry carries the
 //! page's map of code chunks (`DecodedCache::code_map`), or null while the page has no
