@@ -15,13 +15,12 @@ const CTRL_LP: u32 = 1 << 13;
 impl Machine {
     fn vector(&mut self, n: u32) -> Result<u32, Stop> {
         let addr = self.cpu.int_vector_base.wrapping_add(4 * n);
-        let word = self.bus.ram_offset(addr, 4).map(|off| {
-            if off % 4 == 0 {
-                self.bus.ram.read_aligned::<4>(off)
-            } else {
-                self.bus.ram.read(off, 4)
-            }
-        });
+        // INT_VECTOR_BASE is 1 KiB aligned (`write_aux`), and so is RAM: the entry is
+        // word aligned.
+        let word = self
+            .bus
+            .ram_offset(addr, 4)
+            .map(|off| self.bus.ram.read_aligned::<4>(off));
         word.ok_or_else(|| {
             Stop::Lockup(format!(
                 "vector {n}: table entry {addr:#010x} is not in RAM"
