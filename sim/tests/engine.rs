@@ -138,17 +138,23 @@ page_a: BODY 11
 page_b: BODY 22
         .balign 8192";
 
-/// TLBPD0/TLBPD1 ← (VA 0x20000, ASID in r2, V) / (PA in r1, Kr|Kx), then InsertEntry.
-const MAP: &str = "
-        .macro MAP
-        mov r3,0x20200
+/// TLBPD0/TLBPD1 ← (VA `va`, ASID in r2, V) / (PA in r1, permissions `perm`, a register
+/// or an immediate), then InsertEntry; by default VA 0x20000, Kr|Kx: a code page.
+macro_rules! map_macro {
+    () => {
+        "
+        .macro MAP va=0x20000, perm=0x50
+        mov r3,\\va+0x200
         or r3,r3,r2
         sr r3,[0x460]
-        or r3,r1,0x50
+        or r3,r1,\\perm
         sr r3,[0x461]
         mov r3,7
         sr r3,[0x465]
-        .endm";
+        .endm"
+    };
+}
+const MAP: &str = map_macro!();
 
 #[test]
 fn tlb_change_between_executions_of_the_same_virtual_block() {
@@ -563,24 +569,21 @@ page_b: SELF 22
     assert_eq!(o.stop, Stop::Exit(22_22_11));
 }
 
-/// TLBPD0/TLBPD1 ← (VA `va`, by default 0x30000, ASID in r2, V) / (PA in r1, permissions
-/// in r4), then InsertEntry: a data page for the host TLB tests.
-const MAP_DATA: &str = "
+/// `MAP` of a data page for the host TLB tests: VA `va`, by default 0x30000, with the
+/// permissions in r4 (`RW` or `RO`).
+const MAP_DATA: &str = concat!(
+    map_macro!(),
+    "
         .macro MAPD va=0x30000
-        mov r3,\\va+0x200
-        or r3,r3,r2
-        sr r3,[0x460]
-        or r3,r1,r4
-        sr r3,[0x461]
-        mov r3,7
-        sr r3,[0x465]
+        MAP \\va, r4
         .endm
         .macro RW
         mov r4,0x60
         .endm
         .macro RO
         mov r4,0x40
-        .endm";
+        .endm"
+);
 
 /// Two data pages: `data_a` holds 11 at its start, `data_b` 22.
 const TWO_DATA_PAGES: &str = "
@@ -590,6 +593,13 @@ data_a: .word 11
         .balign 8192
 data_b: .word 22
         .balign 8192";
+
+/// A page nothing writes before the test does: `fresh`, in .bss (RAM allocates it on
+/// its first store).
+const FRESH_PAGE: &str = "
+        .section .bss
+        .balign 8192
+fresh:  .skip 8192";
 
 // Loads and stores take the host TLB only once lowered, from their second execution on:
 // each test below runs its accesses in a loop or a subroutine called more than once.
@@ -752,9 +762,7 @@ _start: SETUP
         EXIT r0
 peek:   ld r0,[r9,8]
         j [blink]
-        .section .bss
-        .balign 8192
-fresh:  .skip 8192"
+{FRESH_PAGE}"
     );
     let (o, _) = run(&body);
     assert_eq!(o.stop, Stop::Exit(33));
@@ -790,9 +798,7 @@ _start: SETUP
         brne r11,0,1b
         EXIT r0
 {TWO_DATA_PAGES}
-        .section .bss
-        .balign 8192
-fresh:  .skip 8192"
+{FRESH_PAGE}"
     );
     let (o, _) = run(&body);
     assert_eq!(o.stop, Stop::Exit(44));
