@@ -117,9 +117,6 @@ impl Machine {
         access: Access,
     ) -> Result<u32, Exception> {
         let user = self.cpu.user();
-        if !self.mmu.enabled() || (vaddr >= UNTRANSLATED && !user) {
-            return Ok(vaddr);
-        }
         self.mmu
             .translate_inlined(vaddr, access, user)
             .map_err(|f| self.mmu_fault(f, vaddr, access, user))
