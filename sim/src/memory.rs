@@ -96,13 +96,7 @@ impl Machine {
             .translate(vaddr, access, user)
             .map_err(|f| self.mmu_fault(f, vaddr, access, user))?;
         if access != Access::Exchange {
-            self.xlate[slot] = PageXlate {
-                vpage: vaddr & PAGE_MASK,
-                ppage: p & PAGE_MASK,
-                user,
-                pid_generation: self.mmu.pid_generation,
-                set_generation: self.mmu.set_generation(vaddr),
-            };
+            self.xlate[slot] = self.page_xlate(vaddr, p, user);
         }
         Ok(p)
     }
@@ -138,6 +132,18 @@ impl Machine {
             cause,
             param,
             efa: Some(vaddr),
+        }
+    }
+
+    /// The one-page cache's entry for `vaddr`'s page translating to `paddr`'s, as of now.
+    #[inline(always)]
+    fn page_xlate(&self, vaddr: u32, paddr: u32, user: bool) -> PageXlate {
+        PageXlate {
+            vpage: vaddr & PAGE_MASK,
+            ppage: paddr & PAGE_MASK,
+            user,
+            pid_generation: self.mmu.pid_generation,
+            set_generation: self.mmu.set_generation(vaddr),
         }
     }
 
@@ -181,13 +187,7 @@ impl Machine {
             return true;
         };
         if h.access == Access::Fetch {
-            self.xlate[Self::xlate_slot(h.access)] = PageXlate {
-                vpage: h.vpage,
-                ppage,
-                user: h.user,
-                pid_generation: self.mmu.pid_generation,
-                set_generation: self.mmu.set_generation(h.vpage),
-            };
+            self.xlate[Self::xlate_slot(h.access)] = self.page_xlate(h.vpage, ppage, h.user);
         } else {
             self.fill_host(h.vpage, ppage, h.access, h.user);
         }
