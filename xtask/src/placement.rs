@@ -1,9 +1,9 @@
 //! How much of arcsim's measured speed is where the linker happened to put its dispatch
 //! loop. `Machine::run_blocks` holds the whole loop (everything hot is inlined into its
 //! untraced instance), and on this machine the same code has run up to 30 % faster or
-//! slower when nothing but that function's address modulo 64 changed (docs/sim-speed.md). So a speed taken from one
-//! binary says as much about the link as about the code, and an unrelated change can move
-//! it either way.
+//! slower when nothing but that function's address modulo 64 changed
+//! (docs/sim-speed.md). So a speed taken from one binary says as much about the link as
+//! about the code, and an unrelated change can move it either way.
 //!
 //! The sweep builds the release arcsim four more times, each with the loop placed
 //! first in `.text` behind zero to three 16-byte functions (an lld symbol-ordering file),
